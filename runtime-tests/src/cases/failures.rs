@@ -1,0 +1,113 @@
+//! Broken connections, timeouts and cancelled callers.
+
+use std::time::Duration;
+
+use anyredis::prelude::*;
+use anyredis::{ClientBuilder, RequestState, Runtime};
+use anyredis_test_support::RedisServer;
+use futures_util::future::{join, join_all};
+use futures_util::FutureExt;
+
+use crate::util::{client, sleep};
+use crate::TestResult;
+
+/// A command in flight when the server kills the connection fails with a clear
+/// connection error saying it was sent; the next command reconnects by itself.
+pub async fn killed_connection_then_reconnect(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    let first_id: i64 = c.cmd("CLIENT").arg("ID").query().await?;
+    let blocked = c.cmd("BLPOP").arg("never").arg(10).query::<Value>();
+    let killer = async {
+        sleep(Duration::from_millis(200)).await;
+        server.raw_command(&["CLIENT", "KILL", "ID", &first_id.to_string()])
+    };
+    let (result, killed) = join(blocked, killer).await;
+    assert_eq!(killed, "1");
+    let err = result.expect_err("the connection was killed");
+    assert!(err.is_connection(), "{err}");
+    assert_eq!(err.request_state(), RequestState::SentUnanswered, "{err}");
+    assert!(err.to_string().contains("connection lost"), "{err}");
+
+    assert_eq!(c.ping().await?, "PONG");
+    let second_id: i64 = c.cmd("CLIENT").arg("ID").query().await?;
+    assert_ne!(first_id, second_id);
+    Ok(())
+}
+
+/// With the server gone, calls fail as connection errors; once it is back,
+/// the same client works again without help.
+pub async fn server_restart(rt: Runtime) -> TestResult {
+    let mut server = RedisServer::builder().appendonly(true).build();
+    let c = client(&server.url(), &rt)?;
+    c.set("kept", "yes").await?;
+    server.kill();
+    let err = c.get::<Option<String>>("kept").await.expect_err("server is down");
+    assert!(err.is_connection(), "{err}");
+    server.restart();
+    assert_eq!(c.get::<Option<String>>("kept").await?, Some("yes".into()));
+    Ok(())
+}
+
+/// A response timeout fails that caller only; the late reply is discarded and
+/// the next caller gets its own reply.
+pub async fn response_timeout(rt: Runtime) -> TestResult {
+    let server = RedisServer::builder().arg("--enable-debug-command").arg("yes").build();
+    let c = ClientBuilder::from_url(&server.url())?
+        .response_timeout(Some(Duration::from_millis(200)))
+        .runtime(rt)
+        .build()?;
+    c.set("k", "v").await?;
+    let err = c.cmd("DEBUG").arg("SLEEP").arg(0.6).query::<()>().await.expect_err("slow");
+    assert!(err.is_timeout(), "{err}");
+    assert_eq!(err.request_state(), RequestState::SentUnanswered);
+    // The next reply on the shared connection is DEBUG's "OK" — it must not reach this caller.
+    let v: String = loop {
+        match c.get::<String>("k").await {
+            Ok(v) => break v,
+            Err(e) if e.is_timeout() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    };
+    assert_eq!(v, "v");
+    Ok(())
+}
+
+/// Futures dropped after their command was queued never shift replies: every
+/// completed call gets the value of its own key.
+pub async fn dropped_futures_do_not_desync(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    for i in 0..100 {
+        c.set(format!("key:{i}"), format!("value:{i}")).await?;
+    }
+    let mut dropped = 0;
+    for round in 0..20 {
+        // Start some GETs and drop them after one poll (queued, maybe sent).
+        for i in 0..50 {
+            if (i + round) % 3 == 0 {
+                let fut = c.get::<String>(format!("key:{i}"));
+                let _ = fut.now_or_never();
+                dropped += 1;
+            }
+        }
+        let replies = join_all((0..100).map(|i| {
+            let c = c.clone();
+            async move { (i, c.get::<String>(format!("key:{i}")).await) }
+        }))
+        .await;
+        for (i, reply) in replies {
+            assert_eq!(reply?, format!("value:{i}"));
+        }
+    }
+    assert!(dropped > 300);
+    Ok(())
+}
+
+/// With every runtime feature enabled, `Client::open` asks the user to pick one.
+pub async fn runtime_must_be_chosen(_rt: Runtime) -> TestResult {
+    let err = Client::open("redis://127.0.0.1:6379").expect_err("several runtimes enabled");
+    assert_eq!(err.kind(), anyredis::ErrorKind::Config);
+    assert!(err.to_string().contains("several runtime features are enabled"), "{err}");
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! anyredis's test suite, written once and run on every runtime.
+//!
+//! Each case is an `async fn(Runtime) -> TestResult` in [`cases`]. The
+//! [`per_runtime!`] macro turns a list of cases into `#[test]` functions
+//! named `smol::<module>::<case>`, `async_std::<module>::<case>` and
+//! `tokio::<module>::<case>`, each running the case on that runtime, against
+//! real `redis-server` processes started by `anyredis-test-support`.
+
+pub mod cases;
+pub mod run;
+pub mod util;
+
+/// What a test case returns: any error fails the test with its message.
+pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// Expands a list of cases into one `#[test]` per case and runtime.
+///
+/// ```ignore
+/// runtime_tests::per_runtime! { basic: [lazy_open, typed_commands], urls: [url_forms] }
+/// ```
+#[macro_export]
+macro_rules! per_runtime {
+    ($($module:ident : [$($case:ident),* $(,)?]),* $(,)?) => {
+        mod smol {
+            $(mod $module { $(#[test] fn $case() { $crate::run::on_smol($crate::cases::$module::$case) })* })*
+        }
+        mod async_std {
+            $(mod $module { $(#[test] fn $case() { $crate::run::on_async_std($crate::cases::$module::$case) })* })*
+        }
+        mod tokio {
+            $(mod $module { $(#[test] fn $case() { $crate::run::on_tokio($crate::cases::$module::$case) })* })*
+        }
+    };
+}

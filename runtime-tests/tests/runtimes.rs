@@ -1,0 +1,16 @@
+//! The whole suite, once per runtime: `smol::…`, `async_std::…`, `tokio::…`.
+
+runtime_tests::per_runtime! {
+    basic: [lazy_open, typed_and_raw_commands, concurrent_callers_get_their_own_replies],
+    urls: [url_forms, builder_settings, select_out_of_range],
+    auth: [password, acl_user],
+    protocol: [resp2_and_resp3_agree, negotiated_protocol, server_errors, wrong_type_conversion],
+    transports: [unix_socket, tls, dedicated_and_own_socket],
+    failures: [
+        killed_connection_then_reconnect,
+        server_restart,
+        response_timeout,
+        dropped_futures_do_not_desync,
+        runtime_must_be_chosen,
+    ],
+}

@@ -1,0 +1,203 @@
+//! The user-facing handle: [`Client`], and [`ClientBuilder`] to configure one.
+
+use std::sync::{Arc, Mutex};
+
+use crate::cmd::Cmd;
+use crate::config::Config;
+use crate::connection::Connection;
+use crate::error::RequestState;
+use crate::multiplex::Multiplexer;
+use crate::resp::Value;
+use crate::rt::{with_timeout, Runtime};
+use crate::value::{Args, FromValue, ToArgs};
+use crate::{Error, Result};
+
+pub use crate::builder::ClientBuilder;
+
+/// A Redis client. Cheap to clone: clones share one connection.
+///
+/// Creating a client does no I/O. The first command connects; commands from
+/// every clone and task are pipelined over that one connection. When the
+/// connection breaks, commands in flight fail with a connection error (which
+/// says whether each was sent) and the next command connects again.
+///
+/// ```no_run
+/// # futures_lite::future::block_on(async {
+/// use anyredis::prelude::*;
+///
+/// let client = Client::open("redis://127.0.0.1:6379/0")?;
+/// client.set("greeting", "hello").await?;
+/// let value: Option<String> = client.get("greeting").await?;
+/// assert_eq!(value.as_deref(), Some("hello"));
+/// # Ok::<(), anyredis::Error>(())
+/// # });
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    runtime: Runtime,
+    current: Mutex<Option<Multiplexer>>,
+    /// Serialises connecting, so concurrent first calls share one connection.
+    connecting: futures_util::lock::Mutex<()>,
+    closed: std::sync::atomic::AtomicBool,
+}
+
+impl Client {
+    /// A client for a URL, with the runtime of the enabled cargo feature.
+    ///
+    /// Forms accepted:
+    /// - `redis://[user][:password]@host[:port][/db][?options]` (port 6379, db 0 by default);
+    /// - `rediss://...` for TLS (feature `tls`);
+    /// - `unix:///path/to/redis.sock[?db=N&user=U&password=P]`.
+    ///
+    /// Options: `protocol=2|3`, `db=N`, `client_name=NAME`, `connect_timeout=5s`,
+    /// `response_timeout=500ms` (or `none`), `keepalive=60s|none`,
+    /// `nodelay=true|false`, `user=U`, `password=P`, `lib_info=true|false`,
+    /// and for `rediss://` only `insecure=true` (no certificate checks).
+    /// User names and passwords are percent-decoded.
+    pub fn open(url: &str) -> Result<Client> {
+        ClientBuilder::from_url(url)?.build()
+    }
+
+    /// A builder with default settings (`redis://127.0.0.1:6379/0`).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    pub(crate) fn from_parts(config: Config, runtime: Runtime) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                config,
+                runtime,
+                current: Mutex::new(None),
+                connecting: futures_util::lock::Mutex::new(()),
+                closed: std::sync::atomic::AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// The configuration this client connects with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The runtime this client runs on.
+    pub fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
+    }
+
+    /// Starts a raw command bound to this client:
+    /// `client.cmd("SET").arg("k").arg("v").query::<()>().await`.
+    pub fn cmd(&self, name: &str) -> ClientCmd<'_> {
+        ClientCmd { client: self, cmd: Cmd::new(name) }
+    }
+
+    /// Sends `cmd` over the shared connection and converts its reply.
+    pub async fn query<T: FromValue>(&self, cmd: &Cmd) -> Result<T> {
+        Ok(T::from_value(self.request(cmd.args()).await?)?)
+    }
+
+    /// Opens a new dedicated connection with this client's configuration.
+    pub async fn dedicated(&self) -> Result<Connection> {
+        Connection::connect(&self.inner.config, &self.inner.runtime).await
+    }
+
+    /// Closes the shared connection after the replies in flight. Later commands
+    /// fail with [`crate::ErrorKind::Closed`].
+    pub async fn close(&self) {
+        self.inner.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(mux) = self.inner.lock().take() {
+            mux.shutdown();
+        }
+    }
+
+    /// Sends one command and returns its reply; an error reply is an `Err`.
+    pub(crate) async fn request(&self, args: &Args) -> Result<Value> {
+        let mut attempts = 0;
+        let receiver = loop {
+            attempts += 1;
+            let mux = self.multiplexer().await?;
+            match mux.send(args) {
+                Ok(receiver) => break receiver,
+                // The connection ended between lookup and send; the command was
+                // not sent, so trying once more on a new connection is safe.
+                Err(e) if attempts < 2 && e.request_state() == RequestState::NotSent && !e.is_closed() => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let limit = self.inner.config.response_timeout;
+        match with_timeout(&self.inner.runtime, limit, receiver).await {
+            Ok(Ok(reply)) => reply,
+            Ok(Err(_canceled)) => Err(Error::connection_lost("the connection's driver stopped", RequestState::Unknown)),
+            Err(()) => Err(Error::timeout("waiting for a reply", limit.unwrap_or_default(), RequestState::SentUnanswered)),
+        }
+    }
+
+    /// The live shared connection, connecting first when there is none.
+    async fn multiplexer(&self) -> Result<Multiplexer> {
+        if let Some(mux) = self.live() {
+            return Ok(mux);
+        }
+        let _guard = self.inner.connecting.lock().await;
+        if let Some(mux) = self.live() {
+            return Ok(mux);
+        }
+        if self.inner.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::closed());
+        }
+        let conn = Connection::connect(&self.inner.config, &self.inner.runtime).await?;
+        let mux = Multiplexer::start(conn, &self.inner.runtime)?;
+        *self.inner.lock() = Some(mux.clone());
+        Ok(mux)
+    }
+
+    fn live(&self) -> Option<Multiplexer> {
+        let current = self.inner.lock();
+        current.as_ref().filter(|mux| !mux.is_closed()).cloned()
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Multiplexer>> {
+        self.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(mux) = self.lock().take() {
+            mux.shutdown();
+        }
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("config", &self.inner.config).field("runtime", &self.inner.runtime).finish()
+    }
+}
+
+/// A raw command bound to a client, from [`Client::cmd`].
+#[must_use = "a command does nothing until `.query().await`"]
+#[derive(Debug)]
+pub struct ClientCmd<'a> {
+    client: &'a Client,
+    cmd: Cmd,
+}
+
+impl ClientCmd<'_> {
+    /// Adds argument(s).
+    pub fn arg(mut self, arg: impl ToArgs) -> Self {
+        self.cmd.push_arg(arg);
+        self
+    }
+
+    /// Sends the command and converts the reply to `T` (use [`Value`] for the raw reply).
+    pub async fn query<T: FromValue>(self) -> Result<T> {
+        self.client.query(&self.cmd).await
+    }
+}

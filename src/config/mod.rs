@@ -1,0 +1,202 @@
+//! What a client connects to and how: address, credentials, database, protocol,
+//! timeouts, TLS. Built from a URL ([`Config::from_url`]) or field by field.
+
+mod duration;
+mod url;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::resp::Limits;
+use crate::rt::TcpOptions;
+
+/// Where the server listens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Addr {
+    /// A TCP host (name, IPv4 or IPv6 address without brackets) and port.
+    Tcp {
+        /// Host name or IP address.
+        host: String,
+        /// TCP port.
+        port: u16,
+    },
+    /// A Unix domain socket path.
+    Unix(PathBuf),
+}
+
+impl fmt::Display for Addr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Addr::Tcp { host, port } if host.contains(':') => write!(f, "[{host}]:{port}"),
+            Addr::Tcp { host, port } => write!(f, "{host}:{port}"),
+            Addr::Unix(path) => write!(f, "unix:{}", path.display()),
+        }
+    }
+}
+
+/// The RESP protocol version to speak.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// RESP2: what every Redis version speaks.
+    Resp2,
+    /// RESP3 (Redis 6+, via `HELLO 3`). The default; anyredis falls back to RESP2
+    /// on servers without `HELLO`.
+    #[default]
+    Resp3,
+}
+
+/// A password or other secret: never shown by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Secret {
+        Secret(secret.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// TLS settings (`rediss://`). Certificates and host names are verified unless
+/// [`TlsConfig::danger_accept_invalid_certs`] is set.
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TlsConfig {
+    /// Extra trusted root certificates (PEM). When empty, the Mozilla root set
+    /// (webpki-roots) is used.
+    pub root_certs_pem: Vec<Vec<u8>>,
+    /// A client certificate chain and private key (PEM), for servers with
+    /// `tls-auth-clients yes`.
+    pub client_cert_pem: Option<(Vec<u8>, Secret)>,
+    /// Verify against this name instead of the host in the address.
+    pub server_name: Option<String>,
+    /// Skip certificate and host name verification. Only for tests against
+    /// servers you control: anyone on the path can read and change the traffic.
+    pub danger_accept_invalid_certs: bool,
+}
+
+impl fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsConfig")
+            .field("root_certs", &self.root_certs_pem.len())
+            .field("client_cert", &self.client_cert_pem.is_some())
+            .field("server_name", &self.server_name)
+            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .finish()
+    }
+}
+
+/// Everything needed to open and set up one connection.
+///
+/// Defaults: `127.0.0.1:6379`, database 0, RESP3, no credentials, connect
+/// timeout 10 s, no response timeout, TCP_NODELAY on, TCP keepalive 60 s,
+/// [`Limits::default`] for replies, and `CLIENT SETINFO` sent.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Config {
+    /// Where the server listens.
+    pub addr: Addr,
+    /// TLS, when set.
+    pub tls: Option<TlsConfig>,
+    /// ACL user name (Redis 6+); `None` authenticates as `default`.
+    pub username: Option<String>,
+    /// Password; with no user name, the `requirepass` password.
+    pub password: Option<Secret>,
+    /// Database index selected after connecting.
+    pub db: i64,
+    /// RESP version.
+    pub protocol: Protocol,
+    /// Name set with `CLIENT SETNAME` (shown by `CLIENT LIST`).
+    pub client_name: Option<String>,
+    /// Limit on connecting (TCP/TLS set-up plus handshake).
+    pub connect_timeout: Option<Duration>,
+    /// Limit on waiting for each reply. `None` waits as long as the connection lives.
+    pub response_timeout: Option<Duration>,
+    /// TCP socket options.
+    pub tcp: TcpOptions,
+    /// Limits on reply sizes accepted from the server.
+    pub limits: Limits,
+    /// Send `CLIENT SETINFO LIB-NAME/LIB-VER` (errors from older servers are ignored).
+    pub set_lib_info: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            addr: Addr::Tcp { host: "127.0.0.1".into(), port: 6379 },
+            tls: None,
+            username: None,
+            password: None,
+            db: 0,
+            protocol: Protocol::Resp3,
+            client_name: None,
+            connect_timeout: Some(Duration::from_secs(10)),
+            response_timeout: None,
+            tcp: TcpOptions::default(),
+            limits: Limits::default(),
+            set_lib_info: true,
+        }
+    }
+}
+
+impl Config {
+    /// Parses a connection URL. See [`crate::Client::open`] for the forms accepted.
+    pub fn from_url(url: &str) -> crate::Result<Config> {
+        url::parse(url)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .field("db", &self.db)
+            .field("protocol", &self.protocol)
+            .field("client_name", &self.client_name)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("response_timeout", &self.response_timeout)
+            .field("tcp", &self.tcp)
+            .field("limits", &self.limits)
+            .field("set_lib_info", &self.set_lib_info)
+            .finish()
+    }
+}
+
+impl fmt::Display for Config {
+    /// The URL form of this configuration, with the password shown as `***`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scheme = match (&self.addr, self.tls.is_some()) {
+            (Addr::Unix(_), _) => "unix",
+            (_, true) => "rediss",
+            (_, false) => "redis",
+        };
+        write!(f, "{scheme}://")?;
+        match (&self.username, &self.password) {
+            (Some(user), Some(_)) => write!(f, "{user}:***@")?,
+            (Some(user), None) => write!(f, "{user}@")?,
+            (None, Some(_)) => f.write_str(":***@")?,
+            (None, None) => {}
+        }
+        match &self.addr {
+            Addr::Tcp { host, port } if host.contains(':') => write!(f, "[{host}]:{port}/{}", self.db),
+            Addr::Tcp { host, port } => write!(f, "{host}:{port}/{}", self.db),
+            Addr::Unix(path) => write!(f, "{}?db={}", path.display(), self.db),
+        }
+    }
+}

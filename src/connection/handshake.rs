@@ -1,0 +1,117 @@
+//! The handshake run on every new connection.
+//!
+//! RESP3 (the default): one round trip carrying `HELLO 3 [AUTH user pass]
+//! [SETNAME name]`, `SELECT db` and `CLIENT SETINFO`. A server without `HELLO`
+//! (Redis < 6) or without RESP3 (`NOPROTO`) gets the RESP2 path instead:
+//! `AUTH`, `CLIENT SETNAME`, `SELECT`. `CLIENT SETINFO` errors (Redis < 7.2)
+//! are ignored.
+
+use crate::config::{Config, Protocol};
+use crate::error::ServerError;
+use crate::resp::Value;
+use crate::value::Args;
+use crate::Result;
+
+use super::Connection;
+
+const LIB_NAME: &str = "anyredis";
+const LIB_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Runs the handshake and returns the protocol agreed.
+pub(super) async fn run(conn: &mut Connection, config: &Config) -> Result<Protocol> {
+    if config.protocol == Protocol::Resp3 {
+        let mut batch = vec![hello(config)];
+        let tail = after_auth(config);
+        batch.extend(tail.iter().cloned());
+        let replies = conn.request_many(&batch).await?;
+        match &replies[0] {
+            Value::Error(line) if hello_unsupported(line) => {}
+            Value::Error(line) => return Err(ServerError::new(line.clone()).into()),
+            _ => {
+                check(config, &replies[1..])?;
+                return Ok(Protocol::Resp3);
+            }
+        }
+    }
+    let mut batch = Vec::new();
+    if let Some(password) = &config.password {
+        let mut auth = Args::new();
+        auth.push(b"AUTH");
+        if let Some(user) = &config.username {
+            auth.push(user.as_bytes());
+        }
+        auth.push(password.expose().as_bytes());
+        batch.push(auth);
+    }
+    if let Some(name) = &config.client_name {
+        let mut setname = Args::new();
+        setname.push(b"CLIENT");
+        setname.push(b"SETNAME");
+        setname.push(name.as_bytes());
+        batch.push(setname);
+    }
+    let setname_count = batch.len();
+    batch.extend(after_auth(config));
+    let replies = conn.request_many(&batch).await?;
+    for reply in &replies[..setname_count] {
+        if let Value::Error(line) = reply {
+            return Err(ServerError::new(line.clone()).into());
+        }
+    }
+    check(config, &replies[setname_count..])?;
+    Ok(Protocol::Resp2)
+}
+
+fn hello(config: &Config) -> Args {
+    let mut args = Args::new();
+    args.push(b"HELLO");
+    args.push(b"3");
+    if let Some(password) = &config.password {
+        args.push(b"AUTH");
+        args.push(config.username.as_deref().unwrap_or("default").as_bytes());
+        args.push(password.expose().as_bytes());
+    }
+    if let Some(name) = &config.client_name {
+        args.push(b"SETNAME");
+        args.push(name.as_bytes());
+    }
+    args
+}
+
+/// `SELECT` (when the database is not 0) then `CLIENT SETINFO` twice (when enabled).
+fn after_auth(config: &Config) -> Vec<Args> {
+    let mut out = Vec::new();
+    if config.db != 0 {
+        let mut select = Args::new();
+        select.push(b"SELECT");
+        select.push_int(config.db);
+        out.push(select);
+    }
+    if config.set_lib_info {
+        for (attr, value) in [("LIB-NAME", LIB_NAME), ("LIB-VER", LIB_VERSION)] {
+            let mut setinfo = Args::new();
+            setinfo.push(b"CLIENT");
+            setinfo.push(b"SETINFO");
+            setinfo.push(attr.as_bytes());
+            setinfo.push(value.as_bytes());
+            out.push(setinfo);
+        }
+    }
+    out
+}
+
+/// Checks the replies of [`after_auth`]: `SELECT` must succeed; `SETINFO` may fail.
+fn check(config: &Config, replies: &[Value]) -> Result<()> {
+    if config.db != 0 {
+        if let Some(Value::Error(line)) = replies.first() {
+            return Err(ServerError::new(line.clone()).into());
+        }
+    }
+    Ok(())
+}
+
+/// `HELLO` is missing (Redis < 6: "unknown command") or RESP3 is refused (`NOPROTO`).
+fn hello_unsupported(line: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(line).to_ascii_lowercase();
+    text.starts_with("noproto") || text.contains("unknown command")
+}

@@ -1,0 +1,309 @@
+//! The one public error type, its kinds, and the server's own errors.
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::resp::ProtocolError;
+use crate::value::ConversionError;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, broadly. Match on this; read the message for detail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The configuration (a URL, a builder option) is invalid.
+    Config,
+    /// An I/O error while connecting, reading or writing.
+    Io,
+    /// The connection was closed or lost. [`Error::request_state`] tells whether
+    /// the command had been written to the server before that happened.
+    ConnectionLost,
+    /// The server sent bytes that are not valid RESP, or passed a decoder limit.
+    Protocol,
+    /// The server answered with an error reply (`WRONGTYPE`, `NOAUTH`, ...).
+    Server,
+    /// The reply could not be converted to the requested Rust type.
+    Conversion,
+    /// A connect or response timeout passed.
+    Timeout,
+    /// TLS could not be set up (bad certificate, handshake failure, ...).
+    Tls,
+    /// The async runtime could not do what was asked (no runtime running, spawn failed).
+    Runtime,
+    /// The client was closed by the user.
+    Closed,
+}
+
+/// How far a command got before it failed with a connection error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RequestState {
+    /// The command was never written to a socket: the server did not run it.
+    NotSent,
+    /// The command was written but no reply arrived: the server may or may not have run it.
+    SentUnanswered,
+    /// Not known, or not about a single command.
+    Unknown,
+}
+
+/// An error reply from the server, e.g. `WRONGTYPE Operation against a key holding the wrong kind of value`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ServerError {
+    line: Bytes,
+}
+
+impl ServerError {
+    /// Wraps the text of an error reply (without the leading `-` or `!`).
+    pub fn new(line: Bytes) -> ServerError {
+        ServerError { line }
+    }
+
+    /// The error code: the first word when it is in capitals (`WRONGTYPE`, `NOAUTH`, `ERR`), else `ERR`.
+    pub fn code(&self) -> &str {
+        let text = self.text();
+        let word = text.split(' ').next().unwrap_or("");
+        if !word.is_empty() && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()) {
+            word
+        } else {
+            "ERR"
+        }
+    }
+
+    /// The message after the code (or the whole text when there is no code).
+    pub fn message(&self) -> &str {
+        let text = self.text();
+        match text.split_once(' ') {
+            Some((first, rest)) if first == self.code() => rest,
+            _ => text,
+        }
+    }
+
+    /// The whole error text as sent.
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.line).unwrap_or("<error reply is not UTF-8>")
+    }
+}
+
+impl fmt::Debug for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerError")
+            .field("code", &self.code())
+            .field("message", &self.message())
+            .finish()
+    }
+}
+
+impl fmt::Display for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+impl std::error::Error for ServerError {}
+
+/// The error of every fallible anyredis operation.
+///
+/// Use [`Error::kind`] to branch, and the predicates (`is_timeout`, `is_server`, ...)
+/// for the common cases. Errors never contain passwords.
+pub struct Error {
+    repr: Box<Repr>,
+}
+
+#[derive(Debug)]
+enum Repr {
+    Config(String),
+    Io { context: &'static str, source: io::Error, state: RequestState },
+    ConnectionLost { reason: String, state: RequestState },
+    Protocol(ProtocolError),
+    Server(ServerError),
+    Conversion(ConversionError),
+    Timeout { what: &'static str, after: Duration, state: RequestState },
+    Tls(String),
+    Runtime(String),
+    Closed,
+}
+
+impl Error {
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::from_repr(Repr::Config(message.into()))
+    }
+
+    pub(crate) fn io(context: &'static str, source: io::Error) -> Error {
+        Error::from_repr(Repr::Io { context, source, state: RequestState::Unknown })
+    }
+
+    pub(crate) fn connection_lost(reason: impl Into<String>, state: RequestState) -> Error {
+        Error::from_repr(Repr::ConnectionLost { reason: reason.into(), state })
+    }
+
+    pub(crate) fn timeout(what: &'static str, after: Duration, state: RequestState) -> Error {
+        Error::from_repr(Repr::Timeout { what, after, state })
+    }
+
+    pub(crate) fn tls(message: impl Into<String>) -> Error {
+        Error::from_repr(Repr::Tls(message.into()))
+    }
+
+    pub(crate) fn runtime(message: impl Into<String>) -> Error {
+        Error::from_repr(Repr::Runtime(message.into()))
+    }
+
+    pub(crate) fn closed() -> Error {
+        Error::from_repr(Repr::Closed)
+    }
+
+    /// Marks an I/O or connection error with how far the command got.
+    pub(crate) fn with_state(mut self, new: RequestState) -> Error {
+        match &mut *self.repr {
+            Repr::Io { state, .. } | Repr::ConnectionLost { state, .. } | Repr::Timeout { state, .. } => {
+                *state = new
+            }
+            _ => {}
+        }
+        self
+    }
+
+    fn from_repr(repr: Repr) -> Error {
+        Error { repr: Box::new(repr) }
+    }
+
+    /// The broad kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match &*self.repr {
+            Repr::Config(_) => ErrorKind::Config,
+            Repr::Io { .. } => ErrorKind::Io,
+            Repr::ConnectionLost { .. } => ErrorKind::ConnectionLost,
+            Repr::Protocol(_) => ErrorKind::Protocol,
+            Repr::Server(_) => ErrorKind::Server,
+            Repr::Conversion(_) => ErrorKind::Conversion,
+            Repr::Timeout { .. } => ErrorKind::Timeout,
+            Repr::Tls(_) => ErrorKind::Tls,
+            Repr::Runtime(_) => ErrorKind::Runtime,
+            Repr::Closed => ErrorKind::Closed,
+        }
+    }
+
+    /// For connection, I/O and timeout errors: whether the command reached the server.
+    pub fn request_state(&self) -> RequestState {
+        match &*self.repr {
+            Repr::Io { state, .. } | Repr::ConnectionLost { state, .. } | Repr::Timeout { state, .. } => *state,
+            _ => RequestState::Unknown,
+        }
+    }
+
+    /// The server's error reply, when this is a [`ErrorKind::Server`] error.
+    pub fn server_error(&self) -> Option<&ServerError> {
+        match &*self.repr {
+            Repr::Server(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The server's error code (`WRONGTYPE`, `NOAUTH`, ...), when this is a server error.
+    pub fn code(&self) -> Option<&str> {
+        self.server_error().map(ServerError::code)
+    }
+
+    /// Whether a connect or response timeout passed.
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == ErrorKind::Timeout
+    }
+
+    /// Whether this is an I/O error.
+    pub fn is_io(&self) -> bool {
+        self.kind() == ErrorKind::Io
+    }
+
+    /// Whether the server answered with an error reply.
+    pub fn is_server(&self) -> bool {
+        self.kind() == ErrorKind::Server
+    }
+
+    /// Whether the connection failed (I/O error or lost connection): a new
+    /// connection is made on the next call.
+    pub fn is_connection(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Io | ErrorKind::ConnectionLost)
+    }
+
+    /// Whether the client was closed by [`crate::Client::close`].
+    pub fn is_closed(&self) -> bool {
+        self.kind() == ErrorKind::Closed
+    }
+
+    /// Whether the reply could not be converted to the requested type.
+    pub fn is_conversion(&self) -> bool {
+        self.kind() == ErrorKind::Conversion
+    }
+
+    /// Whether the connection can no longer be trusted after this error
+    /// (I/O, protocol, connection-lost and TLS errors).
+    pub(crate) fn breaks_connection(&self) -> bool {
+        matches!(self.kind(), ErrorKind::Io | ErrorKind::ConnectionLost | ErrorKind::Protocol | ErrorKind::Tls)
+    }
+}
+
+fn state_note(state: RequestState) -> &'static str {
+    match state {
+        RequestState::NotSent => " (the command was not sent)",
+        RequestState::SentUnanswered => " (the command was sent; the server may have run it)",
+        RequestState::Unknown => "",
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.repr {
+            Repr::Config(m) => write!(f, "invalid configuration: {m}"),
+            Repr::Io { context, source, state } => write!(f, "I/O error while {context}: {source}{}", state_note(*state)),
+            Repr::ConnectionLost { reason, state } => write!(f, "connection lost: {reason}{}", state_note(*state)),
+            Repr::Protocol(e) => write!(f, "protocol error: {e}"),
+            Repr::Server(e) => write!(f, "server error: {e}"),
+            Repr::Conversion(e) => write!(f, "{e}"),
+            Repr::Timeout { what, after, state } => write!(f, "{what} timed out after {after:?}{}", state_note(*state)),
+            Repr::Tls(m) => write!(f, "TLS error: {m}"),
+            Repr::Runtime(m) => write!(f, "runtime error: {m}"),
+            Repr::Closed => f.write_str("the client was closed"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error").field("kind", &self.kind()).field("detail", &self.repr).finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.repr {
+            Repr::Io { source, .. } => Some(source),
+            Repr::Protocol(e) => Some(e),
+            Repr::Server(e) => Some(e),
+            Repr::Conversion(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ProtocolError> for Error {
+    fn from(e: ProtocolError) -> Error {
+        Error::from_repr(Repr::Protocol(e))
+    }
+}
+
+impl From<ConversionError> for Error {
+    fn from(e: ConversionError) -> Error {
+        Error::from_repr(Repr::Conversion(e))
+    }
+}
+
+impl From<ServerError> for Error {
+    fn from(e: ServerError) -> Error {
+        Error::from_repr(Repr::Server(e))
+    }
+}

@@ -1,0 +1,77 @@
+//! # anyredis
+//!
+//! An async Redis client that runs unchanged on **smol**, **async-std** and **tokio**.
+//!
+//! ```no_run
+//! # futures_lite::future::block_on(async {
+//! use anyredis::prelude::*;
+//!
+//! let client = Client::open("redis://127.0.0.1:6379/0")?; // no I/O yet
+//! client.set("counter", 10).await?;                       // connects on first use
+//! let n = client.incr("counter").await?;
+//! assert_eq!(n, 11);
+//! // Any command, typed reply:
+//! let len: i64 = client.cmd("STRLEN").arg("counter").query().await?;
+//! assert_eq!(len, 2);
+//! # Ok::<(), anyredis::Error>(())
+//! # });
+//! ```
+//!
+//! ## Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `smol` | yes | [`Runtime::smol`]: smol's executor and the async-io reactor |
+//! | `async-std` | no | [`Runtime::async_std`] (async-std is unmaintained upstream; it shares smol's async-io code path) |
+//! | `tokio` | no | [`Runtime::tokio`] and [`Runtime::tokio_with_handle`] |
+//! | `tls` | no | `rediss://` URLs and [`TlsConfig`], with rustls (ring) and the webpki root set |
+//!
+//! Features are additive. With exactly one runtime feature on, it is the
+//! default; with several, choose one with [`ClientBuilder::runtime`] (otherwise
+//! [`ClientBuilder::build`] returns a clear [`ErrorKind::Config`] error). Any
+//! other runtime plugs in through the traits in [`rt`].
+//!
+//! ## How commands travel
+//!
+//! All clones of a [`Client`] share one connection. Concurrent commands are
+//! written together and their replies matched in order (see the `multiplex`
+//! module docs for the picture), so concurrency is pipelining. A caller that
+//! drops its future never desynchronises the connection. Use
+//! [`Client::dedicated`] for a [`Connection`] of your own.
+//!
+//! ## Errors
+//!
+//! Every operation returns [`Error`]; [`Error::kind`] says what went wrong
+//! ([`ErrorKind`]). Server errors keep the server's code (`WRONGTYPE`,
+//! `NOAUTH`, ...) via [`Error::code`]. Passwords never appear in `Debug`,
+//! `Display` or errors.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+
+mod builder;
+mod client;
+mod cmd;
+pub mod commands;
+pub mod config;
+mod connection;
+mod error;
+mod multiplex;
+pub mod resp;
+pub mod rt;
+pub mod value;
+
+pub use client::{Client, ClientBuilder, ClientCmd};
+pub use cmd::{cmd, Cmd};
+pub use commands::{Commands, ConnectionCommands, KeyCommands, StringCommands};
+pub use config::{Addr, Config, Protocol, TlsConfig};
+pub use connection::Connection;
+pub use error::{Error, ErrorKind, RequestState, Result, ServerError};
+pub use resp::Value;
+pub use rt::Runtime;
+pub use value::{FromValue, ToArgs, ToSingleArg};
+
+/// Everything most programs need: `use anyredis::prelude::*;`.
+pub mod prelude {
+    pub use crate::commands::{Commands, ConnectionCommands, KeyCommands, StringCommands};
+    pub use crate::{cmd, Client, Error, ErrorKind, FromValue, Result, ToArgs, Value};
+}

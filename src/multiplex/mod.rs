@@ -1,0 +1,117 @@
+//! Many callers sharing one connection, with automatic pipelining.
+//!
+//! ```text
+//!  task A ─ GET a ─┐                         ┌─> reply a ─> task A
+//!  task B ─ GET b ─┼─> write buffer ─> one ──┤   (FIFO)
+//!  task C ─ SET c ─┘   (under a lock,  write │
+//!                       never across   call  └─> reply b ─> task B, OK ─> task C
+//!                       an await)
+//! ```
+//!
+//! A caller encodes its command straight into the shared write buffer and
+//! queues its reply slot in the same critical section, so bytes and slots stay
+//! in the same order; then it wakes the driver. The driver (one background task
+//! per connection, [`driver`]) takes everything queued, writes it with one
+//! system call, reads replies, and hands each one to the oldest waiting slot.
+//!
+//! Cancel safety: a caller that drops its future only drops its receiving end.
+//! The driver still reads that reply and throws it away, so no later caller
+//! gets the wrong reply.
+
+mod driver;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::BytesMut;
+use futures_channel::oneshot;
+use futures_util::task::AtomicWaker;
+
+use crate::cmd::write_command;
+use crate::connection::Connection;
+use crate::error::RequestState;
+use crate::resp::Value;
+use crate::rt::Runtime;
+use crate::value::Args;
+use crate::{Error, Result};
+
+/// Where a reply goes.
+pub(crate) type ReplySender = oneshot::Sender<Result<Value>>;
+
+/// A handle to one shared connection and its driver. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Multiplexer {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    driver: AtomicWaker,
+}
+
+struct State {
+    /// Encoded commands not yet taken by the driver.
+    write: BytesMut,
+    /// Reply slots for the commands in `write`, in the same order.
+    queued: VecDeque<ReplySender>,
+    /// Why the connection ended, once it has.
+    closed: Option<String>,
+    /// Set when every client handle is gone or the client was closed.
+    shutdown: bool,
+}
+
+impl Multiplexer {
+    /// Takes over a connection that finished its handshake and spawns its driver.
+    pub(crate) fn start(conn: Connection, runtime: &Runtime) -> Result<Multiplexer> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                write: BytesMut::with_capacity(16 * 1024),
+                queued: VecDeque::new(),
+                closed: None,
+                shutdown: false,
+            }),
+            driver: AtomicWaker::new(),
+        });
+        let (socket, read, _protocol) = conn.into_parts();
+        runtime.spawn(driver::Driver::new(shared.clone(), socket, read))?;
+        Ok(Multiplexer { shared })
+    }
+
+    /// Queues one command; the receiver gets its reply.
+    pub(crate) fn send(&self, args: &Args) -> Result<oneshot::Receiver<Result<Value>>> {
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut state = self.shared.lock();
+            if let Some(reason) = &state.closed {
+                return Err(Error::connection_lost(reason.clone(), RequestState::NotSent));
+            }
+            if state.shutdown {
+                return Err(Error::closed());
+            }
+            write_command(&mut state.write, args);
+            state.queued.push_back(tx);
+        }
+        self.shared.driver.wake();
+        Ok(rx)
+    }
+
+    /// Whether the connection has ended (a new one is needed).
+    pub(crate) fn is_closed(&self) -> bool {
+        let state = self.shared.lock();
+        state.closed.is_some() || state.shutdown
+    }
+
+    /// Asks the driver to finish the replies in flight, then close the socket.
+    pub(crate) fn shutdown(&self) {
+        self.shared.lock().shutdown = true;
+        self.shared.driver.wake();
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding this lock cannot leave the state half-written
+        // in a way that matters more than losing the connection; keep going.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

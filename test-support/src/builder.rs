@@ -1,0 +1,131 @@
+//! [`ServerBuilder`]: what kind of test server to start.
+
+use std::ffi::{OsStr, OsString};
+use std::time::Duration;
+
+use crate::acl::AclUser;
+use crate::server::RedisServer;
+
+const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures a test server; [`ServerBuilder::build`] starts it.
+#[derive(Debug, Clone)]
+pub struct ServerBuilder {
+    pub(crate) password: Option<String>,
+    pub(crate) acl_users: Vec<AclUser>,
+    pub(crate) unix_socket: bool,
+    pub(crate) tls: bool,
+    pub(crate) tls_client_auth: bool,
+    pub(crate) appendonly: bool,
+    pub(crate) cluster_enabled: bool,
+    pub(crate) args: Vec<OsString>,
+    pub(crate) startup_timeout: Duration,
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        ServerBuilder {
+            password: None,
+            acl_users: Vec::new(),
+            unix_socket: false,
+            tls: false,
+            tls_client_auth: false,
+            appendonly: false,
+            cluster_enabled: false,
+            args: Vec::new(),
+            startup_timeout: DEFAULT_STARTUP_TIMEOUT,
+        }
+    }
+}
+
+impl ServerBuilder {
+    /// A builder for a plain server: no password, no TLS, no persistence.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `requirepass`: the default user's password.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// Adds an enabled ACL user with one password and rules such as
+    /// `"~* &* +@all"` (whitespace separated). The default user stays as it
+    /// is (no password unless [`password`](Self::password) is set).
+    pub fn acl_user(mut self, name: impl Into<String>, password: impl Into<String>, rules: impl Into<String>) -> Self {
+        self.acl_users.push(AclUser { name: name.into(), password: password.into(), rules: rules.into() });
+        self
+    }
+
+    /// Also listens on a unix socket in the temporary directory
+    /// (`unixsocketperm 700`); see [`RedisServer::unix_socket_path`].
+    pub fn unix_socket(mut self, enabled: bool) -> Self {
+        self.unix_socket = enabled;
+        self
+    }
+
+    /// Listens with TLS only (`--port 0 --tls-port <free port>`), with a CA
+    /// and a server certificate for `127.0.0.1` and `localhost` generated at
+    /// start; clients need no certificate (`tls-auth-clients no`).
+    pub fn tls(mut self, enabled: bool) -> Self {
+        self.tls = enabled;
+        self
+    }
+
+    /// TLS (implies [`tls`](Self::tls)) with a client certificate generated
+    /// too and required from clients (`tls-auth-clients yes`).
+    pub fn tls_client_auth(mut self, enabled: bool) -> Self {
+        self.tls_client_auth = enabled;
+        if enabled {
+            self.tls = true;
+        }
+        self
+    }
+
+    /// `appendonly yes`: data survives [`RedisServer::kill`] +
+    /// [`RedisServer::restart`].
+    pub fn appendonly(mut self, enabled: bool) -> Self {
+        self.appendonly = enabled;
+        self
+    }
+
+    /// `cluster-enabled yes`, with a free cluster bus port and
+    /// `nodes.conf` in the temporary directory. The node starts with no
+    /// slots; forming a cluster is up to the caller.
+    pub fn cluster_enabled(mut self, enabled: bool) -> Self {
+        self.cluster_enabled = enabled;
+        self
+    }
+
+    /// One extra command-line argument, e.g.
+    /// `.arg("--enable-debug-command").arg("yes")`; these come after the
+    /// generated config and so override it.
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.args.push(arg.as_ref().to_os_string());
+        self
+    }
+
+    /// Several extra command-line arguments; see [`arg`](Self::arg).
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args.extend(args.into_iter().map(|a| a.as_ref().to_os_string()));
+        self
+    }
+
+    /// How long a start may take before it fails (default 10 s).
+    pub fn startup_timeout(mut self, timeout: Duration) -> Self {
+        self.startup_timeout = timeout;
+        self
+    }
+
+    /// Starts the server and waits until it is ready. Panics, with the
+    /// end of its log, when it does not start.
+    pub fn build(self) -> RedisServer {
+        RedisServer::launch(self)
+    }
+}
+
