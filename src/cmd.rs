@@ -2,9 +2,6 @@
 
 use std::fmt;
 
-use bytes::BytesMut;
-
-use crate::resp::write_array_len;
 use crate::value::{Args, ToArgs};
 
 /// A command built argument by argument.
@@ -66,10 +63,4 @@ impl fmt::Debug for Cmd {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Cmd").field(&self.args).finish()
     }
-}
-
-/// Writes one command as a RESP array of bulk strings.
-pub(crate) fn write_command(buf: &mut BytesMut, args: &Args) {
-    write_array_len(buf, args.len());
-    buf.extend_from_slice(args.encoded());
 }

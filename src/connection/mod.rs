@@ -15,7 +15,7 @@ use std::future::poll_fn;
 use bytes::BytesMut;
 use futures_util::AsyncWriteExt;
 
-use crate::cmd::{write_command, Cmd};
+use crate::cmd::Cmd;
 use crate::config::{Config, Protocol};
 use crate::error::{RequestState, ServerError};
 use crate::resp::Value;
@@ -122,7 +122,7 @@ impl Connection {
     async fn exchange(&mut self, commands: &[Args]) -> Result<Vec<Value>> {
         self.write.clear();
         for args in commands {
-            write_command(&mut self.write, args);
+            args.write_frame(&mut self.write);
         }
         self.socket
             .write_all(&self.write)

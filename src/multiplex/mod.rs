@@ -27,7 +27,6 @@ use bytes::BytesMut;
 use futures_channel::oneshot;
 use futures_util::task::AtomicWaker;
 
-use crate::cmd::write_command;
 use crate::connection::Connection;
 use crate::error::RequestState;
 use crate::resp::Value;
@@ -88,7 +87,7 @@ impl Multiplexer {
             if state.shutdown {
                 return Err(Error::closed());
             }
-            write_command(&mut state.write, args);
+            args.write_frame(&mut state.write);
             state.queued.push_back(tx);
         }
         self.shared.driver.wake();

@@ -38,6 +38,18 @@ mod collections;
 /// | `Vec<(K, V)>`, `HashMap<K, V>`, `BTreeMap<K, V>` | map; flat array `[k1, v1, k2, v2...]` (odd length is an error); array of 2-element arrays `[[k1, v1], ...]`; nil is empty |
 /// | tuples of 1 to 12 elements | array, set or push of exactly that length; a 2-tuple also takes a map of exactly one pair |
 ///
+/// Points worth knowing:
+///
+/// - Nil converts to an empty collection, as RESP2 sends `*-1` where a command has
+///   nothing to return. Ask for `Option<Vec<T>>` to tell nil from empty (e.g. an
+///   `EXEC` aborted by `WATCH`).
+/// - A double converts to an integer only when it is integral (`3.0`, not `3.5`),
+///   so a RESP3 double and its RESP2 text (`"3"`) agree. Booleans never convert to
+///   numbers or strings.
+/// - An array whose elements are all 2-element arrays is read as nested pairs by
+///   `Vec<(K, V)>` and maps; any other even-length array as the flat form.
+/// - The contents of errors: see [`ConversionError`].
+///
 /// `u8` does not implement `FromValue`, so that `Vec<u8>` can mean "the bytes of one
 /// bulk string". Read a small number as `u16` or `i16` and narrow it.
 ///
