@@ -123,6 +123,8 @@ enum Repr {
     Server(ServerError),
     Conversion(ConversionError),
     Timeout { what: &'static str, after: Duration, state: RequestState },
+    // Built only by the `tls` feature's code.
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
     Tls(String),
     Runtime(String),
     Closed,
@@ -145,6 +147,7 @@ impl Error {
         Error::from_repr(Repr::Timeout { what, after, state })
     }
 
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
     pub(crate) fn tls(message: impl Into<String>) -> Error {
         Error::from_repr(Repr::Tls(message.into()))
     }

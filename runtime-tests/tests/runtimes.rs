@@ -12,5 +12,8 @@ runtime_tests::per_runtime! {
         response_timeout,
         dropped_futures_do_not_desync,
         runtime_must_be_chosen,
+        connect_timeout,
+        oversized_reply,
+        close,
     ],
 }

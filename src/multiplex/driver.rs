@@ -21,7 +21,7 @@ use crate::connection::buffer::ReadBuffer;
 use crate::error::{RequestState, ServerError};
 use crate::resp::Value;
 use crate::rt::BoxSocket;
-use crate::{Error, Result};
+use crate::{Error, ErrorKind, Result};
 
 /// Rounds of work in one `poll` before yielding to other tasks.
 const BUDGET: usize = 32;
@@ -138,8 +138,9 @@ impl Driver {
     }
 
     /// Ends the connection: every waiting caller gets an error saying whether
-    /// its command reached the server.
-    fn fail(&mut self, error: &Error) {
+    /// its command reached the server. A reply that could not be decoded is
+    /// the oldest caller's: that caller gets the protocol error itself.
+    fn fail(&mut self, error: Error) {
         let reason = error.to_string();
         let queued = {
             let mut state = self.shared.lock();
@@ -148,9 +149,14 @@ impl Driver {
             mem::take(&mut state.queued)
         };
         let partly_written = self.written > 0;
+        let mut own_error = (error.kind() == ErrorKind::Protocol).then_some(error);
         for (i, slot) in self.in_flight.drain(..).enumerate() {
             let state = if i < self.sent || partly_written { RequestState::SentUnanswered } else { RequestState::NotSent };
-            let _ = slot.send(Err(Error::connection_lost(reason.clone(), state)));
+            let reply = match own_error.take() {
+                Some(error) => error,
+                None => Error::connection_lost(reason.clone(), state),
+            };
+            let _ = slot.send(Err(reply));
         }
         for slot in queued {
             let _ = slot.send(Err(Error::connection_lost(reason.clone(), RequestState::NotSent)));
@@ -175,7 +181,7 @@ impl Future for Driver {
                 Ok(progress) if took || progress => continue,
                 Ok(_) => return Poll::Pending,
                 Err(error) => {
-                    this.fail(&error);
+                    this.fail(error);
                     return Poll::Ready(());
                 }
             }

@@ -152,7 +152,10 @@ impl Runtime {
     /// when exactly one is on. With none or several, an error says to pick one
     /// with [`crate::ClientBuilder::runtime`].
     pub fn from_features() -> crate::Result<Runtime> {
+        // Mutated only when a runtime feature is on.
+        #[allow(unused_mut)]
         let mut found: Vec<fn() -> Runtime> = Vec::new();
+        #[allow(unused_mut)]
         let mut names: Vec<&str> = Vec::new();
         #[cfg(feature = "smol")]
         {

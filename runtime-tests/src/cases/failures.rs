@@ -111,3 +111,67 @@ pub async fn runtime_must_be_chosen(_rt: Runtime) -> TestResult {
     assert!(err.to_string().contains("several runtime features are enabled"), "{err}");
     Ok(())
 }
+
+/// Sends a signal to the server process (`STOP` freezes it: the kernel still
+/// accepts connections, but nothing answers).
+fn signal(server: &RedisServer, sig: &str) {
+    let pid = server.pid().expect("server runs").to_string();
+    let status = std::process::Command::new("kill").args([&format!("-{sig}"), &pid]).status().expect("kill");
+    assert!(status.success());
+}
+
+/// A server that accepts but never answers trips the connect timeout (the
+/// handshake is part of connecting); once it answers again, so does the client.
+pub async fn connect_timeout(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&format!("{}?connect_timeout=300ms", server.url()), &rt)?;
+    signal(&server, "STOP");
+    let result = c.ping().await;
+    signal(&server, "CONT");
+    let err = result.expect_err("frozen server");
+    assert!(err.is_timeout(), "{err}");
+    assert!(err.to_string().contains("connecting timed out after 300ms"), "{err}");
+    assert_eq!(err.request_state(), RequestState::NotSent);
+    assert_eq!(c.ping().await?, "PONG");
+    Ok(())
+}
+
+/// A reply past the client's limits is a protocol error naming the limit; the
+/// connection is replaced and the next command works.
+pub async fn oversized_reply(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = ClientBuilder::from_url(&server.url())?
+        .limits(anyredis::resp::Limits::default().with_max_bulk_len(1024).with_max_aggregate_len(100))
+        .runtime(rt)
+        .build()?;
+    c.set("big", "x".repeat(4096)).await?;
+    c.set("small", "y".repeat(1024)).await?;
+    let err = c.get::<String>("big").await.expect_err("past max_bulk_len");
+    assert_eq!(err.kind(), anyredis::ErrorKind::Protocol, "{err}");
+    assert!(err.to_string().contains("4096 bytes") && err.to_string().contains("limit of 1024"), "{err}");
+    assert_eq!(c.get::<String>("small").await?.len(), 1024);
+    for i in 0..101 {
+        c.cmd("RPUSH").arg("list").arg(i).query::<i64>().await?;
+    }
+    let err = c.cmd("LRANGE").arg("list").arg(0).arg(-1).query::<Vec<i64>>().await.expect_err("101 elements");
+    assert!(err.to_string().contains("101 elements"), "{err}");
+    assert_eq!(c.cmd("LRANGE").arg("list").arg(0).arg(99).query::<Vec<i64>>().await?.len(), 100);
+    Ok(())
+}
+
+/// `close` finishes the replies in flight, then refuses new commands.
+pub async fn close(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    c.set("k", 1).await?;
+    let pending = c.incr("k");
+    let (incr, ()) = join(pending, c.close()).await;
+    // The INCR was queued before close: it either completed or was refused as not sent.
+    match incr {
+        Ok(n) => assert_eq!(n, 2),
+        Err(e) => assert!(e.is_closed() || e.request_state() == RequestState::NotSent, "{e}"),
+    }
+    let err = c.ping().await.expect_err("closed");
+    assert!(err.is_closed(), "{err}");
+    Ok(())
+}
