@@ -50,7 +50,7 @@ async fn tour(url: &str) -> anyredis::Result<()> {
     println!("10000 concurrent GETs: {ok} correct in {:?}", started.elapsed());
 
     // 7. A dedicated connection, for when you need one to yourself.
-    let mut conn = client.dedicated().await?;
+    let conn = client.dedicated().await?;
     let id: i64 = conn.query(&cmd("CLIENT").arg("ID")).await?;
     println!("dedicated connection id {id}, protocol {:?}", conn.protocol());
 

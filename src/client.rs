@@ -2,13 +2,14 @@
 
 use std::sync::{Arc, Mutex};
 
+use std::time::Duration;
+
 use crate::cmd::Cmd;
 use crate::config::Config;
+use crate::connection::serial::Serial;
 use crate::connection::Connection;
-use crate::error::RequestState;
-use crate::multiplex::Multiplexer;
-use crate::resp::Value;
-use crate::rt::{with_timeout, Runtime};
+use crate::multiplex::{MuxSource, Multiplexer, ReplyFuture};
+use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, FromValue, ToArgs};
 use crate::{Error, Result};
 
@@ -97,8 +98,13 @@ impl Client {
     }
 
     /// Sends `cmd` over the shared connection and converts its reply.
-    pub async fn query<T: FromValue>(&self, cmd: &Cmd) -> Result<T> {
-        Ok(T::from_value(self.request(cmd.args()).await?)?)
+    pub fn query<T: FromValue>(&self, cmd: &Cmd) -> ReplyFuture<'_, T> {
+        self.send(cmd.args().clone())
+    }
+
+    /// Sends one command (name first) over the shared connection.
+    pub(crate) fn send<T>(&self, args: Args) -> ReplyFuture<'_, T> {
+        ReplyFuture::new(self, args)
     }
 
     /// Opens a new dedicated connection with this client's configuration.
@@ -115,28 +121,6 @@ impl Client {
         }
     }
 
-    /// Sends one command and returns its reply; an error reply is an `Err`.
-    pub(crate) async fn request(&self, args: &Args) -> Result<Value> {
-        let mut attempts = 0;
-        let receiver = loop {
-            attempts += 1;
-            let mux = self.multiplexer().await?;
-            match mux.send(args) {
-                Ok(receiver) => break receiver,
-                // The connection ended between lookup and send; the command was
-                // not sent, so trying once more on a new connection is safe.
-                Err(e) if attempts < 2 && e.request_state() == RequestState::NotSent && !e.is_closed() => continue,
-                Err(e) => return Err(e),
-            }
-        };
-        let limit = self.inner.config.response_timeout;
-        match with_timeout(&self.inner.runtime, limit, receiver).await {
-            Ok(Ok(reply)) => reply,
-            Ok(Err(_canceled)) => Err(Error::connection_lost("the connection's driver stopped", RequestState::Unknown)),
-            Err(()) => Err(Error::timeout("waiting for a reply", limit.unwrap_or_default(), RequestState::SentUnanswered)),
-        }
-    }
-
     /// The live shared connection, connecting first when there is none.
     async fn multiplexer(&self) -> Result<Multiplexer> {
         if let Some(mux) = self.live() {
@@ -149,8 +133,8 @@ impl Client {
         if self.inner.closed.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::closed());
         }
-        let conn = Connection::connect(&self.inner.config, &self.inner.runtime).await?;
-        let mux = Multiplexer::start(conn, &self.inner.runtime)?;
+        let serial = Serial::connect(&self.inner.config, &self.inner.runtime).await?;
+        let mux = Multiplexer::start(serial, &self.inner.runtime)?;
         *self.inner.lock() = Some(mux.clone());
         Ok(mux)
     }
@@ -158,6 +142,24 @@ impl Client {
     fn live(&self) -> Option<Multiplexer> {
         let current = self.inner.lock();
         current.as_ref().filter(|mux| !mux.is_closed()).cloned()
+    }
+}
+
+impl MuxSource for Client {
+    fn live(&self) -> Option<Multiplexer> {
+        Client::live(self)
+    }
+
+    fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>> {
+        Box::pin(self.multiplexer())
+    }
+
+    fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
+    }
+
+    fn response_timeout(&self) -> Option<Duration> {
+        self.inner.config.response_timeout
     }
 }
 
@@ -189,15 +191,15 @@ pub struct ClientCmd<'a> {
     cmd: Cmd,
 }
 
-impl ClientCmd<'_> {
+impl<'a> ClientCmd<'a> {
     /// Adds argument(s).
     pub fn arg(mut self, arg: impl ToArgs) -> Self {
         self.cmd.push_arg(arg);
         self
     }
 
-    /// Sends the command and converts the reply to `T` (use [`Value`] for the raw reply).
-    pub async fn query<T: FromValue>(self) -> Result<T> {
-        self.client.query(&self.cmd).await
+    /// Sends the command and converts the reply to `T` (use [`crate::Value`] for the raw reply).
+    pub fn query<T: FromValue>(self) -> ReplyFuture<'a, T> {
+        self.client.send(self.cmd.into_args())
     }
 }

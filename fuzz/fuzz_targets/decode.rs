@@ -2,7 +2,19 @@
 //!
 //! Checks that the decoder never panics, that how the bytes are split never changes
 //! what comes out (the same values, then the same error), and that every decoded value
-//! survives `write_value` and a second decode. Run with `cargo fuzz run decode`.
+//! survives `write_value` and a second decode.
+//!
+//! Run with `cargo fuzz run decode` (nightly). On stable, build with the coverage flags
+//! cargo-fuzz would pass and run the binary directly:
+//!
+//! ```text
+//! RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+//!   -Cllvm-args=-sanitizer-coverage-inline-8bit-counters \
+//!   -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares \
+//!   --cfg fuzzing -Cdebug-assertions -Coverflow-checks" \
+//!   cargo build --release --target x86_64-unknown-linux-gnu
+//! target/x86_64-unknown-linux-gnu/release/decode corpus/decode -max_total_time=60
+//! ```
 //!
 //! Input layout: the first byte seeds the piece sizes and picks small or default
 //! limits; the rest is the stream.
@@ -41,7 +53,9 @@ fuzz_target!(|data: &[u8]| {
     for value in &whole.0 {
         let mut wire = BytesMut::new();
         write_value(&mut wire, value);
-        let relaxed = Limits::default().with_max_inline_len(usize::MAX).with_max_depth(usize::MAX);
+        let relaxed = Limits::default()
+            .with_max_inline_len(usize::MAX)
+            .with_max_depth(usize::MAX);
         let (again, err) = decode(&wire, relaxed, &mut |_| usize::MAX);
         assert_eq!(err, None, "re-encoded value did not decode: {value:?}");
         assert!(all_same(&again, std::slice::from_ref(value)), "{value:?} -> {again:?}");
@@ -50,11 +64,7 @@ fuzz_target!(|data: &[u8]| {
 
 /// Decodes `stream` appended in pieces whose sizes `piece` chooses; returns the values
 /// and the error that stopped decoding, if any.
-fn decode(
-    stream: &[u8],
-    limits: Limits,
-    piece: &mut dyn FnMut(usize) -> usize,
-) -> (Vec<Value>, Option<ProtocolError>) {
+fn decode(stream: &[u8], limits: Limits, piece: &mut dyn FnMut(usize) -> usize) -> (Vec<Value>, Option<ProtocolError>) {
     let mut decoder = Decoder::new(limits);
     let mut buf = BytesMut::new();
     let mut values = Vec::new();
@@ -84,18 +94,23 @@ fn all_same(a: &[Value], b: &[Value]) -> bool {
 /// Equality in which NaN doubles equal each other.
 fn same(a: &Value, b: &Value) -> bool {
     let pairs = |x: &[(Value, Value)], y: &[(Value, Value)]| {
-        x.len() == y.len()
-            && x.iter().zip(y).all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
+        x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
     };
     match (a, b) {
         (Value::Double(x), Value::Double(y)) => (x.is_nan() && y.is_nan()) || x == y,
-        (Value::Array(x), Value::Array(y))
-        | (Value::Set(x), Value::Set(y))
-        | (Value::Push(x), Value::Push(y)) => all_same(x, y),
+        (Value::Array(x), Value::Array(y)) | (Value::Set(x), Value::Set(y)) | (Value::Push(x), Value::Push(y)) => {
+            all_same(x, y)
+        }
         (Value::Map(x), Value::Map(y)) => pairs(x, y),
         (
-            Value::Attribute { attributes: a1, value: v1 },
-            Value::Attribute { attributes: a2, value: v2 },
+            Value::Attribute {
+                attributes: a1,
+                value: v1,
+            },
+            Value::Attribute {
+                attributes: a2,
+                value: v2,
+            },
         ) => pairs(a1, a2) && same(v1, v2),
         _ => a == b,
     }

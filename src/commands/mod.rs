@@ -9,30 +9,50 @@ mod connection;
 mod keys;
 mod strings;
 
-use std::future::Future;
-
+use crate::connection::Connection;
+use crate::multiplex::ReplyFuture;
 use crate::value::{Args, FromValue};
-use crate::Result;
+use crate::Client;
 
 pub use connection::ConnectionCommands;
 pub use keys::KeyCommands;
 pub use strings::StringCommands;
 
-/// The primitive every typed command is built on: send one command, convert its reply.
+/// The primitive every typed command is built on.
+///
+/// A typed method builds the command's arguments and hands them to
+/// [`Commands::command`]; what comes back depends on the handle: a
+/// [`ReplyFuture`] on a [`Client`] or [`Connection`] (await it for the reply).
+/// So each command is written once, for every handle.
 pub trait Commands {
-    /// Sends the command in `args` (name first) and converts the reply.
-    fn run<T: FromValue + Send>(&self, args: Args) -> impl Future<Output = Result<T>> + Send;
+    /// What a typed method returns on this handle.
+    type Output<'a, T: FromValue + 'a>
+    where
+        Self: 'a;
+
+    /// Sends (or queues) the command in `args` (name first); its reply converts to `T`.
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> Self::Output<'a, T>;
 }
 
-impl Commands for crate::Client {
-    fn run<T: FromValue + Send>(&self, args: Args) -> impl Future<Output = Result<T>> + Send {
-        async move { Ok(T::from_value(self.request(&args).await?)?) }
+impl Commands for Client {
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+        self.send(args)
     }
 }
 
-impl<C: Commands> ConnectionCommands for C {}
-impl<C: Commands> KeyCommands for C {}
-impl<C: Commands> StringCommands for C {}
+impl Commands for Connection {
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+        self.send(args)
+    }
+}
+
+impl<C: Commands + ?Sized> ConnectionCommands for C {}
+impl<C: Commands + ?Sized> KeyCommands for C {}
+impl<C: Commands + ?Sized> StringCommands for C {}
 
 /// Starts the arguments of a command named `name`.
 pub(crate) fn command(name: &'static str) -> Args {

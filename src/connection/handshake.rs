@@ -12,13 +12,13 @@ use crate::resp::Value;
 use crate::value::Args;
 use crate::Result;
 
-use super::Connection;
+use super::serial::Serial;
 
 const LIB_NAME: &str = "anyredis";
 const LIB_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Runs the handshake and returns the protocol agreed.
-pub(super) async fn run(conn: &mut Connection, config: &Config) -> Result<Protocol> {
+pub(super) async fn run(conn: &mut Serial, config: &Config) -> Result<Protocol> {
     if config.protocol == Protocol::Resp3 {
         let mut batch = vec![hello(config)];
         let tail = after_auth(config);

@@ -1,78 +1,64 @@
-//! One connection to one server: the socket, framing, and the handshake.
-//!
-//! [`Connection`] is a dedicated connection that runs one request at a time.
-//! The shared, auto-pipelined connection behind [`crate::Client`] is built on
-//! the same pieces (see `src/multiplex/`).
+//! One connection to one server: opening the socket (TCP, Unix, TLS), the
+//! handshake, and [`Connection`], a dedicated connection.
 
 pub(crate) mod buffer;
 mod connect;
 mod handshake;
+pub(crate) mod serial;
 #[cfg(feature = "tls")]
 mod tls;
 
-use std::future::poll_fn;
-
-use bytes::BytesMut;
-use futures_util::AsyncWriteExt;
+use std::time::Duration;
 
 use crate::cmd::Cmd;
 use crate::config::{Config, Protocol};
-use crate::error::{RequestState, ServerError};
-use crate::resp::Value;
-use crate::rt::{with_timeout, BoxSocket, Runtime};
+use crate::multiplex::{MuxSource, Multiplexer, ReplyFuture};
+use crate::rt::{BoxFuture, BoxSocket, Runtime};
 use crate::value::{Args, FromValue};
-use crate::{Error, Result};
+use crate::Result;
 
-pub(crate) use connect::open_socket;
-use buffer::ReadBuffer;
+use serial::Serial;
 
-/// A dedicated connection: one request at a time, in order.
+/// A connection of your own: not shared with other callers of a [`crate::Client`].
 ///
-/// Made by [`Connection::connect`], or over a stream of your own with
-/// [`Connection::from_socket`] (proxies, tests, exotic transports).
+/// Use one for commands that change the connection's state (`SELECT`,
+/// `WATCH`, `CLIENT REPLY`, ...) or that block (`BLPOP`). Requests can still
+/// be issued concurrently through `&self`; they are pipelined in order.
+/// Dropping a request future is safe: its reply is read and discarded. When
+/// the connection breaks, it stays broken: open a new one.
 ///
-/// If a request future is dropped before its reply was read, the connection no
-/// longer knows where the next reply starts: every later request fails with a
-/// [`crate::ErrorKind::ConnectionLost`] error, and you should open a new one.
+/// Made by [`crate::Client::dedicated`], [`Connection::connect`], or over a
+/// stream you opened yourself with [`Connection::from_socket`] (proxies,
+/// tests, exotic transports).
 pub struct Connection {
-    socket: BoxSocket,
-    read: ReadBuffer,
-    write: BytesMut,
+    mux: Multiplexer,
     runtime: Runtime,
-    response_timeout: Option<std::time::Duration>,
+    response_timeout: Option<Duration>,
     protocol: Protocol,
-    /// Set while a request is in flight; still set afterwards if it was cancelled.
-    busy: bool,
-    broken: Option<String>,
 }
 
 impl Connection {
     /// Connects to the server in `config` and runs the handshake, within the connect timeout.
     pub async fn connect(config: &Config, runtime: &Runtime) -> Result<Connection> {
-        let limit = config.connect_timeout;
-        with_timeout(runtime, limit, async {
-            let socket = open_socket(config, runtime).await?;
-            Connection::from_socket(socket, config, runtime).await
-        })
-        .await
-        .unwrap_or_else(|()| Err(Error::timeout("connecting", limit.unwrap_or_default(), RequestState::NotSent)))
+        let serial = Serial::connect(config, runtime).await?;
+        Connection::start(serial, config, runtime)
     }
 
     /// Runs the handshake (HELLO / AUTH / SELECT / CLIENT SETNAME) over a stream
     /// you opened yourself; `config.addr` and `config.tls` are not used.
     pub async fn from_socket(socket: BoxSocket, config: &Config, runtime: &Runtime) -> Result<Connection> {
-        let mut conn = Connection {
-            socket,
-            read: ReadBuffer::new(config.limits),
-            write: BytesMut::with_capacity(4096),
+        let serial = Serial::from_socket(socket, config, runtime).await?;
+        Connection::start(serial, config, runtime)
+    }
+
+    fn start(serial: Serial, config: &Config, runtime: &Runtime) -> Result<Connection> {
+        let protocol = serial.protocol();
+        Ok(Connection {
+            mux: Multiplexer::start(serial, runtime)?,
             runtime: runtime.clone(),
             response_timeout: config.response_timeout,
-            protocol: config.protocol,
-            busy: false,
-            broken: None,
-        };
-        conn.protocol = handshake::run(&mut conn, config).await?;
-        Ok(conn)
+            protocol,
+        })
     }
 
     /// The protocol agreed with the server (RESP2 when the server has no `HELLO`).
@@ -81,83 +67,43 @@ impl Connection {
     }
 
     /// Sends `cmd` and converts its reply.
-    pub async fn query<T: FromValue>(&mut self, cmd: &Cmd) -> Result<T> {
-        let value = self.request(cmd.args()).await?;
-        Ok(T::from_value(value)?)
+    pub fn query<T: FromValue>(&self, cmd: &Cmd) -> ReplyFuture<'_, T> {
+        self.send(cmd.args().clone())
     }
 
-    /// Sends one command and returns its reply; an error reply becomes [`crate::ErrorKind::Server`].
-    pub(crate) async fn request(&mut self, args: &Args) -> Result<Value> {
-        match self.request_many(std::slice::from_ref(args)).await?.pop() {
-            Some(Value::Error(line)) => Err(ServerError::new(line).into()),
-            Some(value) => Ok(value),
-            None => Err(Error::connection_lost("no reply", RequestState::SentUnanswered)),
-        }
+    pub(crate) fn send<T>(&self, args: Args) -> ReplyFuture<'_, T> {
+        ReplyFuture::new(self, args)
     }
 
-    /// Sends several commands in one write and returns their replies in order
-    /// (error replies stay [`Value::Error`]).
-    pub(crate) async fn request_many(&mut self, commands: &[Args]) -> Result<Vec<Value>> {
-        if self.busy && self.broken.is_none() {
-            self.broken = Some("an earlier request on this connection was cancelled before its reply was read".into());
-        }
-        if let Some(reason) = &self.broken {
-            return Err(Error::connection_lost(reason.clone(), RequestState::NotSent));
-        }
-        self.busy = true;
-        let limit = self.response_timeout;
-        let runtime = self.runtime.clone();
-        let result = with_timeout(&runtime, limit, self.exchange(commands)).await;
-        let result = match result {
-            Ok(r) => r,
-            Err(()) => Err(Error::timeout("waiting for a reply", limit.unwrap_or_default(), RequestState::SentUnanswered)),
-        };
-        match &result {
-            Err(e) if e.breaks_connection() || e.is_timeout() => self.broken = Some(e.to_string()),
-            _ => self.busy = false,
-        }
-        result
+    /// Whether the connection has ended (broken, or closed by the server).
+    pub fn is_closed(&self) -> bool {
+        self.mux.is_closed()
+    }
+}
+
+impl MuxSource for Connection {
+    fn live(&self) -> Option<Multiplexer> {
+        Some(self.mux.clone())
     }
 
-    async fn exchange(&mut self, commands: &[Args]) -> Result<Vec<Value>> {
-        self.write.clear();
-        for args in commands {
-            args.write_frame(&mut self.write);
-        }
-        self.socket
-            .write_all(&self.write)
-            .await
-            .map_err(|e| Error::io("writing a request", e).with_state(RequestState::NotSent))?;
-        self.socket.flush().await.map_err(|e| Error::io("writing a request", e).with_state(RequestState::SentUnanswered))?;
-        let mut replies = Vec::with_capacity(commands.len());
-        while replies.len() < commands.len() {
-            match self.read_frame().await? {
-                // Out-of-band pushes (e.g. client-side caching) are not replies.
-                Value::Push(_) => continue,
-                value => replies.push(value),
-            }
-        }
-        Ok(replies)
+    fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>> {
+        // A dedicated connection never reconnects: its state would be lost.
+        let mux = self.mux.clone();
+        Box::pin(async move { Ok(mux) })
     }
 
-    async fn read_frame(&mut self) -> Result<Value> {
-        loop {
-            if let Some(value) = self.read.next_frame()? {
-                return Ok(value);
-            }
-            let (read, socket) = (&mut self.read, &mut self.socket);
-            let n = poll_fn(|cx| read.poll_fill(&mut **socket, cx))
-                .await
-                .map_err(|e| Error::io("reading a reply", e).with_state(RequestState::SentUnanswered))?;
-            if n == 0 {
-                return Err(Error::connection_lost("the server closed the connection", RequestState::SentUnanswered));
-            }
-        }
+    fn runtime(&self) -> &Runtime {
+        &self.runtime
     }
 
-    /// Hands the socket and buffers to the multiplexer.
-    pub(crate) fn into_parts(self) -> (BoxSocket, ReadBuffer, Protocol) {
-        (self.socket, self.read, self.protocol)
+    fn response_timeout(&self) -> Option<Duration> {
+        self.response_timeout
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.mux.shutdown();
     }
 }
 
@@ -166,7 +112,7 @@ impl std::fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("runtime", &self.runtime)
             .field("protocol", &self.protocol)
-            .field("broken", &self.broken)
-            .finish_non_exhaustive()
+            .field("closed", &self.is_closed())
+            .finish()
     }
 }

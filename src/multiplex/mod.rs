@@ -19,6 +19,10 @@
 //! gets the wrong reply.
 
 mod driver;
+mod reply;
+
+pub use reply::ReplyFuture;
+pub(crate) use reply::MuxSource;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,7 +31,7 @@ use bytes::BytesMut;
 use futures_channel::oneshot;
 use futures_util::task::AtomicWaker;
 
-use crate::connection::Connection;
+use crate::connection::serial::Serial;
 use crate::error::RequestState;
 use crate::resp::Value;
 use crate::rt::Runtime;
@@ -61,7 +65,7 @@ struct State {
 
 impl Multiplexer {
     /// Takes over a connection that finished its handshake and spawns its driver.
-    pub(crate) fn start(conn: Connection, runtime: &Runtime) -> Result<Multiplexer> {
+    pub(crate) fn start(conn: Serial, runtime: &Runtime) -> Result<Multiplexer> {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 write: BytesMut::with_capacity(16 * 1024),

@@ -71,6 +71,7 @@ impl Default for Decoder {
 
 impl Decoder {
     /// A decoder enforcing `limits`.
+    #[must_use]
     pub fn new(limits: Limits) -> Decoder {
         Decoder {
             limits,
@@ -84,6 +85,7 @@ impl Decoder {
     }
 
     /// The limits this decoder enforces.
+    #[must_use]
     pub fn limits(&self) -> Limits {
         self.limits
     }
@@ -103,11 +105,16 @@ impl Decoder {
     ///   again. The decoder remembers how far it scanned, so the next call only looks
     ///   at the new bytes. Between such calls only *append* to `buf`; if it shrank, the
     ///   decoder starts the frame over.
-    /// - `Err(_)`: the input is malformed or passes a [`Limits`] bound. The stream is
-    ///   out of sync and unusable: close the connection. This decoder keeps returning
-    ///   the same error until [`reset`](Decoder::reset).
+    /// - `Err(_)`: see below.
     ///
     /// Never panics, whatever the bytes.
+    ///
+    /// # Errors
+    ///
+    /// A [`ProtocolError`] when the input is malformed or passes a [`Limits`] bound.
+    /// The stream is then out of sync and unusable: close the connection. This decoder
+    /// keeps returning the same error until [`reset`](Decoder::reset). Errors are found
+    /// as soon as the offending bytes arrive, not when the frame would have ended.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Value>, ProtocolError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
@@ -127,9 +134,8 @@ impl Decoder {
             buf.advance(end);
             self.consumed += end as u64;
             self.restart_frame();
-            return match head.map(number) {
-                Ok(Some(v)) => Ok(Some(v)),
-                Ok(None) => Ok(Some(Value::Nil)),
+            return match head {
+                Ok(head) => Ok(Some(number(head).unwrap_or(Value::Nil))),
                 Err(e) => Err(self.fail(e)),
             };
         }
@@ -259,9 +265,7 @@ impl Decoder {
     #[inline]
     fn find_line(&mut self, b: &[u8], start: usize) -> Result<Option<usize>, ProtocolError> {
         // The CR may sit at most at start + 1 + max_inline_len.
-        let max_end = start
-            .saturating_add(2)
-            .saturating_add(self.limits.max_inline_len);
+        let max_end = start.saturating_add(2).saturating_add(self.limits.max_inline_len);
         let from = self.line_scan.max(start + 1);
         let to = b.len().min(max_end);
         if from < to {
@@ -269,9 +273,7 @@ impl Decoder {
                 let cr = from + i;
                 return match b.get(cr + 1) {
                     Some(b'\n') => Ok(Some(cr)),
-                    Some(_) => Err(ProtocolError::MissingLf {
-                        offset: self.at(cr),
-                    }),
+                    Some(_) => Err(ProtocolError::MissingLf { offset: self.at(cr) }),
                     None => {
                         self.line_scan = cr;
                         Ok(None)
@@ -392,10 +394,7 @@ fn build(frame: &Bytes, limits: &Limits, base: u64) -> Result<Value, ProtocolErr
     let mut stack: Vec<Open> = Vec::new();
     loop {
         let at = base + pos as u64;
-        let cr = match b
-            .get(pos + 1..)
-            .and_then(|rest| rest.iter().position(|&c| c == b'\r'))
-        {
+        let cr = match b.get(pos + 1..).and_then(|rest| rest.iter().position(|&c| c == b'\r')) {
             Some(i) => pos + 1 + i,
             None => return Err(ProtocolError::MissingLf { offset: at }),
         };
@@ -405,9 +404,7 @@ fn build(frame: &Bytes, limits: &Limits, base: u64) -> Result<Value, ProtocolErr
             Head::Line(b'+') => Value::SimpleString(frame.slice(pos + 1..cr)),
             Head::Line(_) => Value::Error(frame.slice(pos + 1..cr)),
             Head::BigNumber => Value::BigNumber(frame.slice(pos + 1..cr)),
-            head @ (Head::Int(_) | Head::Double(_) | Head::Bool(_) | Head::Nil) => {
-                number(head).unwrap_or(Value::Nil)
-            }
+            head @ (Head::Int(_) | Head::Double(_) | Head::Bool(_) | Head::Nil) => number(head).unwrap_or(Value::Nil),
             Head::Bulk(ty, len) => {
                 if b.len() < next + len + 2 {
                     return Err(ProtocolError::MissingBulkCrlf {

@@ -53,9 +53,7 @@ pub fn write_value(buf: &mut BytesMut, value: &Value) {
     match value {
         Value::Nil => buf.put_slice(b"_\r\n"),
         Value::SimpleString(s) => write_line(buf, b'+', s),
-        Value::Error(e) if e.iter().any(|&c| c == b'\r' || c == b'\n') => {
-            write_bulk_as(buf, b'!', e)
-        }
+        Value::Error(e) if e.iter().any(|&c| c == b'\r' || c == b'\n') => write_bulk_as(buf, b'!', e),
         Value::Error(e) => write_line(buf, b'-', e),
         Value::Integer(i) => {
             buf.put_u8(b':');

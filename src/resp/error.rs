@@ -22,9 +22,7 @@ pub enum ProtocolError {
     },
     /// An integer (`:`) that is not an optional sign followed by decimal digits, or
     /// does not fit in a signed 64-bit integer.
-    #[error(
-        "invalid integer at byte {offset}: expected an optional sign and digits fitting in i64"
-    )]
+    #[error("invalid integer at byte {offset}: expected an optional sign and digits fitting in i64")]
     InvalidInteger {
         /// Stream offset of the frame's type byte.
         offset: u64,

@@ -5,6 +5,7 @@
 use super::{Limits, ProtocolError};
 
 /// What one header line declares.
+#[derive(Clone, Copy)]
 pub(super) enum Head {
     /// `+` or `-`: the line is the value.
     Line(u8),
@@ -23,47 +24,36 @@ pub(super) enum Head {
 /// Checks one header line (`line` is between the type byte and the CR) against the
 /// grammar and the limits. `at` is the stream offset of the type byte, for errors.
 #[inline]
-pub(super) fn classify(
-    ty: u8,
-    line: &[u8],
-    limits: &Limits,
-    at: u64,
-) -> Result<Head, ProtocolError> {
+pub(super) fn classify(ty: u8, line: &[u8], limits: &Limits, at: u64) -> Result<Head, ProtocolError> {
     let offset = at;
     Ok(match ty {
         b'+' | b'-' => Head::Line(ty),
         b':' => Head::Int(parse_i64(line).ok_or(ProtocolError::InvalidInteger { offset })?),
         b'$' | b'!' | b'=' => match parse_len(line) {
             Some(Len::Null) if ty == b'$' => Head::Nil,
-            Some(Len::N(n)) => {
-                if n > limits.max_bulk_len as u64 {
+            Some(Len::N(n)) => match usize::try_from(n) {
+                Ok(len) if len <= limits.max_bulk_len => {
+                    if ty == b'=' && len < 4 {
+                        return Err(ProtocolError::InvalidVerbatim { offset });
+                    }
+                    Head::Bulk(ty, len)
+                }
+                _ => {
                     let limit = limits.max_bulk_len;
-                    return Err(ProtocolError::BulkTooLong {
-                        len: n,
-                        limit,
-                        offset,
-                    });
+                    return Err(ProtocolError::BulkTooLong { len: n, limit, offset });
                 }
-                if ty == b'=' && n < 4 {
-                    return Err(ProtocolError::InvalidVerbatim { offset });
-                }
-                Head::Bulk(ty, n as usize)
-            }
+            },
             _ => return Err(ProtocolError::InvalidLength { offset }),
         },
         b'*' | b'~' | b'>' | b'%' | b'|' => match parse_len(line) {
             Some(Len::Null) if ty == b'*' => Head::Nil,
-            Some(Len::N(n)) => {
-                if n > limits.max_aggregate_len as u64 {
+            Some(Len::N(n)) => match usize::try_from(n) {
+                Ok(len) if len <= limits.max_aggregate_len => Head::Agg(ty, len),
+                _ => {
                     let limit = limits.max_aggregate_len;
-                    return Err(ProtocolError::AggregateTooLong {
-                        len: n,
-                        limit,
-                        offset,
-                    });
+                    return Err(ProtocolError::AggregateTooLong { len: n, limit, offset });
                 }
-                Head::Agg(ty, n as usize)
-            }
+            },
             _ => return Err(ProtocolError::InvalidLength { offset }),
         },
         b'_' if line.is_empty() => Head::Nil,
@@ -84,20 +74,7 @@ pub(super) fn classify(
 pub(super) fn is_type_byte(ty: u8) -> bool {
     matches!(
         ty,
-        b'+' | b'-'
-            | b':'
-            | b'$'
-            | b'*'
-            | b'_'
-            | b','
-            | b'#'
-            | b'('
-            | b'!'
-            | b'='
-            | b'%'
-            | b'~'
-            | b'|'
-            | b'>'
+        b'+' | b'-' | b':' | b'$' | b'*' | b'_' | b',' | b'#' | b'(' | b'!' | b'=' | b'%' | b'~' | b'|' | b'>'
     )
 }
 
@@ -169,11 +146,7 @@ fn parse_double(s: &[u8]) -> Option<f64> {
         _ => s,
     };
     if unsigned.eq_ignore_ascii_case(b"inf") {
-        return Some(if s[0] == b'-' {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
+        return Some(if s[0] == b'-' { f64::NEG_INFINITY } else { f64::INFINITY });
     }
     if unsigned.eq_ignore_ascii_case(b"nan") {
         return Some(f64::NAN);

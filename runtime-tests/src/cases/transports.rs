@@ -68,14 +68,14 @@ pub async fn tls(rt: Runtime) -> TestResult {
 pub async fn dedicated_and_own_socket(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
-    let mut conn = c.dedicated().await?;
+    let conn = c.dedicated().await?;
     conn.query::<()>(&cmd("SET").arg("a").arg(1)).await?;
     assert_eq!(conn.query::<i64>(&cmd("INCRBY").arg("a").arg(41)).await?, 42);
 
     let socket = rt.transport().connect_tcp("127.0.0.1", server.port(), &TcpOptions::default()).await?;
     let mut config = Config::default();
     config.client_name = Some("byo".into());
-    let mut own = Connection::from_socket(socket, &config, &rt).await?;
+    let own = Connection::from_socket(socket, &config, &rt).await?;
     assert_eq!(own.query::<String>(&cmd("CLIENT").arg("GETNAME")).await?, "byo");
     assert_eq!(own.query::<i64>(&cmd("GET").arg("a")).await?, 42);
     Ok(())

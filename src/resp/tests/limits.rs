@@ -7,10 +7,7 @@ use crate::resp::{Decoder, Limits, ProtocolError as E, Value};
 
 fn decode_with(limits: Limits, input: &[u8]) -> Value {
     let mut buf = BytesMut::from(input);
-    let v = Decoder::new(limits)
-        .decode(&mut buf)
-        .unwrap()
-        .expect("complete");
+    let v = Decoder::new(limits).decode(&mut buf).unwrap().expect("complete");
     assert!(buf.is_empty());
     v
 }
@@ -129,41 +126,24 @@ fn a_huge_declared_aggregate_allocates_nothing_up_front() {
 fn depth() {
     let l = Limits::default().with_max_depth(3);
     let v = decode_with(l, &nested(3, ":1\r\n"));
-    let expected = Value::Array(vec![Value::Array(vec![Value::Array(vec![
-        Value::Integer(1),
-    ])])]);
+    let expected = Value::Array(vec![Value::Array(vec![Value::Array(vec![Value::Integer(1)])])]);
     assert_eq!(v, expected);
     assert_eq!(
         decode_err_with(l, &nested(4, ":1\r\n")),
-        E::TooDeep {
-            limit: 3,
-            offset: 12
-        }
+        E::TooDeep { limit: 3, offset: 12 }
     );
     // Empty aggregates count as a level too, and so do maps and attributes.
     assert_eq!(
         decode_err_with(l, &nested(3, "*0\r\n")),
-        E::TooDeep {
-            limit: 3,
-            offset: 12
-        }
+        E::TooDeep { limit: 3, offset: 12 }
     );
     assert_eq!(
         decode_err_with(l, b"%1\r\n|1\r\n~1\r\n>0\r\n"),
-        E::TooDeep {
-            limit: 3,
-            offset: 12
-        }
+        E::TooDeep { limit: 3, offset: 12 }
     );
     let l0 = Limits::default().with_max_depth(0);
     assert_eq!(decode_with(l0, b":1\r\n"), Value::Integer(1));
-    assert_eq!(
-        decode_err_with(l0, b"*0\r\n"),
-        E::TooDeep {
-            limit: 0,
-            offset: 0
-        }
-    );
+    assert_eq!(decode_err_with(l0, b"*0\r\n"), E::TooDeep { limit: 0, offset: 0 });
 }
 
 #[test]
@@ -195,24 +175,15 @@ fn default_depth_and_deep_nesting_without_recursion() {
 #[test]
 fn inline_len() {
     let l = Limits::default().with_max_inline_len(4);
-    assert_eq!(
-        decode_with(l, b"+abcd\r\n"),
-        Value::SimpleString("abcd".into())
-    );
+    assert_eq!(decode_with(l, b"+abcd\r\n"), Value::SimpleString("abcd".into()));
     assert_eq!(
         decode_err_with(l, b"+abcde\r\n"),
-        E::LineTooLong {
-            limit: 4,
-            offset: 0
-        }
+        E::LineTooLong { limit: 4, offset: 0 }
     );
     // Found without waiting for a CRLF that may never come.
     assert_eq!(
         decode_err_with(l, b"*1\r\n-abcde"),
-        E::LineTooLong {
-            limit: 4,
-            offset: 4
-        }
+        E::LineTooLong { limit: 4, offset: 4 }
     );
     let mut buf = BytesMut::from(&b"-abcd"[..]);
     let mut d = Decoder::new(l);
@@ -224,10 +195,7 @@ fn inline_len() {
     // Headers are lines too, and bulk payloads are not.
     assert_eq!(
         decode_err_with(l, b"$12345\r\n"),
-        E::LineTooLong {
-            limit: 4,
-            offset: 0
-        }
+        E::LineTooLong { limit: 4, offset: 0 }
     );
     assert_eq!(
         decode_with(l, b"$10\r\n0123456789\r\n"),
@@ -238,9 +206,7 @@ fn inline_len() {
 #[test]
 fn default_inline_len() {
     let at = format!("+{}\r\n", "a".repeat(64 * 1024));
-    assert!(
-        matches!(decode_with(Limits::default(), at.as_bytes()), Value::SimpleString(s) if s.len() == 65536)
-    );
+    assert!(matches!(decode_with(Limits::default(), at.as_bytes()), Value::SimpleString(s) if s.len() == 65536));
     let past = format!("+{}", "a".repeat(64 * 1024 + 1));
     let e = decode_err_with(Limits::default(), past.as_bytes());
     assert_eq!(

@@ -7,35 +7,11 @@ use crate::resp::{Decoder, ProtocolError as E, Value};
 
 #[test]
 fn unknown_type_byte() {
-    assert_eq!(
-        decode_err(b"?x\r\n"),
-        E::UnknownType {
-            byte: b'?',
-            offset: 0
-        }
-    );
-    assert_eq!(
-        decode_err(b"*1\r\nhello\r\n"),
-        E::UnknownType {
-            byte: b'h',
-            offset: 4
-        }
-    );
-    assert_eq!(
-        decode_err(b"\r\n"),
-        E::UnknownType {
-            byte: b'\r',
-            offset: 0
-        }
-    );
+    assert_eq!(decode_err(b"?x\r\n"), E::UnknownType { byte: b'?', offset: 0 });
+    assert_eq!(decode_err(b"*1\r\nhello\r\n"), E::UnknownType { byte: b'h', offset: 4 });
+    assert_eq!(decode_err(b"\r\n"), E::UnknownType { byte: b'\r', offset: 0 });
     // RESP3 streamed-chunk markers are not supported.
-    assert_eq!(
-        decode_err(b";4\r\nabcd\r\n"),
-        E::UnknownType {
-            byte: b';',
-            offset: 0
-        }
-    );
+    assert_eq!(decode_err(b";4\r\nabcd\r\n"), E::UnknownType { byte: b';', offset: 0 });
 }
 
 #[test]
@@ -49,16 +25,9 @@ fn bad_integers() {
         b":1.0\r\n",
         b":--1\r\n",
     ] {
-        assert_eq!(
-            decode_err(input),
-            E::InvalidInteger { offset: 0 },
-            "{input:?}"
-        );
+        assert_eq!(decode_err(input), E::InvalidInteger { offset: 0 }, "{input:?}");
     }
-    assert_eq!(
-        decode_err(b":9223372036854775808\r\n"),
-        E::InvalidInteger { offset: 0 }
-    );
+    assert_eq!(decode_err(b":9223372036854775808\r\n"), E::InvalidInteger { offset: 0 });
     assert_eq!(
         decode_err(b":-9223372036854775809\r\n"),
         E::InvalidInteger { offset: 0 }
@@ -89,16 +58,9 @@ fn bad_lengths() {
         b"*?\r\n",
         b"$99999999999999999999999\r\n",
     ] {
-        assert_eq!(
-            decode_err(input),
-            E::InvalidLength { offset: 0 },
-            "{input:?}"
-        );
+        assert_eq!(decode_err(input), E::InvalidLength { offset: 0 }, "{input:?}");
     }
-    assert_eq!(
-        decode_err(b"*2\r\n:1\r\n$-5\r\n"),
-        E::InvalidLength { offset: 8 }
-    );
+    assert_eq!(decode_err(b"*2\r\n:1\r\n$-5\r\n"), E::InvalidLength { offset: 8 });
 }
 
 #[test]
@@ -109,18 +71,9 @@ fn cr_without_lf() {
 
 #[test]
 fn bulk_payload_without_crlf() {
-    assert_eq!(
-        decode_err(b"$3\r\nabcd\r\n"),
-        E::MissingBulkCrlf { offset: 7 }
-    );
-    assert_eq!(
-        decode_err(b"$3\r\nabc\n\r"),
-        E::MissingBulkCrlf { offset: 7 }
-    );
-    assert_eq!(
-        decode_err(b"*1\r\n!1\r\nab\r\n"),
-        E::MissingBulkCrlf { offset: 9 }
-    );
+    assert_eq!(decode_err(b"$3\r\nabcd\r\n"), E::MissingBulkCrlf { offset: 7 });
+    assert_eq!(decode_err(b"$3\r\nabc\n\r"), E::MissingBulkCrlf { offset: 7 });
+    assert_eq!(decode_err(b"*1\r\n!1\r\nab\r\n"), E::MissingBulkCrlf { offset: 9 });
 }
 
 #[test]
@@ -135,28 +88,14 @@ fn bad_doubles() {
         b",0x10\r\n",
         b",--1\r\n",
     ] {
-        assert_eq!(
-            decode_err(input),
-            E::InvalidDouble { offset: 0 },
-            "{input:?}"
-        );
+        assert_eq!(decode_err(input), E::InvalidDouble { offset: 0 }, "{input:?}");
     }
 }
 
 #[test]
 fn bad_booleans() {
-    for input in [
-        &b"#\r\n"[..],
-        b"#T\r\n",
-        b"#true\r\n",
-        b"#1\r\n",
-        b"#tf\r\n",
-    ] {
-        assert_eq!(
-            decode_err(input),
-            E::InvalidBoolean { offset: 0 },
-            "{input:?}"
-        );
+    for input in [&b"#\r\n"[..], b"#T\r\n", b"#true\r\n", b"#1\r\n", b"#tf\r\n"] {
+        assert_eq!(decode_err(input), E::InvalidBoolean { offset: 0 }, "{input:?}");
     }
 }
 
@@ -168,19 +107,10 @@ fn bad_nulls() {
 
 #[test]
 fn bad_verbatim() {
-    assert_eq!(
-        decode_err(b"=3\r\ntxt\r\n"),
-        E::InvalidVerbatim { offset: 0 }
-    );
+    assert_eq!(decode_err(b"=3\r\ntxt\r\n"), E::InvalidVerbatim { offset: 0 });
     assert_eq!(decode_err(b"=0\r\n\r\n"), E::InvalidVerbatim { offset: 0 });
-    assert_eq!(
-        decode_err(b"=5\r\ntxt;x\r\n"),
-        E::InvalidVerbatim { offset: 0 }
-    );
-    assert_eq!(
-        decode_err(b"*1\r\n=4\r\nabcd\r\n"),
-        E::InvalidVerbatim { offset: 4 }
-    );
+    assert_eq!(decode_err(b"=5\r\ntxt;x\r\n"), E::InvalidVerbatim { offset: 0 });
+    assert_eq!(decode_err(b"*1\r\n=4\r\nabcd\r\n"), E::InvalidVerbatim { offset: 4 });
 }
 
 #[test]
@@ -193,11 +123,7 @@ fn bad_big_numbers() {
         b"( 1\r\n",
         b"(--1\r\n",
     ] {
-        assert_eq!(
-            decode_err(input),
-            E::InvalidBigNumber { offset: 0 },
-            "{input:?}"
-        );
+        assert_eq!(decode_err(input), E::InvalidBigNumber { offset: 0 }, "{input:?}");
     }
 }
 
@@ -205,10 +131,7 @@ fn bad_big_numbers() {
 fn offsets_count_bytes_of_earlier_frames() {
     let mut d = Decoder::default();
     let mut buf = BytesMut::from(&b"+OK\r\n:1\r\n#x\r\n"[..]);
-    assert_eq!(
-        d.decode(&mut buf).unwrap(),
-        Some(Value::SimpleString("OK".into()))
-    );
+    assert_eq!(d.decode(&mut buf).unwrap(), Some(Value::SimpleString("OK".into())));
     assert_eq!(d.decode(&mut buf).unwrap(), Some(Value::Integer(1)));
     assert_eq!(d.decode(&mut buf), Err(E::InvalidBoolean { offset: 9 }));
 }
@@ -222,10 +145,7 @@ fn errors_are_sticky_until_reset() {
     buf.extend_from_slice(b"+OK\r\n");
     assert_eq!(d.decode(&mut buf), Err(err));
     d.reset();
-    assert_eq!(
-        d.decode(&mut buf).unwrap(),
-        Some(Value::SimpleString("OK".into()))
-    );
+    assert_eq!(d.decode(&mut buf).unwrap(), Some(Value::SimpleString("OK".into())));
 }
 
 #[test]

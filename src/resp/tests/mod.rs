@@ -14,10 +14,7 @@ use super::{write_value, Decoder, Limits, ProtocolError, Value};
 /// bytes left over.
 fn decode_one(input: &[u8]) -> Value {
     let mut buf = BytesMut::from(input);
-    let v = Decoder::default()
-        .decode(&mut buf)
-        .unwrap()
-        .expect("a complete frame");
+    let v = Decoder::default().decode(&mut buf).unwrap().expect("a complete frame");
     assert!(buf.is_empty(), "bytes left after the frame: {:?}", buf);
     v
 }
@@ -48,13 +45,9 @@ fn encode(v: &Value) -> BytesMut {
 /// Equality that treats NaN doubles as equal to each other.
 fn same(a: &Value, b: &Value) -> bool {
     use Value::*;
-    let all =
-        |x: &[Value], y: &[Value]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q));
+    let all = |x: &[Value], y: &[Value]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q));
     let pairs = |x: &[(Value, Value)], y: &[(Value, Value)]| {
-        x.len() == y.len()
-            && x.iter()
-                .zip(y)
-                .all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
+        x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
     };
     match (a, b) {
         (Double(x), Double(y)) => (x.is_nan() && y.is_nan()) || x == y,

@@ -28,13 +28,7 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::Integer),
         any_bytes().prop_map(Value::BulkString),
         any::<f64>().prop_map(Value::Double),
-        prop_oneof![
-            Just(f64::NAN),
-            Just(f64::INFINITY),
-            Just(f64::NEG_INFINITY),
-            Just(-0.0)
-        ]
-        .prop_map(Value::Double),
+        prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY), Just(-0.0)].prop_map(Value::Double),
         any::<bool>().prop_map(Value::Boolean),
         "[-+]?[0-9]{1,60}".prop_map(|s| Value::BigNumber(Bytes::from(s))),
         (any::<[u8; 3]>(), any_bytes()).prop_map(|(format, text)| Value::Verbatim { format, text }),
@@ -59,11 +53,7 @@ fn value() -> impl Strategy<Value = Value> {
 
 /// Decodes `input` appended in pieces ending at the sorted `cuts`; returns the values
 /// and the first error, if any.
-fn decode_in_pieces(
-    input: &[u8],
-    cuts: &[usize],
-    limits: Limits,
-) -> (Vec<Value>, Option<ProtocolError>) {
+fn decode_in_pieces(input: &[u8], cuts: &[usize], limits: Limits) -> (Vec<Value>, Option<ProtocolError>) {
     let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
     cuts.push(input.len());
     cuts.sort_unstable();

@@ -14,10 +14,7 @@ fn decodes_every_type() {
     let cases: Vec<(&[u8], Value)> = vec![
         (b"+OK\r\n", simple("OK")),
         (b"+\r\n", simple("")),
-        (
-            b"-ERR unknown command\r\n",
-            Value::Error(b("ERR unknown command")),
-        ),
+        (b"-ERR unknown command\r\n", Value::Error(b("ERR unknown command"))),
         (
             b"!21\r\nSYNTAX invalid syntax\r\n",
             Value::Error(b("SYNTAX invalid syntax")),
@@ -75,10 +72,7 @@ fn decodes_every_type() {
             ]),
         ),
         (b"%0\r\n", Value::Map(vec![])),
-        (
-            b"~2\r\n+a\r\n+b\r\n",
-            Value::Set(vec![simple("a"), simple("b")]),
-        ),
+        (b"~2\r\n+a\r\n+b\r\n", Value::Set(vec![simple("a"), simple("b")])),
         (b"~0\r\n", Value::Set(vec![])),
         (
             b">3\r\n+message\r\n+chan\r\n$2\r\nhi\r\n",
@@ -91,10 +85,7 @@ fn decodes_every_type() {
                     simple("key-popularity"),
                     Value::Map(vec![(bulk("a"), Value::Double(0.19))]),
                 )],
-                value: Box::new(Value::Array(vec![
-                    Value::Integer(2039123),
-                    Value::Integer(9543892),
-                ])),
+                value: Box::new(Value::Array(vec![Value::Integer(2039123), Value::Integer(9543892)])),
             },
         ),
         (
@@ -191,10 +182,7 @@ fn samples() -> Vec<Value> {
     all.push(Value::Set(leaf.clone()));
     all.push(Value::Push(leaf.clone()));
     all.push(Value::Map(
-        leaf.iter()
-            .cloned()
-            .zip(leaf.iter().rev().cloned())
-            .collect(),
+        leaf.iter().cloned().zip(leaf.iter().rev().cloned()).collect(),
     ));
     all.push(Value::Attribute {
         attributes: vec![],
@@ -259,4 +247,24 @@ fn payloads_share_the_read_buffer() {
     };
     assert_eq!(abc.as_ptr() as usize, start + 8);
     assert_eq!(de.as_ptr() as usize, start + 14);
+}
+
+#[test]
+fn lone_strings_share_the_read_buffer() {
+    let mut buf = BytesMut::from(&b"$3\r\nabc\r\n+de\r\n-ERR f\r\n"[..]);
+    let start = buf.as_ptr() as usize;
+    let mut d = Decoder::default();
+    let Some(Value::BulkString(abc)) = d.decode(&mut buf).unwrap() else {
+        panic!()
+    };
+    let Some(Value::SimpleString(de)) = d.decode(&mut buf).unwrap() else {
+        panic!()
+    };
+    let Some(Value::Error(f)) = d.decode(&mut buf).unwrap() else {
+        panic!()
+    };
+    assert_eq!((&abc[..], &de[..], &f[..]), (&b"abc"[..], &b"de"[..], &b"ERR f"[..]));
+    assert_eq!(abc.as_ptr() as usize, start + 4);
+    assert_eq!(de.as_ptr() as usize, start + 10);
+    assert_eq!(f.as_ptr() as usize, start + 15);
 }

@@ -48,10 +48,7 @@ fn feed(input: &[u8], cuts: &[usize]) -> Value {
         if got.is_none() {
             got = d.decode(&mut buf).unwrap();
             if got.is_none() {
-                assert!(
-                    cut < input.len(),
-                    "frame complete at {cut} but not returned"
-                );
+                assert!(cut < input.len(), "frame complete at {cut} but not returned");
             }
         }
     }
