@@ -101,10 +101,7 @@ fn resp3_maps() -> Case {
                 3 => Value::SimpleString("value".into()),
                 _ => Value::Map(vec![
                     (Value::SimpleString("id".into()), Value::Integer(i)),
-                    (
-                        Value::SimpleString("name".into()),
-                        Value::BulkString("redis".into()),
-                    ),
+                    (Value::SimpleString("name".into()), Value::BulkString("redis".into())),
                 ]),
             };
             pairs.push((key, value));
@@ -161,18 +158,12 @@ fn main() {
         one_mib_streamed(),
         resp3_maps(),
     ];
-    println!(
-        "{:<42} {:>10} {:>14} {:>12}",
-        "case", "MB/s", "frames/s", "bytes"
-    );
+    println!("{:<42} {:>10} {:>14} {:>12}", "case", "MB/s", "frames/s", "bytes");
     for case in &cases {
         for _ in 0..WARMUP {
             run_once(case);
         }
-        let best = (0..ROUNDS)
-            .map(|_| run_once(case))
-            .min()
-            .unwrap_or_default();
+        let best = (0..ROUNDS).map(|_| run_once(case)).min().unwrap_or_default();
         let secs = best.as_secs_f64().max(1e-9);
         println!(
             "{:<42} {:>10.0} {:>14.0} {:>12}",

@@ -31,15 +31,30 @@ async fn tour(url: &str) -> anyredis::Result<()> {
     println!("INCR tour:visits -> {}", client.incr("tour:visits").await?);
 
     // 4. Any command through the raw builder; replies convert to maps, tuples, vectors...
-    client.cmd("HSET").arg("tour:user:1").arg([("name", "Ada"), ("lang", "Rust")]).query::<i64>().await?;
+    client
+        .cmd("HSET")
+        .arg("tour:user:1")
+        .arg([("name", "Ada"), ("lang", "Rust")])
+        .query::<i64>()
+        .await?;
     let user: HashMap<String, String> = client.cmd("HGETALL").arg("tour:user:1").query().await?;
     println!("HGETALL tour:user:1 -> {user:?}");
     let raw: Value = client.cmd("HGETALL").arg("tour:user:1").query().await?;
     println!("  (as the server sent it: {} with {:?})", raw.type_name(), raw);
 
     // 5. Errors are typed: the server's code survives, and the connection stays usable.
-    let err = client.cmd("LPUSH").arg("tour:greeting").arg("x").query::<i64>().await.unwrap_err();
-    println!("LPUSH on a string -> {:?} error, code {:?}: {err}", err.kind(), err.code());
+    let err = client
+        .cmd("LPUSH")
+        .arg("tour:greeting")
+        .arg("x")
+        .query::<i64>()
+        .await
+        .unwrap_err();
+    println!(
+        "LPUSH on a string -> {:?} error, code {:?}: {err}",
+        err.kind(),
+        err.code()
+    );
     let err = client.get::<i64>("tour:greeting").await.unwrap_err();
     println!("GET as i64 -> {:?} error: {err}", err.kind());
 

@@ -40,7 +40,10 @@ impl ClientBuilder {
 
     /// Settings parsed from a URL (see [`Client::open`] for the forms).
     pub fn from_url(url: &str) -> Result<ClientBuilder> {
-        Ok(ClientBuilder { config: Config::from_url(url)?, runtime: None })
+        Ok(ClientBuilder {
+            config: Config::from_url(url)?,
+            runtime: None,
+        })
     }
 
     /// Starts from a complete [`Config`].
@@ -50,7 +53,10 @@ impl ClientBuilder {
 
     /// Connects over TCP to `host:port`.
     pub fn host(mut self, host: impl Into<String>, port: u16) -> Self {
-        self.config.addr = Addr::Tcp { host: host.into(), port };
+        self.config.addr = Addr::Tcp {
+            host: host.into(),
+            port,
+        };
         self
     }
 
@@ -68,7 +74,11 @@ impl ClientBuilder {
 
     /// Uses TLS trusting only the given root certificate(s), in PEM (feature `tls`).
     pub fn tls_root_cert_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.config.tls.get_or_insert_with(TlsConfig::default).root_certs_pem.push(pem.into());
+        self.config
+            .tls
+            .get_or_insert_with(TlsConfig::default)
+            .root_certs_pem
+            .push(pem.into());
         self
     }
 

@@ -8,7 +8,7 @@ use crate::cmd::Cmd;
 use crate::config::Config;
 use crate::connection::serial::Serial;
 use crate::connection::Connection;
-use crate::multiplex::{MuxSource, Multiplexer, ReplyFuture};
+use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
 use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, FromValue, ToArgs};
 use crate::{Error, Result};
@@ -94,7 +94,10 @@ impl Client {
     /// Starts a raw command bound to this client:
     /// `client.cmd("SET").arg("k").arg("v").query::<()>().await`.
     pub fn cmd(&self, name: &str) -> ClientCmd<'_> {
-        ClientCmd { client: self, cmd: Cmd::new(name) }
+        ClientCmd {
+            client: self,
+            cmd: Cmd::new(name),
+        }
     }
 
     /// Sends `cmd` over the shared connection and converts its reply.
@@ -179,7 +182,10 @@ impl Drop for Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("config", &self.inner.config).field("runtime", &self.inner.runtime).finish()
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .field("runtime", &self.inner.runtime)
+            .finish()
     }
 }
 

@@ -67,7 +67,11 @@ impl ServerError {
     pub fn code(&self) -> &str {
         let text = self.text();
         let word = text.split(' ').next().unwrap_or("");
-        if !word.is_empty() && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()) {
+        if !word.is_empty()
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
+        {
             word
         } else {
             "ERR"
@@ -117,12 +121,23 @@ pub struct Error {
 #[derive(Debug)]
 enum Repr {
     Config(String),
-    Io { context: &'static str, source: io::Error, state: RequestState },
-    ConnectionLost { reason: String, state: RequestState },
+    Io {
+        context: &'static str,
+        source: io::Error,
+        state: RequestState,
+    },
+    ConnectionLost {
+        reason: String,
+        state: RequestState,
+    },
     Protocol(ProtocolError),
     Server(ServerError),
     Conversion(ConversionError),
-    Timeout { what: &'static str, after: Duration, state: RequestState },
+    Timeout {
+        what: &'static str,
+        after: Duration,
+        state: RequestState,
+    },
     // Built only by the `tls` feature's code.
     #[cfg_attr(not(feature = "tls"), allow(dead_code))]
     Tls(String),
@@ -136,11 +151,18 @@ impl Error {
     }
 
     pub(crate) fn io(context: &'static str, source: io::Error) -> Error {
-        Error::from_repr(Repr::Io { context, source, state: RequestState::Unknown })
+        Error::from_repr(Repr::Io {
+            context,
+            source,
+            state: RequestState::Unknown,
+        })
     }
 
     pub(crate) fn connection_lost(reason: impl Into<String>, state: RequestState) -> Error {
-        Error::from_repr(Repr::ConnectionLost { reason: reason.into(), state })
+        Error::from_repr(Repr::ConnectionLost {
+            reason: reason.into(),
+            state,
+        })
     }
 
     pub(crate) fn timeout(what: &'static str, after: Duration, state: RequestState) -> Error {
@@ -163,9 +185,7 @@ impl Error {
     /// Marks an I/O or connection error with how far the command got.
     pub(crate) fn with_state(mut self, new: RequestState) -> Error {
         match &mut *self.repr {
-            Repr::Io { state, .. } | Repr::ConnectionLost { state, .. } | Repr::Timeout { state, .. } => {
-                *state = new
-            }
+            Repr::Io { state, .. } | Repr::ConnectionLost { state, .. } | Repr::Timeout { state, .. } => *state = new,
             _ => {}
         }
         self
@@ -246,7 +266,10 @@ impl Error {
     /// Whether the connection can no longer be trusted after this error
     /// (I/O, protocol, connection-lost and TLS errors).
     pub(crate) fn breaks_connection(&self) -> bool {
-        matches!(self.kind(), ErrorKind::Io | ErrorKind::ConnectionLost | ErrorKind::Protocol | ErrorKind::Tls)
+        matches!(
+            self.kind(),
+            ErrorKind::Io | ErrorKind::ConnectionLost | ErrorKind::Protocol | ErrorKind::Tls
+        )
     }
 }
 
@@ -262,7 +285,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.repr {
             Repr::Config(m) => write!(f, "invalid configuration: {m}"),
-            Repr::Io { context, source, state } => write!(f, "I/O error while {context}: {source}{}", state_note(*state)),
+            Repr::Io { context, source, state } => {
+                write!(f, "I/O error while {context}: {source}{}", state_note(*state))
+            }
             Repr::ConnectionLost { reason, state } => write!(f, "connection lost: {reason}{}", state_note(*state)),
             Repr::Protocol(e) => write!(f, "protocol error: {e}"),
             Repr::Server(e) => write!(f, "server error: {e}"),
@@ -277,7 +302,10 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error").field("kind", &self.kind()).field("detail", &self.repr).finish()
+        f.debug_struct("Error")
+            .field("kind", &self.kind())
+            .field("detail", &self.repr)
+            .finish()
     }
 }
 

@@ -62,16 +62,21 @@ pub mod value;
 
 pub use client::{Client, ClientBuilder, ClientCmd};
 pub use cmd::{cmd, Cmd};
-pub use commands::{Commands, ConnectionCommands, KeyCommands, StringCommands};
+pub use commands::Commands;
 pub use config::{Addr, Config, Protocol, TlsConfig};
 pub use connection::Connection;
 pub use error::{Error, ErrorKind, RequestState, Result, ServerError};
+pub use multiplex::ReplyFuture;
 pub use resp::Value;
 pub use rt::Runtime;
 pub use value::{FromValue, ToArgs, ToSingleArg};
 
 /// Everything most programs need: `use anyredis::prelude::*;`.
 pub mod prelude {
-    pub use crate::commands::{Commands, ConnectionCommands, KeyCommands, StringCommands};
+    pub use crate::commands::{
+        AclCommands, AsyncCommands, BitmapCommands, ClusterCommands, Commands, ConnectionCommands, DedicatedCommands,
+        GeoCommands, HashCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands, ScanCommands,
+        ScriptingCommands, ServerCommands, SetCommands, SortedSetCommands, StreamCommands, StringCommands,
+    };
     pub use crate::{cmd, Client, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 }

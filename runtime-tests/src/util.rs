@@ -15,8 +15,8 @@ pub async fn sleep(duration: Duration) {
     async_io::Timer::after(duration).await;
 }
 
-
 /// One `key=value` field of a `CLIENT INFO` / `CLIENT LIST` line.
 pub fn info_field<'a>(info: &'a str, key: &str) -> Option<&'a str> {
-    info.split_whitespace().find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+    info.split_whitespace()
+        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
 }

@@ -136,7 +136,10 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            addr: Addr::Tcp { host: "127.0.0.1".into(), port: 6379 },
+            addr: Addr::Tcp {
+                host: "127.0.0.1".into(),
+                port: 6379,
+            },
             tls: None,
             username: None,
             password: None,

@@ -13,7 +13,8 @@ const KNOWN_OPTIONS: &str = "db, protocol, client_name, connect_timeout, respons
 
 /// Parses a connection URL. Errors say what is wrong and never echo the password.
 pub(crate) fn parse(text: &str) -> Result<Config> {
-    let url = Url::parse(text).map_err(|e| Error::config(format!("not a valid URL ({e}); expected e.g. redis://host:6379/0")))?;
+    let url = Url::parse(text)
+        .map_err(|e| Error::config(format!("not a valid URL ({e}); expected e.g. redis://host:6379/0")))?;
     let mut config = Config::default();
     match url.scheme() {
         "redis" => tcp_addr(&url, &mut config)?,
@@ -23,7 +24,9 @@ pub(crate) fn parse(text: &str) -> Result<Config> {
         }
         "unix" | "redis+unix" => {
             if url.path().is_empty() || url.path() == "/" {
-                return Err(Error::config("a unix:// URL needs a socket path, e.g. unix:///run/redis.sock"));
+                return Err(Error::config(
+                    "a unix:// URL needs a socket path, e.g. unix:///run/redis.sock",
+                ));
             }
             let path = percent_decode(url.path(), "socket path")?;
             config.addr = Addr::Unix(PathBuf::from(path));
@@ -41,7 +44,9 @@ pub(crate) fn parse(text: &str) -> Result<Config> {
         config.password = Some(Secret::new(percent_decode(password, "password")?));
     }
     if url.fragment().is_some() {
-        return Err(Error::config("URL fragments (#...) are not used; put options in the query (?name=value)"));
+        return Err(Error::config(
+            "URL fragments (#...) are not used; put options in the query (?name=value)",
+        ));
     }
     let mut db_from_query = false;
     for (key, value) in url.query_pairs() {
@@ -62,7 +67,9 @@ fn tcp_addr(url: &Url, config: &mut Config) -> Result<()> {
     let path = url.path().trim_start_matches('/');
     if !path.is_empty() {
         config.db = path.parse().map_err(|_| {
-            Error::config(format!("the URL path must be a database number (e.g. /2), found {path:?}"))
+            Error::config(format!(
+                "the URL path must be a database number (e.g. /2), found {path:?}"
+            ))
         })?;
         if config.db < 0 {
             return Err(Error::config("the database number must not be negative"));
@@ -93,11 +100,18 @@ fn apply_option(config: &mut Config, key: &str, value: &str, db_from_query: &mut
             }
         }
         "client_name" | "name" => config.client_name = Some(value.to_owned()),
-        "connect_timeout" => config.connect_timeout = optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?,
-        "response_timeout" => {
-            config.response_timeout = optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?
+        "connect_timeout" => {
+            config.connect_timeout =
+                optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?
         }
-        "keepalive" => config.tcp.keepalive = optional_duration(value).ok_or_else(|| bad("expected a duration like 60s, or 'none'"))?,
+        "response_timeout" => {
+            config.response_timeout =
+                optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?
+        }
+        "keepalive" => {
+            config.tcp.keepalive =
+                optional_duration(value).ok_or_else(|| bad("expected a duration like 60s, or 'none'"))?
+        }
         "nodelay" => config.tcp.nodelay = parse_bool(value).ok_or_else(|| bad("expected true or false"))?,
         "lib_info" => config.set_lib_info = parse_bool(value).ok_or_else(|| bad("expected true or false"))?,
         "user" | "username" => {
@@ -119,7 +133,11 @@ fn apply_option(config: &mut Config, key: &str, value: &str, db_from_query: &mut
                 None => return Err(bad("only rediss:// (TLS) URLs take this option")),
             }
         }
-        _ => return Err(Error::config(format!("unknown URL option {key:?}; known options: {KNOWN_OPTIONS}"))),
+        _ => {
+            return Err(Error::config(format!(
+                "unknown URL option {key:?}; known options: {KNOWN_OPTIONS}"
+            )))
+        }
     }
     Ok(())
 }
@@ -143,7 +161,11 @@ fn percent_decode(text: &str, what: &str) -> Result<String> {
     percent_encoding::percent_decode_str(text)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| Error::config(format!("the {what} in the URL is not valid UTF-8 after percent-decoding")))
+        .map_err(|_| {
+            Error::config(format!(
+                "the {what} in the URL is not valid UTF-8 after percent-decoding"
+            ))
+        })
 }
 
 #[cfg(test)]

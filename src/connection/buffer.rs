@@ -27,7 +27,11 @@ pub(crate) struct ReadBuffer {
 
 impl ReadBuffer {
     pub(crate) fn new(limits: Limits) -> ReadBuffer {
-        ReadBuffer { buf: BytesMut::new(), initialized: 0, decoder: Decoder::new(limits) }
+        ReadBuffer {
+            buf: BytesMut::new(),
+            initialized: 0,
+            decoder: Decoder::new(limits),
+        }
     }
 
     /// The next complete frame already read, if any.
@@ -36,7 +40,11 @@ impl ReadBuffer {
     }
 
     /// Reads what the socket has into the buffer. `Ok(0)` means end of stream.
-    pub(crate) fn poll_fill<S: AsyncRead + Unpin + ?Sized>(&mut self, socket: &mut S, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+    pub(crate) fn poll_fill<S: AsyncRead + Unpin + ?Sized>(
+        &mut self,
+        socket: &mut S,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<usize>> {
         if self.buf.capacity() - self.buf.len() < MIN_FREE {
             self.buf.reserve(READ_CHUNK);
             // The buffer may have moved: nothing past len is known to be initialised.

@@ -13,7 +13,10 @@ pub(crate) async fn open_socket(config: &Config, runtime: &Runtime) -> Result<Bo
     }
     .map_err(|e| match e.kind() {
         std::io::ErrorKind::Other if e.to_string().contains("no tokio runtime") => Error::runtime(e.to_string()),
-        _ => Error::connection_lost(format!("could not connect to {}: {e}", config.addr), RequestState::NotSent),
+        _ => Error::connection_lost(
+            format!("could not connect to {}: {e}", config.addr),
+            RequestState::NotSent,
+        ),
     })?;
     match &config.tls {
         None => Ok(socket),

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::cmd::Cmd;
 use crate::config::{Config, Protocol};
-use crate::multiplex::{MuxSource, Multiplexer, ReplyFuture};
+use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
 use crate::rt::{BoxFuture, BoxSocket, Runtime};
 use crate::value::{Args, FromValue};
 use crate::Result;

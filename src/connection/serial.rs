@@ -40,7 +40,13 @@ impl Serial {
             Serial::from_socket(socket, config, runtime).await
         })
         .await
-        .unwrap_or_else(|()| Err(Error::timeout("connecting", limit.unwrap_or_default(), RequestState::NotSent)))
+        .unwrap_or_else(|()| {
+            Err(Error::timeout(
+                "connecting",
+                limit.unwrap_or_default(),
+                RequestState::NotSent,
+            ))
+        })
     }
 
     /// Runs the handshake (HELLO / AUTH / SELECT / CLIENT SETNAME) over an open stream.
@@ -79,7 +85,11 @@ impl Serial {
         let result = with_timeout(&runtime, limit, self.exchange(commands)).await;
         let result = match result {
             Ok(r) => r,
-            Err(()) => Err(Error::timeout("waiting for a reply", limit.unwrap_or_default(), RequestState::SentUnanswered)),
+            Err(()) => Err(Error::timeout(
+                "waiting for a reply",
+                limit.unwrap_or_default(),
+                RequestState::SentUnanswered,
+            )),
         };
         match &result {
             Err(e) if e.breaks_connection() || e.is_timeout() => self.broken = Some(e.to_string()),
@@ -97,7 +107,10 @@ impl Serial {
             .write_all(&self.write)
             .await
             .map_err(|e| Error::io("writing a request", e).with_state(RequestState::NotSent))?;
-        self.socket.flush().await.map_err(|e| Error::io("writing a request", e).with_state(RequestState::SentUnanswered))?;
+        self.socket
+            .flush()
+            .await
+            .map_err(|e| Error::io("writing a request", e).with_state(RequestState::SentUnanswered))?;
         let mut replies = Vec::with_capacity(commands.len());
         while replies.len() < commands.len() {
             match self.read_frame().await? {
@@ -119,7 +132,10 @@ impl Serial {
                 .await
                 .map_err(|e| Error::io("reading a reply", e).with_state(RequestState::SentUnanswered))?;
             if n == 0 {
-                return Err(Error::connection_lost("the server closed the connection", RequestState::SentUnanswered));
+                return Err(Error::connection_lost(
+                    "the server closed the connection",
+                    RequestState::SentUnanswered,
+                ));
             }
         }
     }

@@ -19,7 +19,8 @@ use crate::{Error, Result};
 pub(super) async fn wrap(socket: BoxSocket, host: &str, tls: &TlsConfig) -> Result<BoxSocket> {
     let config = client_config(tls)?;
     let name = tls.server_name.as_deref().unwrap_or(host).to_owned();
-    let server_name = ServerName::try_from(name.clone()).map_err(|_| Error::tls(format!("{name:?} is not a valid TLS server name")))?;
+    let server_name = ServerName::try_from(name.clone())
+        .map_err(|_| Error::tls(format!("{name:?} is not a valid TLS server name")))?;
     let stream = TlsConnector::from(Arc::new(config))
         .connect(server_name, socket)
         .await
@@ -33,7 +34,9 @@ fn client_config(tls: &TlsConfig) -> Result<ClientConfig> {
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::tls(format!("no usable TLS protocol version: {e}")))?;
     let builder = if tls.danger_accept_invalid_certs {
-        builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnyCert(provider)))
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCert(provider)))
     } else {
         builder.with_root_certificates(root_store(tls)?)
     };
@@ -48,7 +51,9 @@ fn client_config(tls: &TlsConfig) -> Result<ClientConfig> {
             }
             let key = PrivateKeyDer::from_pem_slice(key_pem.expose().as_bytes())
                 .map_err(|e| Error::tls(format!("client private key is not valid PEM: {e}")))?;
-            builder.with_client_auth_cert(chain, key).map_err(|e| Error::tls(format!("client certificate rejected: {e}")))
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| Error::tls(format!("client certificate rejected: {e}")))
         }
     }
 }
@@ -63,7 +68,9 @@ fn root_store(tls: &TlsConfig) -> Result<RootCertStore> {
         let mut found = false;
         for cert in CertificateDer::pem_slice_iter(pem) {
             let cert = cert.map_err(|e| Error::tls(format!("root certificate is not valid PEM: {e}")))?;
-            roots.add(cert).map_err(|e| Error::tls(format!("root certificate rejected: {e}")))?;
+            roots
+                .add(cert)
+                .map_err(|e| Error::tls(format!("root certificate rejected: {e}")))?;
             found = true;
         }
         if !found {

@@ -79,7 +79,12 @@ impl Driver {
         let mut progress = false;
         while self.written < self.write.len() {
             match Pin::new(&mut self.socket).poll_write(cx, &self.write[self.written..]) {
-                Poll::Ready(Ok(0)) => return Err(Error::connection_lost("the socket accepted no bytes", RequestState::Unknown)),
+                Poll::Ready(Ok(0)) => {
+                    return Err(Error::connection_lost(
+                        "the socket accepted no bytes",
+                        RequestState::Unknown,
+                    ))
+                }
                 Poll::Ready(Ok(n)) => {
                     self.written += n;
                     progress = true;
@@ -106,7 +111,10 @@ impl Driver {
 
     fn poll_read(&mut self, cx: &mut Context<'_>) -> Result<bool> {
         match self.read.poll_fill(&mut *self.socket, cx) {
-            Poll::Ready(Ok(0)) => Err(Error::connection_lost("the server closed the connection", RequestState::Unknown)),
+            Poll::Ready(Ok(0)) => Err(Error::connection_lost(
+                "the server closed the connection",
+                RequestState::Unknown,
+            )),
             Poll::Ready(Ok(_)) => {
                 self.dispatch()?;
                 Ok(true)
@@ -124,7 +132,10 @@ impl Driver {
                 continue;
             }
             let Some(slot) = self.in_flight.pop_front() else {
-                return Err(Error::connection_lost("the server sent a reply nobody asked for", RequestState::Unknown));
+                return Err(Error::connection_lost(
+                    "the server sent a reply nobody asked for",
+                    RequestState::Unknown,
+                ));
             };
             self.sent = self.sent.saturating_sub(1);
             let reply = match value {
@@ -151,7 +162,11 @@ impl Driver {
         let partly_written = self.written > 0;
         let mut own_error = (error.kind() == ErrorKind::Protocol).then_some(error);
         for (i, slot) in self.in_flight.drain(..).enumerate() {
-            let state = if i < self.sent || partly_written { RequestState::SentUnanswered } else { RequestState::NotSent };
+            let state = if i < self.sent || partly_written {
+                RequestState::SentUnanswered
+            } else {
+                RequestState::NotSent
+            };
             let reply = match own_error.take() {
                 Some(error) => error,
                 None => Error::connection_lost(reason.clone(), state),

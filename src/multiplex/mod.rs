@@ -21,8 +21,8 @@
 mod driver;
 mod reply;
 
-pub use reply::ReplyFuture;
 pub(crate) use reply::MuxSource;
+pub use reply::ReplyFuture;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};

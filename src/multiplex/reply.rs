@@ -40,17 +40,27 @@ pub struct ReplyFuture<'a, T> {
 enum State<'a> {
     Start(Args),
     Connecting(BoxFuture<'a, Result<oneshot::Receiver<Result<Value>>>>),
-    Waiting { receiver: oneshot::Receiver<Result<Value>>, deadline: Option<BoxFuture<'static, ()>> },
+    Waiting {
+        receiver: oneshot::Receiver<Result<Value>>,
+        deadline: Option<BoxFuture<'static, ()>>,
+    },
     Done,
 }
 
 impl<'a, T> ReplyFuture<'a, T> {
     pub(crate) fn new(source: &'a dyn MuxSource, args: Args) -> Self {
-        ReplyFuture { source, state: State::Start(args), _reply: PhantomData }
+        ReplyFuture {
+            source,
+            state: State::Start(args),
+            _reply: PhantomData,
+        }
     }
 
     fn waiting(&self, receiver: oneshot::Receiver<Result<Value>>) -> State<'a> {
-        let deadline = self.source.response_timeout().map(|limit| self.source.runtime().sleep(limit));
+        let deadline = self
+            .source
+            .response_timeout()
+            .map(|limit| self.source.runtime().sleep(limit));
         State::Waiting { receiver, deadline }
     }
 }
@@ -63,7 +73,9 @@ impl<T: FromValue> Future for ReplyFuture<'_, T> {
         loop {
             match &mut this.state {
                 State::Start(_) => {
-                    let State::Start(args) = std::mem::replace(&mut this.state, State::Done) else { unreachable!() };
+                    let State::Start(args) = std::mem::replace(&mut this.state, State::Done) else {
+                        unreachable!()
+                    };
                     // Fast path: a live connection takes the command right now.
                     if let Some(mux) = this.source.live() {
                         match mux.send(&args) {
@@ -92,9 +104,10 @@ impl<T: FromValue> Future for ReplyFuture<'_, T> {
                     let outcome = match Pin::new(receiver).poll(cx) {
                         Poll::Ready(Ok(Ok(value))) => T::from_value(value).map_err(Error::from),
                         Poll::Ready(Ok(Err(e))) => Err(e),
-                        Poll::Ready(Err(oneshot::Canceled)) => {
-                            Err(Error::connection_lost("the connection's driver stopped", RequestState::Unknown))
-                        }
+                        Poll::Ready(Err(oneshot::Canceled)) => Err(Error::connection_lost(
+                            "the connection's driver stopped",
+                            RequestState::Unknown,
+                        )),
                         Poll::Pending => {
                             let expired = deadline.as_mut().is_some_and(|d| d.as_mut().poll(cx).is_ready());
                             if !expired {

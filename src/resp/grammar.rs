@@ -23,7 +23,7 @@ pub(super) enum Head {
 
 /// Checks one header line (`line` is between the type byte and the CR) against the
 /// grammar and the limits. `at` is the stream offset of the type byte, for errors.
-#[inline]
+#[inline(always)]
 pub(super) fn classify(ty: u8, line: &[u8], limits: &Limits, at: u64) -> Result<Head, ProtocolError> {
     let offset = at;
     Ok(match ty {

@@ -11,7 +11,10 @@ use async_io::Async;
 use super::{BoxFuture, BoxSocket, TcpOptions};
 
 /// Connects to the first address that accepts, in order.
-pub(crate) async fn connect_tcp(addrs: impl IntoIterator<Item = SocketAddr>, options: &TcpOptions) -> io::Result<BoxSocket> {
+pub(crate) async fn connect_tcp(
+    addrs: impl IntoIterator<Item = SocketAddr>,
+    options: &TcpOptions,
+) -> io::Result<BoxSocket> {
     let mut last_error = None;
     for addr in addrs {
         match Async::<TcpStream>::connect(addr).await {
@@ -33,7 +36,10 @@ pub(crate) async fn connect_unix(path: &Path) -> io::Result<BoxSocket> {
 
 #[cfg(not(unix))]
 pub(crate) async fn connect_unix(_path: &Path) -> io::Result<BoxSocket> {
-    Err(io::Error::new(io::ErrorKind::Unsupported, "Unix sockets are not available on this platform"))
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "Unix sockets are not available on this platform",
+    ))
 }
 
 /// A sleep on the async-io timer.
@@ -46,5 +52,7 @@ pub(crate) fn sleep(duration: Duration) -> BoxFuture<'static, ()> {
 /// A literal IP address needs no resolver.
 pub(crate) fn literal_addr(host: &str, port: u16) -> Option<SocketAddr> {
     let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    host.parse::<std::net::IpAddr>().ok().map(|ip| SocketAddr::new(ip, port))
+    host.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, port))
 }

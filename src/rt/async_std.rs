@@ -29,11 +29,18 @@ impl Timer for AsyncStd {
 }
 
 impl Transport for AsyncStd {
-    fn connect_tcp<'a>(&'a self, host: &'a str, port: u16, options: &'a TcpOptions) -> BoxFuture<'a, io::Result<BoxSocket>> {
+    fn connect_tcp<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+        options: &'a TcpOptions,
+    ) -> BoxFuture<'a, io::Result<BoxSocket>> {
         Box::pin(async move {
             let addrs: Vec<_> = match async_io_net::literal_addr(host, port) {
                 Some(addr) => vec![addr],
-                None => async_std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).await?.collect(),
+                None => async_std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+                    .await?
+                    .collect(),
             };
             async_io_net::connect_tcp(addrs, options).await
         })

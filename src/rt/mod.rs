@@ -117,7 +117,12 @@ pub trait Timer: Send + Sync + 'static {
 pub trait Transport: Send + Sync + 'static {
     /// Connects to `host:port` (trying every address the name resolves to) and
     /// applies `options` (TCP_NODELAY, keepalive).
-    fn connect_tcp<'a>(&'a self, host: &'a str, port: u16, options: &'a TcpOptions) -> BoxFuture<'a, io::Result<BoxSocket>>;
+    fn connect_tcp<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+        options: &'a TcpOptions,
+    ) -> BoxFuture<'a, io::Result<BoxSocket>>;
 
     /// Connects to a Unix domain socket.
     fn connect_unix<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, io::Result<BoxSocket>>;
@@ -140,7 +145,12 @@ impl Runtime {
         timer: Arc<dyn Timer>,
         transport: Arc<dyn Transport>,
     ) -> Runtime {
-        Runtime { name, executor, timer, transport }
+        Runtime {
+            name,
+            executor,
+            timer,
+            transport,
+        }
     }
 
     /// The runtime's name (`"smol"`, `"async-std"`, `"tokio"` or the one given to [`Runtime::new`]).

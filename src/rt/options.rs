@@ -16,7 +16,10 @@ pub struct TcpOptions {
 
 impl Default for TcpOptions {
     fn default() -> TcpOptions {
-        TcpOptions { nodelay: true, keepalive: Some(Duration::from_secs(60)) }
+        TcpOptions {
+            nodelay: true,
+            keepalive: Some(Duration::from_secs(60)),
+        }
     }
 }
 

@@ -8,7 +8,11 @@ use futures_util::future::{select, Either};
 use super::Runtime;
 
 /// Runs `fut`, giving up after `limit` (no limit when `None`). `Err(())` means the time ran out.
-pub(crate) async fn with_timeout<T>(runtime: &Runtime, limit: Option<Duration>, fut: impl Future<Output = T>) -> Result<T, ()> {
+pub(crate) async fn with_timeout<T>(
+    runtime: &Runtime,
+    limit: Option<Duration>,
+    fut: impl Future<Output = T>,
+) -> Result<T, ()> {
     let Some(limit) = limit else {
         return Ok(fut.await);
     };

@@ -24,7 +24,12 @@ impl Timer for Smol {
 }
 
 impl Transport for Smol {
-    fn connect_tcp<'a>(&'a self, host: &'a str, port: u16, options: &'a TcpOptions) -> BoxFuture<'a, io::Result<BoxSocket>> {
+    fn connect_tcp<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+        options: &'a TcpOptions,
+    ) -> BoxFuture<'a, io::Result<BoxSocket>> {
         Box::pin(async move {
             let addrs = match async_io_net::literal_addr(host, port) {
                 Some(addr) => vec![addr],

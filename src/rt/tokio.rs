@@ -63,10 +63,19 @@ impl Timer for Tokio {
 }
 
 impl Transport for Tokio {
-    fn connect_tcp<'a>(&'a self, host: &'a str, port: u16, options: &'a TcpOptions) -> BoxFuture<'a, io::Result<BoxSocket>> {
+    fn connect_tcp<'a>(
+        &'a self,
+        host: &'a str,
+        port: u16,
+        options: &'a TcpOptions,
+    ) -> BoxFuture<'a, io::Result<BoxSocket>> {
         Box::pin(async move {
             let handle = self.handle()?;
-            let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host).to_owned();
+            let host = host
+                .strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .unwrap_or(host)
+                .to_owned();
             let options = options.clone();
             // Run on the runtime itself, so this works even when polled from elsewhere.
             let stream = handle
@@ -96,7 +105,12 @@ impl Transport for Tokio {
 
     #[cfg(not(unix))]
     fn connect_unix<'a>(&'a self, _path: &'a Path) -> BoxFuture<'a, io::Result<BoxSocket>> {
-        Box::pin(async { Err(io::Error::new(io::ErrorKind::Unsupported, "Unix sockets are not available on this platform")) })
+        Box::pin(async {
+            Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "Unix sockets are not available on this platform",
+            ))
+        })
     }
 }
 
@@ -119,7 +133,11 @@ impl<T: tokio::io::AsyncWrite + Unpin> futures_io::AsyncWrite for Compat<T> {
         Pin::new(&mut self.0).poll_write(cx, buf)
     }
 
-    fn poll_write_vectored(mut self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.0).poll_write_vectored(cx, bufs)
     }
 

@@ -196,10 +196,7 @@ fn visible_args(first: &[u8]) -> Option<usize> {
     const NAME_AND_SUBCOMMAND: &[&[u8]] = &[b"ACL", b"CONFIG", b"SENTINEL"];
     if ONLY_NAME.iter().any(|c| c.eq_ignore_ascii_case(first)) {
         Some(1)
-    } else if NAME_AND_SUBCOMMAND
-        .iter()
-        .any(|c| c.eq_ignore_ascii_case(first))
-    {
+    } else if NAME_AND_SUBCOMMAND.iter().any(|c| c.eq_ignore_ascii_case(first)) {
         Some(2)
     } else {
         None
@@ -250,10 +247,7 @@ pub(crate) struct FloatBuf {
 
 impl FloatBuf {
     pub(crate) fn new() -> Self {
-        FloatBuf {
-            bytes: [0; 64],
-            len: 0,
-        }
+        FloatBuf { bytes: [0; 64], len: 0 }
     }
 }
 

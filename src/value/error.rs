@@ -73,21 +73,12 @@ impl ConversionError {
 
     /// The reply's RESP type cannot be converted to `expected`.
     pub fn type_mismatch(expected: impl Into<Cow<'static, str>>, received: &Value) -> Self {
-        Self::build(
-            ConversionErrorKind::TypeMismatch,
-            expected,
-            describe(received),
-            None,
-        )
+        Self::build(ConversionErrorKind::TypeMismatch, expected, describe(received), None)
     }
 
     /// The reply's type fits `expected` but its content does not, for `reason`
     /// (a short lowercase phrase such as `"not an integer"`).
-    pub fn invalid_value(
-        expected: impl Into<Cow<'static, str>>,
-        received: &Value,
-        reason: &'static str,
-    ) -> Self {
+    pub fn invalid_value(expected: impl Into<Cow<'static, str>>, received: &Value, reason: &'static str) -> Self {
         Self::build(
             ConversionErrorKind::InvalidValue,
             expected,
@@ -99,12 +90,7 @@ impl ConversionError {
     /// An aggregate has the wrong length. `expected` describes the wanted shape,
     /// e.g. `"array of 2 elements"`.
     pub fn length_mismatch(expected: impl Into<Cow<'static, str>>, received: &Value) -> Self {
-        Self::build(
-            ConversionErrorKind::Length,
-            expected,
-            describe(received),
-            None,
-        )
+        Self::build(ConversionErrorKind::Length, expected, describe(received), None)
     }
 
     /// A server error reply (`message`, e.g. `WRONGTYPE ...`) arrived where a value

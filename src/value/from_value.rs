@@ -71,13 +71,9 @@ pub trait FromValue: Sized {
     /// Converts the elements of an array (or set or push) one by one into `out`.
     /// Overridden by 2-tuples, which also take the flat `[k1, v1, k2, v2]` form.
     #[doc(hidden)]
-    fn extend_from_items<C: Extend<Self>>(
-        items: Vec<Value>,
-        out: &mut C,
-    ) -> Result<(), ConversionError> {
+    fn extend_from_items<C: Extend<Self>>(items: Vec<Value>, out: &mut C) -> Result<(), ConversionError> {
         for (i, item) in items.into_iter().enumerate() {
-            let item =
-                Self::from_value(item).map_err(|e| e.with_context(format_args!("element {i}")))?;
+            let item = Self::from_value(item).map_err(|e| e.with_context(format_args!("element {i}")))?;
             out.extend(Some(item));
         }
         Ok(())
@@ -86,19 +82,11 @@ pub trait FromValue: Sized {
     /// Converts the pairs of a map into `out`: by default each key and each value
     /// becomes one element, as the RESP2 flat form would. Overridden by 2-tuples.
     #[doc(hidden)]
-    fn extend_from_pairs<C: Extend<Self>>(
-        pairs: Vec<(Value, Value)>,
-        out: &mut C,
-    ) -> Result<(), ConversionError> {
+    fn extend_from_pairs<C: Extend<Self>>(pairs: Vec<(Value, Value)>, out: &mut C) -> Result<(), ConversionError> {
         for (i, (key, value)) in pairs.into_iter().enumerate() {
-            let value = Self::from_value(value).map_err(|e| {
-                e.with_context(format_args!(
-                    "value for {}",
-                    super::error::key_context(&key)
-                ))
-            })?;
-            let key = Self::from_value(key)
-                .map_err(|e| e.with_context(format_args!("key of pair {i}")))?;
+            let value = Self::from_value(value)
+                .map_err(|e| e.with_context(format_args!("value for {}", super::error::key_context(&key))))?;
+            let key = Self::from_value(key).map_err(|e| e.with_context(format_args!("key of pair {i}")))?;
             out.extend([key, value]);
         }
         Ok(())
@@ -231,16 +219,14 @@ impl FromValue for u128 {
                 }
             }
             (Value::Double(d), _) => double_to_i128(*d).and(Err(OUT_OF_RANGE)),
-            (_, Some(digits)) => std::str::from_utf8(digits)
-                .map_err(|_| NOT_AN_INTEGER)
-                .and_then(|s| {
-                    s.parse::<u128>().map_err(|e| match e.kind() {
-                        IntErrorKind::PosOverflow => OUT_OF_RANGE,
-                        // "-5" is a valid integer, just not an unsigned one.
-                        _ if s.parse::<i128>().is_ok() => OUT_OF_RANGE,
-                        _ => NOT_AN_INTEGER,
-                    })
-                }),
+            (_, Some(digits)) => std::str::from_utf8(digits).map_err(|_| NOT_AN_INTEGER).and_then(|s| {
+                s.parse::<u128>().map_err(|e| match e.kind() {
+                    IntErrorKind::PosOverflow => OUT_OF_RANGE,
+                    // "-5" is a valid integer, just not an unsigned one.
+                    _ if s.parse::<i128>().is_ok() => OUT_OF_RANGE,
+                    _ => NOT_AN_INTEGER,
+                })
+            }),
             (_, None) => return Err(ConversionError::type_mismatch(NAME, &value)),
         };
         parsed.map_err(|reason| ConversionError::invalid_value(NAME, &value, reason))
@@ -303,9 +289,7 @@ fn string_bytes(value: Value, name: &'static str) -> Result<Bytes, ConversionErr
     match resolve(value, name)? {
         Value::BulkString(b) | Value::SimpleString(b) | Value::BigNumber(b) => Ok(b),
         Value::Verbatim { text, .. } => Ok(text),
-        Value::Integer(n) => Ok(Bytes::copy_from_slice(
-            itoa::Buffer::new().format(n).as_bytes(),
-        )),
+        Value::Integer(n) => Ok(Bytes::copy_from_slice(itoa::Buffer::new().format(n).as_bytes())),
         Value::Double(d) => Ok(Bytes::copy_from_slice(format_f64(d, &mut FloatBuf::new()))),
         other => Err(ConversionError::type_mismatch(name, &other)),
     }
@@ -341,11 +325,7 @@ impl FromValue for String {
         };
         match std::str::from_utf8(bytes) {
             Ok(s) => Ok(s.to_owned()),
-            Err(_) => Err(ConversionError::invalid_value(
-                "String",
-                &value,
-                INVALID_UTF8,
-            )),
+            Err(_) => Err(ConversionError::invalid_value("String", &value, INVALID_UTF8)),
         }
     }
 }

@@ -17,7 +17,11 @@ impl AclUser {
     /// The `user` directive for redis.conf. The user is enabled first, so
     /// an `off` in the rules still wins.
     pub fn config_line(&self) -> String {
-        let mut line = format!("user {} on {}", quote(&self.name), quote(&format!(">{}", self.password)));
+        let mut line = format!(
+            "user {} on {}",
+            quote(&self.name),
+            quote(&format!(">{}", self.password))
+        );
         for rule in self.rules.split_whitespace() {
             line.push(' ');
             line.push_str(&quote(rule));
@@ -32,7 +36,11 @@ mod tests {
 
     #[test]
     fn renders_user_line() {
-        let user = AclUser { name: "alice".into(), password: "p w\"x".into(), rules: "~* +@all".into() };
+        let user = AclUser {
+            name: "alice".into(),
+            password: "p w\"x".into(),
+            rules: "~* +@all".into(),
+        };
         assert_eq!(user.config_line(), r#"user "alice" on ">p w\"x" "~*" "+@all""#);
     }
 }

@@ -40,8 +40,7 @@ fn query_version(bin: &Path) -> Result<(u32, u32, u32), String> {
         .output()
         .map_err(|e| format!("cannot run {} --version: {e}", bin.display()))?;
     let text = String::from_utf8_lossy(&out.stdout);
-    parse_version(&text)
-        .ok_or_else(|| format!("cannot parse the output of {} --version: {text:?}", bin.display()))
+    parse_version(&text).ok_or_else(|| format!("cannot parse the output of {} --version: {text:?}", bin.display()))
 }
 
 /// Parses `Redis server v=7.0.15 sha=...` into (7, 0, 15).

@@ -54,7 +54,11 @@ impl ServerBuilder {
     /// `"~* &* +@all"` (whitespace separated). The default user stays as it
     /// is (no password unless [`password`](Self::password) is set).
     pub fn acl_user(mut self, name: impl Into<String>, password: impl Into<String>, rules: impl Into<String>) -> Self {
-        self.acl_users.push(AclUser { name: name.into(), password: password.into(), rules: rules.into() });
+        self.acl_users.push(AclUser {
+            name: name.into(),
+            password: password.into(),
+            rules: rules.into(),
+        });
         self
     }
 
@@ -128,4 +132,3 @@ impl ServerBuilder {
         RedisServer::launch(self)
     }
 }
-

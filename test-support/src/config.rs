@@ -33,7 +33,10 @@ impl ServerConfig<'_> {
         line("daemonize no".into());
         line("loglevel notice".into());
         line(format!("dir {}", quote_path(self.dir)));
-        line(format!("logfile {}", quote_path(&self.dir.join(crate::server::LOG_FILE))));
+        line(format!(
+            "logfile {}",
+            quote_path(&self.dir.join(crate::server::LOG_FILE))
+        ));
         line("save \"\"".into());
         line(format!("appendonly {}", if self.appendonly { "yes" } else { "no" }));
         if let (Some(port), Some(tls)) = (self.tls_port, self.tls) {
@@ -41,7 +44,10 @@ impl ServerConfig<'_> {
             line(format!("tls-cert-file {}", quote_path(&tls.server_cert)));
             line(format!("tls-key-file {}", quote_path(&tls.server_key)));
             line(format!("tls-ca-cert-file {}", quote_path(&tls.ca_cert)));
-            line(format!("tls-auth-clients {}", if tls.client.is_some() { "yes" } else { "no" }));
+            line(format!(
+                "tls-auth-clients {}",
+                if tls.client.is_some() { "yes" } else { "no" }
+            ));
         }
         if let Some(path) = self.unix_socket {
             line(format!("unixsocket {}", quote_path(path)));
@@ -56,7 +62,10 @@ impl ServerConfig<'_> {
         if let Some(bus) = self.cluster_bus_port {
             line("cluster-enabled yes".into());
             line(format!("cluster-port {bus}"));
-            line(format!("cluster-config-file {}", quote_path(&self.dir.join("nodes.conf"))));
+            line(format!(
+                "cluster-config-file {}",
+                quote_path(&self.dir.join("nodes.conf"))
+            ));
         }
         c
     }

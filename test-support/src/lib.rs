@@ -25,9 +25,9 @@ mod tls;
 
 pub use acl::AclUser;
 pub use binary::{redis_server_binary, redis_server_version, REDIS_SERVER_BIN_ENV};
+pub use builder::ServerBuilder;
 pub use port::{free_port, LOOPBACK};
 pub use raw::{RawConnection, RawReply, RAW_TIMEOUT};
-pub use builder::ServerBuilder;
 pub use server::{RedisServer, LOG_FILE};
 pub use tls::{generate_tls_files, TlsFiles};
 

@@ -108,7 +108,9 @@ impl RawConnection {
     pub fn connect_tcp(addr: SocketAddr) -> io::Result<Self> {
         let stream = TcpStream::connect_timeout(&addr, RAW_TIMEOUT)?;
         stream.set_nodelay(true)?;
-        let mut conn = RawConnection { stream: BufReader::new(Stream::Tcp(stream)) };
+        let mut conn = RawConnection {
+            stream: BufReader::new(Stream::Tcp(stream)),
+        };
         conn.set_timeout(Some(RAW_TIMEOUT))?;
         Ok(conn)
     }
@@ -117,7 +119,9 @@ impl RawConnection {
     #[cfg(unix)]
     pub fn connect_unix(path: &Path) -> io::Result<Self> {
         let stream = std::os::unix::net::UnixStream::connect(path)?;
-        let mut conn = RawConnection { stream: BufReader::new(Stream::Unix(stream)) };
+        let mut conn = RawConnection {
+            stream: BufReader::new(Stream::Unix(stream)),
+        };
         conn.set_timeout(Some(RAW_TIMEOUT))?;
         Ok(conn)
     }
@@ -171,17 +175,24 @@ fn read_line(r: &mut impl BufRead) -> io::Result<String> {
     let mut line = Vec::new();
     r.read_until(b'\n', &mut line)?;
     if line.is_empty() {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed by the server"));
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "connection closed by the server",
+        ));
     }
     if !line.ends_with(b"\r\n") {
-        return Err(invalid(format!("reply line not ended by CRLF: {:?}", String::from_utf8_lossy(&line))));
+        return Err(invalid(format!(
+            "reply line not ended by CRLF: {:?}",
+            String::from_utf8_lossy(&line)
+        )));
     }
     line.truncate(line.len() - 2);
     Ok(String::from_utf8_lossy(&line).into_owned())
 }
 
 fn parse_len(s: &str) -> io::Result<i64> {
-    s.parse().map_err(|_| invalid(format!("bad length or integer in reply: {s:?}")))
+    s.parse()
+        .map_err(|_| invalid(format!("bad length or integer in reply: {s:?}")))
 }
 
 fn read_blob(r: &mut impl BufRead, len: i64) -> io::Result<Option<Vec<u8>>> {
@@ -258,11 +269,11 @@ mod tests {
         assert_eq!(parse(b"$3\r\na\r\n\r\n"), RawReply::Bulk(b"a\r\n".to_vec()));
         assert_eq!(parse(b"$-1\r\n"), RawReply::Nil);
         assert_eq!(parse(b"*-1\r\n"), RawReply::Nil);
+        assert_eq!(parse(b"*2\r\n$4\r\nport\r\n:7\r\n").to_string(), "port\n7");
         assert_eq!(
-            parse(b"*2\r\n$4\r\nport\r\n:7\r\n").to_string(),
-            "port\n7"
+            parse(b"%1\r\n+a\r\n#t\r\n"),
+            RawReply::Array(vec![RawReply::Simple("a".into()), RawReply::Integer(1)])
         );
-        assert_eq!(parse(b"%1\r\n+a\r\n#t\r\n"), RawReply::Array(vec![RawReply::Simple("a".into()), RawReply::Integer(1)]));
         assert_eq!(parse(b"=8\r\ntxt:abcd\r\n"), RawReply::Bulk(b"abcd".to_vec()));
         assert_eq!(parse(b"|1\r\n+k\r\n+v\r\n:5\r\n"), RawReply::Integer(5));
         assert!(read_reply(&mut BufReader::new(&b"+PONG"[..]), 0).is_err());

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use crate::acl::AclUser;
-use crate::builder::ServerBuilder;
 use crate::binary::redis_server_binary;
+use crate::builder::ServerBuilder;
 use crate::config::ServerConfig;
 use crate::port::{free_port, LOOPBACK};
 use crate::raw::{RawConnection, RawReply};
@@ -210,7 +210,9 @@ impl RedisServer {
 
     /// `server.crt` and `server.key`, for TLS servers.
     pub fn server_cert_paths(&self) -> Option<(&Path, &Path)> {
-        self.tls.as_ref().map(|t| (t.server_cert.as_path(), t.server_key.as_path()))
+        self.tls
+            .as_ref()
+            .map(|t| (t.server_cert.as_path(), t.server_key.as_path()))
     }
 
     /// `client.crt`, for servers built with `.tls_client_auth(true)`.
@@ -316,7 +318,10 @@ impl RedisServer {
         match &self.socket_path {
             #[cfg(unix)]
             Some(path) => RawConnection::connect_unix(path),
-            _ => Err(io::Error::new(io::ErrorKind::Unsupported, "server has no plain port and no unix socket")),
+            _ => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "server has no plain port and no unix socket",
+            )),
         }
     }
 
@@ -329,9 +334,12 @@ impl RedisServer {
 
     /// Like [`raw_command`](Self::raw_command), returning the reply itself.
     pub fn raw_reply<A: AsRef<[u8]>>(&self, args: &[A]) -> RawReply {
-        let mut conn = self
-            .authenticated_connection()
-            .unwrap_or_else(|e| panic!("raw_command: cannot connect to the redis-server at {}: {e}", self.addr()));
+        let mut conn = self.authenticated_connection().unwrap_or_else(|e| {
+            panic!(
+                "raw_command: cannot connect to the redis-server at {}: {e}",
+                self.addr()
+            )
+        });
         conn.command(args)
             .unwrap_or_else(|e| panic!("raw_command: no reply from the redis-server at {}: {e}", self.addr()))
     }
@@ -408,7 +416,11 @@ impl RedisServer {
                 self.child = None;
                 let text = output();
                 let reason = format!("redis-server exited ({status}) before it was ready\n{}", tail(&text));
-                return Err(if text.contains(PORT_IN_USE) { StartError::PortInUse(reason) } else { StartError::Failed(reason) });
+                return Err(if text.contains(PORT_IN_USE) {
+                    StartError::PortInUse(reason)
+                } else {
+                    StartError::Failed(reason)
+                });
             }
             if Instant::now() >= deadline {
                 self.kill();
@@ -429,7 +441,11 @@ impl RedisServer {
             "cannot start {} {} {}: {reason}",
             self.binary.display(),
             self.dir().join(CONFIG_FILE).display(),
-            self.args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+            self.args
+                .iter()
+                .map(|a| a.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(" ")
         );
     }
 }

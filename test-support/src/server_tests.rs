@@ -12,7 +12,10 @@ use crate::{RawConnection, RawReply, RedisServer};
 fn plain_server_answers_ping() {
     let server = RedisServer::new();
     assert_eq!(server.raw_command(&["PING"]), "PONG");
-    assert_eq!(server.raw_command(&["CONFIG", "GET", "port"]), format!("port\n{}", server.port()));
+    assert_eq!(
+        server.raw_command(&["CONFIG", "GET", "port"]),
+        format!("port\n{}", server.port())
+    );
     assert_eq!(server.raw_command(&["CONFIG", "GET", "bind"]), "bind\n127.0.0.1");
     assert_eq!(server.url(), format!("redis://127.0.0.1:{}", server.port()));
     assert_eq!(server.host(), "127.0.0.1");
@@ -57,7 +60,10 @@ fn acl_users_exist() {
 
     let mut conn = server.raw_connection().unwrap();
     assert!(conn.command(&["AUTH", "reader", "nope"]).unwrap().is_error());
-    assert_eq!(conn.command(&["AUTH", "reader", "reader-pw"]).unwrap().to_string(), "OK");
+    assert_eq!(
+        conn.command(&["AUTH", "reader", "reader-pw"]).unwrap().to_string(),
+        "OK"
+    );
     assert_eq!(conn.command(&["GET", "k"]).unwrap().to_string(), "v");
     let denied = conn.command(&["SET", "k", "w"]).unwrap();
     assert!(denied.to_string().starts_with("NOPERM"), "{denied:?}");
@@ -65,7 +71,10 @@ fn acl_users_exist() {
 
 #[test]
 fn acl_user_with_password_on_default_user() {
-    let server = RedisServer::builder().password("pw").acl_user("bob", "bob-pw", "~* +@all").build();
+    let server = RedisServer::builder()
+        .password("pw")
+        .acl_user("bob", "bob-pw", "~* +@all")
+        .build();
     let mut conn = server.raw_connection().unwrap();
     assert!(conn.command(&["PING"]).unwrap().to_string().starts_with("NOAUTH"));
     assert_eq!(conn.command(&["AUTH", "bob", "bob-pw"]).unwrap().to_string(), "OK");
@@ -101,7 +110,9 @@ fn tls_config(server: &RedisServer, client_cert: bool) -> rustls::ClientConfig {
         .unwrap()
         .with_root_certificates(roots);
     if client_cert {
-        let certs = CertificateDer::pem_slice_iter(&server.client_cert_pem()).collect::<Result<Vec<_>, _>>().unwrap();
+        let certs = CertificateDer::pem_slice_iter(&server.client_cert_pem())
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
         let key = PrivateKeyDer::from_pem_slice(&server.client_key_pem()).expect("client.key parses");
         builder.with_client_auth_cert(certs, key).unwrap()
     } else {
@@ -142,10 +153,19 @@ fn tls_server_starts_with_parseable_certs_and_handshakes() {
     assert!(server.ca_cert_path().unwrap().is_file());
     // No plain port; raw_command goes through the internal unix socket.
     assert_eq!(server.raw_command(&["CONFIG", "GET", "port"]), "port\n0");
-    assert_eq!(server.raw_command(&["CONFIG", "GET", "tls-port"]), format!("tls-port\n{tls_port}"));
+    assert_eq!(
+        server.raw_command(&["CONFIG", "GET", "tls-port"]),
+        format!("tls-port\n{tls_port}")
+    );
 
-    assert_eq!(tls_ping(&server, "127.0.0.1", tls_config(&server, false)).unwrap(), "+PONG\r\n");
-    assert_eq!(tls_ping(&server, "localhost", tls_config(&server, false)).unwrap(), "+PONG\r\n");
+    assert_eq!(
+        tls_ping(&server, "127.0.0.1", tls_config(&server, false)).unwrap(),
+        "+PONG\r\n"
+    );
+    assert_eq!(
+        tls_ping(&server, "localhost", tls_config(&server, false)).unwrap(),
+        "+PONG\r\n"
+    );
     // A name the certificate does not cover fails verification.
     assert!(tls_ping(&server, "example.com", tls_config(&server, false)).is_err());
 }
@@ -156,9 +176,14 @@ fn tls_client_auth_requires_the_client_certificate() {
     assert!(server.is_tls());
     assert!(server.client_cert_path().unwrap().is_file());
     assert!(server.client_key_path().unwrap().is_file());
-    assert_eq!(server.raw_command(&["CONFIG", "GET", "tls-auth-clients"]), "tls-auth-clients\nyes");
+    assert_eq!(
+        server.raw_command(&["CONFIG", "GET", "tls-auth-clients"]),
+        "tls-auth-clients\nyes"
+    );
     // Answers NOAUTH: the TLS part is through.
-    assert!(tls_ping(&server, "127.0.0.1", tls_config(&server, true)).unwrap().starts_with("-NOAUTH"));
+    assert!(tls_ping(&server, "127.0.0.1", tls_config(&server, true))
+        .unwrap()
+        .starts_with("-NOAUTH"));
     assert!(tls_ping(&server, "127.0.0.1", tls_config(&server, false)).is_err());
 }
 
@@ -210,7 +235,10 @@ fn parallel_servers_get_different_ports() {
     let dirs: HashSet<_> = servers.iter().map(|s| s.dir().to_path_buf()).collect();
     assert_eq!(dirs.len(), servers.len());
     for server in &servers {
-        assert_eq!(server.raw_command(&["CONFIG", "GET", "port"]), format!("port\n{}", server.port()));
+        assert_eq!(
+            server.raw_command(&["CONFIG", "GET", "port"]),
+            format!("port\n{}", server.port())
+        );
     }
 }
 
@@ -222,13 +250,20 @@ fn extra_args_reach_the_server() {
         .args(["--maxmemory", "10mb"])
         .build();
     assert_eq!(server.raw_command(&["DEBUG", "SLEEP", "0"]), "OK");
-    assert_eq!(server.raw_command(&["CONFIG", "GET", "maxmemory"]), "maxmemory\n10485760");
+    assert_eq!(
+        server.raw_command(&["CONFIG", "GET", "maxmemory"]),
+        "maxmemory\n10485760"
+    );
     // DEBUG SLEEP on one raw connection blocks another one's command.
     let mut sleeper = server.raw_connection().unwrap();
     let started = std::time::Instant::now();
     sleeper.send(&["DEBUG", "SLEEP", "0.2"]).unwrap();
     assert_eq!(server.raw_command(&["PING"]), "PONG");
-    assert!(started.elapsed() >= Duration::from_millis(190), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(190),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(sleeper.read_reply().unwrap().to_string(), "OK");
 }
 
@@ -236,7 +271,10 @@ fn extra_args_reach_the_server() {
 fn client_kill_from_raw_command() {
     let server = RedisServer::new();
     let mut victim = server.raw_connection().unwrap();
-    assert_eq!(victim.command(&["CLIENT", "SETNAME", "victim"]).unwrap().to_string(), "OK");
+    assert_eq!(
+        victim.command(&["CLIENT", "SETNAME", "victim"]).unwrap().to_string(),
+        "OK"
+    );
     let id = victim.command(&["CLIENT", "ID"]).unwrap().to_string();
     assert_eq!(server.raw_command(&["CLIENT", "KILL", "ID", &id]), "1");
     assert!(victim.command(&["PING"]).is_err());
@@ -268,7 +306,10 @@ fn cluster_enabled_node_starts() {
     let bus = server.cluster_bus_port().unwrap();
     assert_ne!(bus, server.port());
     assert!(server.raw_command(&["CLUSTER", "INFO"]).contains("cluster_state:fail"));
-    assert_eq!(server.raw_command(&["CONFIG", "GET", "cluster-port"]), format!("cluster-port\n{bus}"));
+    assert_eq!(
+        server.raw_command(&["CONFIG", "GET", "cluster-port"]),
+        format!("cluster-port\n{bus}")
+    );
     assert!(server.dir().join("nodes.conf").exists());
 }
 

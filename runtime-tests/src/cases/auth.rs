@@ -12,7 +12,10 @@ pub async fn password(rt: Runtime) -> TestResult {
     let server = RedisServer::builder().password("s3cr%t pw").build();
     let port = server.port();
     for protocol in ["2", "3"] {
-        let c = client(&format!("redis://:s3cr%25t%20pw@127.0.0.1:{port}?protocol={protocol}"), &rt)?;
+        let c = client(
+            &format!("redis://:s3cr%25t%20pw@127.0.0.1:{port}?protocol={protocol}"),
+            &rt,
+        )?;
         assert_eq!(c.ping().await?, "PONG");
 
         let c = client(&format!("redis://127.0.0.1:{port}?protocol={protocol}"), &rt)?;
@@ -29,10 +32,15 @@ pub async fn password(rt: Runtime) -> TestResult {
 
 /// An ACL user authenticates with user and password and is who the server says.
 pub async fn acl_user(rt: Runtime) -> TestResult {
-    let server = RedisServer::builder().acl_user("alice", "al1ce-pw", "~app:* +@all").build();
+    let server = RedisServer::builder()
+        .acl_user("alice", "al1ce-pw", "~app:* +@all")
+        .build();
     let port = server.port();
     for protocol in ["2", "3"] {
-        let c = client(&format!("redis://alice:al1ce-pw@127.0.0.1:{port}?protocol={protocol}"), &rt)?;
+        let c = client(
+            &format!("redis://alice:al1ce-pw@127.0.0.1:{port}?protocol={protocol}"),
+            &rt,
+        )?;
         let me: String = c.cmd("ACL").arg("WHOAMI").query().await?;
         assert_eq!(me, "alice");
         c.set("app:1", "ok").await?;

@@ -14,7 +14,11 @@ pub async fn lazy_open(rt: Runtime) -> TestResult {
     let client = client(&format!("redis://127.0.0.1:{port}"), &rt)?;
     let err = client.ping().await.expect_err("no server listens there");
     assert_eq!(err.kind(), ErrorKind::ConnectionLost, "{err}");
-    assert!(err.to_string().contains(&format!("could not connect to 127.0.0.1:{port}")), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("could not connect to 127.0.0.1:{port}")),
+        "{err}"
+    );
     assert_eq!(err.request_state(), anyredis::RequestState::NotSent);
     Ok(())
 }

@@ -58,7 +58,13 @@ pub async fn response_timeout(rt: Runtime) -> TestResult {
         .runtime(rt)
         .build()?;
     c.set("k", "v").await?;
-    let err = c.cmd("DEBUG").arg("SLEEP").arg(0.6).query::<()>().await.expect_err("slow");
+    let err = c
+        .cmd("DEBUG")
+        .arg("SLEEP")
+        .arg(0.6)
+        .query::<()>()
+        .await
+        .expect_err("slow");
     assert!(err.is_timeout(), "{err}");
     assert_eq!(err.request_state(), RequestState::SentUnanswered);
     // The next reply on the shared connection is DEBUG's "OK" — it must not reach this caller.
@@ -108,7 +114,10 @@ pub async fn dropped_futures_do_not_desync(rt: Runtime) -> TestResult {
 pub async fn runtime_must_be_chosen(_rt: Runtime) -> TestResult {
     let err = Client::open("redis://127.0.0.1:6379").expect_err("several runtimes enabled");
     assert_eq!(err.kind(), anyredis::ErrorKind::Config);
-    assert!(err.to_string().contains("several runtime features are enabled"), "{err}");
+    assert!(
+        err.to_string().contains("several runtime features are enabled"),
+        "{err}"
+    );
     Ok(())
 }
 
@@ -116,7 +125,10 @@ pub async fn runtime_must_be_chosen(_rt: Runtime) -> TestResult {
 /// accepts connections, but nothing answers).
 fn signal(server: &RedisServer, sig: &str) {
     let pid = server.pid().expect("server runs").to_string();
-    let status = std::process::Command::new("kill").args([&format!("-{sig}"), &pid]).status().expect("kill");
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{sig}"), &pid])
+        .status()
+        .expect("kill");
     assert!(status.success());
 }
 
@@ -141,21 +153,44 @@ pub async fn connect_timeout(rt: Runtime) -> TestResult {
 pub async fn oversized_reply(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = ClientBuilder::from_url(&server.url())?
-        .limits(anyredis::resp::Limits::default().with_max_bulk_len(1024).with_max_aggregate_len(100))
+        .limits(
+            anyredis::resp::Limits::default()
+                .with_max_bulk_len(1024)
+                .with_max_aggregate_len(100),
+        )
         .runtime(rt)
         .build()?;
     c.set("big", "x".repeat(4096)).await?;
     c.set("small", "y".repeat(1024)).await?;
     let err = c.get::<String>("big").await.expect_err("past max_bulk_len");
     assert_eq!(err.kind(), anyredis::ErrorKind::Protocol, "{err}");
-    assert!(err.to_string().contains("4096 bytes") && err.to_string().contains("limit of 1024"), "{err}");
+    assert!(
+        err.to_string().contains("4096 bytes") && err.to_string().contains("limit of 1024"),
+        "{err}"
+    );
     assert_eq!(c.get::<String>("small").await?.len(), 1024);
     for i in 0..101 {
         c.cmd("RPUSH").arg("list").arg(i).query::<i64>().await?;
     }
-    let err = c.cmd("LRANGE").arg("list").arg(0).arg(-1).query::<Vec<i64>>().await.expect_err("101 elements");
+    let err = c
+        .cmd("LRANGE")
+        .arg("list")
+        .arg(0)
+        .arg(-1)
+        .query::<Vec<i64>>()
+        .await
+        .expect_err("101 elements");
     assert!(err.to_string().contains("101 elements"), "{err}");
-    assert_eq!(c.cmd("LRANGE").arg("list").arg(0).arg(99).query::<Vec<i64>>().await?.len(), 100);
+    assert_eq!(
+        c.cmd("LRANGE")
+            .arg("list")
+            .arg(0)
+            .arg(99)
+            .query::<Vec<i64>>()
+            .await?
+            .len(),
+        100
+    );
     Ok(())
 }
 

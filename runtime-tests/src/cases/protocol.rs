@@ -25,7 +25,11 @@ pub async fn resp2_and_resp3_agree(rt: Runtime) -> TestResult {
         let nil: Option<String> = c.cmd("GET").arg("nothing").query().await?;
         let raw: Value = c.cmd("HGETALL").arg("h").query().await?;
         let expect_map = protocol == "3";
-        assert_eq!(matches!(raw, Value::Map(_)), expect_map, "HGETALL over RESP{protocol}: {raw:?}");
+        assert_eq!(
+            matches!(raw, Value::Map(_)),
+            expect_map,
+            "HGETALL over RESP{protocol}: {raw:?}"
+        );
         seen.push((hash, set, score, nil));
     }
     assert_eq!(seen[0], seen[1]);
@@ -50,14 +54,24 @@ pub async fn server_errors(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
     c.set("text", "abc").await?;
-    let err = c.cmd("LPUSH").arg("text").arg("x").query::<i64>().await.expect_err("wrong type");
+    let err = c
+        .cmd("LPUSH")
+        .arg("text")
+        .arg("x")
+        .query::<i64>()
+        .await
+        .expect_err("wrong type");
     assert!(err.is_server());
     assert_eq!(err.code(), Some("WRONGTYPE"));
     assert!(err.server_error().unwrap().message().contains("wrong kind of value"));
     let err = c.incr("text").await.expect_err("not an integer");
     assert_eq!(err.code(), Some("ERR"));
     assert!(err.to_string().contains("not an integer"), "{err}");
-    let err = c.cmd("NOSUCHCOMMAND").query::<Value>().await.expect_err("unknown command");
+    let err = c
+        .cmd("NOSUCHCOMMAND")
+        .query::<Value>()
+        .await
+        .expect_err("unknown command");
     assert!(err.to_string().contains("unknown command"), "{err}");
     assert_eq!(c.get::<String>("text").await?, "abc");
     Ok(())

@@ -15,7 +15,10 @@ pub async fn unix_socket(rt: Runtime) -> TestResult {
     let c = client(&format!("unix://{path}?db=2&password=pw"), &rt)?;
     c.set("via", "unix").await?;
     let info: String = c.cmd("CLIENT").arg("INFO").query().await?;
-    assert!(info_field(&info, "db") == Some("2") && info_field(&info, "laddr").is_some_and(|a| a.starts_with('/')), "{info}");
+    assert!(
+        info_field(&info, "db") == Some("2") && info_field(&info, "laddr").is_some_and(|a| a.starts_with('/')),
+        "{info}"
+    );
     Ok(())
 }
 
@@ -57,9 +60,14 @@ pub async fn tls(rt: Runtime) -> TestResult {
     assert_eq!(insecure.ping().await?, "PONG");
 
     // Plain text to a TLS port is not RESP: a clean error, not a hang or a panic.
-    let plain = ClientBuilder::from_url(&format!("redis://127.0.0.1:{port}?connect_timeout=3s"))?.runtime(rt).build()?;
+    let plain = ClientBuilder::from_url(&format!("redis://127.0.0.1:{port}?connect_timeout=3s"))?
+        .runtime(rt)
+        .build()?;
     let err = plain.ping().await.expect_err("TLS port");
-    assert!(err.is_connection() || err.is_timeout() || err.kind() == ErrorKind::Protocol, "{err}");
+    assert!(
+        err.is_connection() || err.is_timeout() || err.kind() == ErrorKind::Protocol,
+        "{err}"
+    );
     Ok(())
 }
 
@@ -72,7 +80,10 @@ pub async fn dedicated_and_own_socket(rt: Runtime) -> TestResult {
     conn.query::<()>(&cmd("SET").arg("a").arg(1)).await?;
     assert_eq!(conn.query::<i64>(&cmd("INCRBY").arg("a").arg(41)).await?, 42);
 
-    let socket = rt.transport().connect_tcp("127.0.0.1", server.port(), &TcpOptions::default()).await?;
+    let socket = rt
+        .transport()
+        .connect_tcp("127.0.0.1", server.port(), &TcpOptions::default())
+        .await?;
     let mut config = Config::default();
     config.client_name = Some("byo".into());
     let own = Connection::from_socket(socket, &config, &rt).await?;

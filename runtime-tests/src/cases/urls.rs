@@ -16,7 +16,11 @@ async fn client_info(client: &Client) -> anyredis::Result<String> {
 pub async fn url_forms(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let port = server.port();
-    for url in [format!("redis://127.0.0.1:{port}"), format!("redis://localhost:{port}/0"), format!("redis://127.0.0.1:{port}/?db=0")] {
+    for url in [
+        format!("redis://127.0.0.1:{port}"),
+        format!("redis://localhost:{port}/0"),
+        format!("redis://127.0.0.1:{port}/?db=0"),
+    ] {
         let c = client(&url, &rt)?;
         assert_eq!(c.ping().await?, "PONG", "{url}");
     }
@@ -24,11 +28,22 @@ pub async fn url_forms(rt: Runtime) -> TestResult {
     let c = client(&format!("redis://127.0.0.1:{port}/3"), &rt)?;
     c.set("where", "db3").await?;
     assert!(info_field(&client_info(&c).await?, "db") == Some("3"));
-    let c = client(&format!("redis://127.0.0.1:{port}?db=4&protocol=2&client_name=url-test"), &rt)?;
+    let c = client(
+        &format!("redis://127.0.0.1:{port}?db=4&protocol=2&client_name=url-test"),
+        &rt,
+    )?;
     c.set("where", "db4").await?;
     let info = client_info(&c).await?;
-    assert!(info_field(&info, "db") == Some("4") && info_field(&info, "resp") == Some("2") && info_field(&info, "name") == Some("url-test"), "{info}");
-    let c = client(&format!("redis://127.0.0.1:{port}?protocol=3&response_timeout=5s&connect_timeout=2s"), &rt)?;
+    assert!(
+        info_field(&info, "db") == Some("4")
+            && info_field(&info, "resp") == Some("2")
+            && info_field(&info, "name") == Some("url-test"),
+        "{info}"
+    );
+    let c = client(
+        &format!("redis://127.0.0.1:{port}?protocol=3&response_timeout=5s&connect_timeout=2s"),
+        &rt,
+    )?;
     assert!(info_field(&client_info(&c).await?, "resp") == Some("3"));
 
     // The writes really landed in those databases.
@@ -54,7 +69,12 @@ pub async fn builder_settings(rt: Runtime) -> TestResult {
         .build()?;
     c.set("x", 1).await?;
     let info = client_info(&c).await?;
-    assert!(info_field(&info, "db") == Some("7") && info_field(&info, "resp") == Some("2") && info_field(&info, "name") == Some("built"), "{info}");
+    assert!(
+        info_field(&info, "db") == Some("7")
+            && info_field(&info, "resp") == Some("2")
+            && info_field(&info, "name") == Some("built"),
+        "{info}"
+    );
     let conn = c.dedicated().await?;
     assert_eq!(conn.protocol(), Protocol::Resp2);
     Ok(())

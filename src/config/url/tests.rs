@@ -6,7 +6,10 @@ use crate::config::{Addr, Protocol};
 use crate::ErrorKind;
 
 fn tcp(host: &str, port: u16) -> Addr {
-    Addr::Tcp { host: host.into(), port }
+    Addr::Tcp {
+        host: host.into(),
+        port,
+    }
 }
 
 #[test]

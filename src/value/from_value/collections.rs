@@ -10,11 +10,7 @@ use crate::value::error::{key_context, ConversionError};
 /// Converts an aggregate reply into a collection of `T` made by `make(len)`:
 /// arrays, sets and pushes element by element, maps pair by pair (see
 /// [`FromValue::extend_from_pairs`]), nil as an empty collection.
-fn collect<T, C>(
-    value: Value,
-    name: &'static str,
-    make: impl FnOnce(usize) -> C,
-) -> Result<C, ConversionError>
+fn collect<T, C>(value: Value, name: &'static str, make: impl FnOnce(usize) -> C) -> Result<C, ConversionError>
 where
     T: FromValue,
     C: Extend<T>,
@@ -49,9 +45,7 @@ impl<T: FromValue> FromValue for VecDeque<T> {
 
 impl<T: FromValue + Eq + Hash, S: BuildHasher + Default> FromValue for HashSet<T, S> {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        collect(value, "HashSet", |n| {
-            HashSet::with_capacity_and_hasher(n, S::default())
-        })
+        collect(value, "HashSet", |n| HashSet::with_capacity_and_hasher(n, S::default()))
     }
 }
 
@@ -69,9 +63,7 @@ where
 {
     /// A later duplicate key replaces an earlier one.
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        collect(value, "HashMap", |n| {
-            HashMap::with_capacity_and_hasher(n, S::default())
-        })
+        collect(value, "HashMap", |n| HashMap::with_capacity_and_hasher(n, S::default()))
     }
 }
 
@@ -83,24 +75,15 @@ impl<K: FromValue + Ord, V: FromValue> FromValue for BTreeMap<K, V> {
 }
 
 /// Converts one key/value pair; `index` is the pair's position, for errors.
-fn pair<K: FromValue, V: FromValue>(
-    key: Value,
-    value: Value,
-    index: usize,
-) -> Result<(K, V), ConversionError> {
-    let value = V::from_value(value)
-        .map_err(|e| e.with_context(format_args!("value for {}", key_context(&key))))?;
-    let key =
-        K::from_value(key).map_err(|e| e.with_context(format_args!("key of pair {index}")))?;
+fn pair<K: FromValue, V: FromValue>(key: Value, value: Value, index: usize) -> Result<(K, V), ConversionError> {
+    let value = V::from_value(value).map_err(|e| e.with_context(format_args!("value for {}", key_context(&key))))?;
+    let key = K::from_value(key).map_err(|e| e.with_context(format_args!("key of pair {index}")))?;
     Ok((key, value))
 }
 
 /// Whether `items` is in the nested pair form `[[k1, v1], [k2, v2], ...]`.
 fn nested_pairs(items: &[Value]) -> bool {
-    !items.is_empty()
-        && items
-            .iter()
-            .all(|item| matches!(item, Value::Array(a) if a.len() == 2))
+    !items.is_empty() && items.iter().all(|item| matches!(item, Value::Array(a) if a.len() == 2))
 }
 
 impl<A: FromValue, B: FromValue> FromValue for (A, B) {
@@ -111,19 +94,17 @@ impl<A: FromValue, B: FromValue> FromValue for (A, B) {
             Value::Array(items) | Value::Set(items) | Value::Push(items) if items.len() == 2 => {
                 let mut items = items.into_iter();
                 let (a, b) = (items.next(), items.next());
-                let a = A::from_value(a.expect("two elements"))
-                    .map_err(|e| e.with_context("element 0"))?;
-                let b = B::from_value(b.expect("two elements"))
-                    .map_err(|e| e.with_context("element 1"))?;
+                let a = A::from_value(a.expect("two elements")).map_err(|e| e.with_context("element 0"))?;
+                let b = B::from_value(b.expect("two elements")).map_err(|e| e.with_context("element 1"))?;
                 Ok((a, b))
             }
             Value::Map(pairs) if pairs.len() == 1 => {
                 let (key, value) = pairs.into_iter().next().expect("one pair");
                 pair(key, value, 0)
             }
-            other @ (Value::Array(_) | Value::Set(_) | Value::Push(_)) => Err(
-                ConversionError::length_mismatch("array of 2 elements", &other),
-            ),
+            other @ (Value::Array(_) | Value::Set(_) | Value::Push(_)) => {
+                Err(ConversionError::length_mismatch("array of 2 elements", &other))
+            }
             other @ Value::Map(_) => Err(ConversionError::length_mismatch("map of 1 pair", &other)),
             other => Err(ConversionError::type_mismatch(NAME, &other)),
         }
@@ -131,14 +112,10 @@ impl<A: FromValue, B: FromValue> FromValue for (A, B) {
 
     /// Takes both `[[k1, v1], [k2, v2]]` (every element a 2-element array) and the
     /// flat `[k1, v1, k2, v2]` (even length).
-    fn extend_from_items<C: Extend<Self>>(
-        items: Vec<Value>,
-        out: &mut C,
-    ) -> Result<(), ConversionError> {
+    fn extend_from_items<C: Extend<Self>>(items: Vec<Value>, out: &mut C) -> Result<(), ConversionError> {
         if nested_pairs(&items) {
             for (i, item) in items.into_iter().enumerate() {
-                let item = Self::from_value(item)
-                    .map_err(|e| e.with_context(format_args!("element {i}")))?;
+                let item = Self::from_value(item).map_err(|e| e.with_context(format_args!("element {i}")))?;
                 out.extend(Some(item));
             }
             return Ok(());
@@ -158,10 +135,7 @@ impl<A: FromValue, B: FromValue> FromValue for (A, B) {
         Ok(())
     }
 
-    fn extend_from_pairs<C: Extend<Self>>(
-        pairs: Vec<(Value, Value)>,
-        out: &mut C,
-    ) -> Result<(), ConversionError> {
+    fn extend_from_pairs<C: Extend<Self>>(pairs: Vec<(Value, Value)>, out: &mut C) -> Result<(), ConversionError> {
         for (i, (key, value)) in pairs.into_iter().enumerate() {
             out.extend(Some(pair(key, value, i)?));
         }

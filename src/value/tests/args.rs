@@ -103,10 +103,7 @@ fn push_float_formats() {
         let mut args = Args::new();
         args.push_float(f);
         assert_eq!(args.first(), Some(text.as_bytes()), "{f:?}");
-        assert_eq!(
-            encode(&f),
-            format!("${}\r\n{text}\r\n", text.len()).into_bytes()
-        );
+        assert_eq!(encode(&f), format!("${}\r\n{text}\r\n", text.len()).into_bytes());
     }
 }
 
@@ -172,10 +169,7 @@ fn pointer_impls() {
 fn option_impl() {
     assert_eq!(encode(&Some("x")), b"$1\r\nx\r\n");
     assert_eq!(encode(&None::<&str>), b"");
-    assert_eq!(
-        arg_strings(&("SET", "k", "v", None::<(&str, u64)>)),
-        ["SET", "k", "v"]
-    );
+    assert_eq!(arg_strings(&("SET", "k", "v", None::<(&str, u64)>)), ["SET", "k", "v"]);
     assert_eq!(
         arg_strings(&("SET", "k", "v", Some(("EX", 10u64)))),
         ["SET", "k", "v", "EX", "10"]
@@ -190,14 +184,8 @@ fn sequence_impls() {
     assert_eq!(encode(&[1i64, 2]), b"$1\r\n1\r\n$1\r\n2\r\n");
     assert_eq!(encode(&VecDeque::from([3u32])), b"$1\r\n3\r\n");
     // A Vec of byte vectors is one argument per element.
-    assert_eq!(
-        encode(&vec![vec![b'a'], vec![b'b', b'c']]),
-        b"$1\r\na\r\n$2\r\nbc\r\n"
-    );
-    assert_eq!(
-        encode(&vec![Some("a"), None, Some("c")]),
-        b"$1\r\na\r\n$1\r\nc\r\n"
-    );
+    assert_eq!(encode(&vec![vec![b'a'], vec![b'b', b'c']]), b"$1\r\na\r\n$2\r\nbc\r\n");
+    assert_eq!(encode(&vec![Some("a"), None, Some("c")]), b"$1\r\na\r\n$1\r\nc\r\n");
     assert_eq!(arg_strings(&BTreeSet::from(["b", "a"])), ["a", "b"]);
     assert_eq!(arg_strings(&HashSet::from(["only"])), ["only"]);
     let mut from_hash_set = arg_strings(&HashSet::from([1i64, 2, 3]));
@@ -207,21 +195,12 @@ fn sequence_impls() {
 
 #[test]
 fn map_impls() {
-    assert_eq!(
-        arg_strings(&BTreeMap::from([("b", 2), ("a", 1)])),
-        ["a", "1", "b", "2"]
-    );
+    assert_eq!(arg_strings(&BTreeMap::from([("b", 2), ("a", 1)])), ["a", "1", "b", "2"]);
     assert_eq!(arg_strings(&HashMap::from([("f", "v")])), ["f", "v"]);
     let pairs = arg_strings(&HashMap::from([("f1", 1i64), ("f2", 2)]));
-    let mut pairs: Vec<_> = pairs
-        .chunks(2)
-        .map(|c| (c[0].clone(), c[1].clone()))
-        .collect();
+    let mut pairs: Vec<_> = pairs.chunks(2).map(|c| (c[0].clone(), c[1].clone())).collect();
     pairs.sort();
-    assert_eq!(
-        pairs,
-        [("f1".into(), "1".into()), ("f2".into(), "2".into())]
-    );
+    assert_eq!(pairs, [("f1".into(), "1".into()), ("f2".into(), "2".into())]);
     assert_eq!(
         encode(&BTreeMap::from([("k", vec![1i64, 2])])),
         b"$1\r\nk\r\n$1\r\n1\r\n$1\r\n2\r\n"
@@ -232,10 +211,7 @@ fn map_impls() {
 fn tuple_impls() {
     assert_eq!(encode(&("a",)), b"$1\r\na\r\n");
     assert_eq!(encode(&("f", 1.5)), b"$1\r\nf\r\n$3\r\n1.5\r\n");
-    assert_eq!(
-        arg_strings(&[("f1", "v1"), ("f2", "v2")]),
-        ["f1", "v1", "f2", "v2"]
-    );
+    assert_eq!(arg_strings(&[("f1", "v1"), ("f2", "v2")]), ["f1", "v1", "f2", "v2"]);
     assert_eq!(arg_strings(&(1i64, 2i64, 3i64)), ["1", "2", "3"]);
     assert_eq!(arg_strings(&(1i8, 2i16, 3i32, 4i64)), ["1", "2", "3", "4"]);
     assert_eq!(arg_strings(&(1, 2, 3, 4, 5)), ["1", "2", "3", "4", "5"]);
@@ -349,10 +325,7 @@ fn debug_redacts_secrets() {
         format!("{args:?}")
     };
     assert_eq!(shown(&["AUTH", "hunter2"]), r#"["AUTH", <1 arg redacted>]"#);
-    assert_eq!(
-        shown(&["auth", "alice", "hunter2"]),
-        r#"["auth", <2 args redacted>]"#
-    );
+    assert_eq!(shown(&["auth", "alice", "hunter2"]), r#"["auth", <2 args redacted>]"#);
     assert_eq!(
         shown(&["Hello", "3", "AUTH", "alice", "hunter2"]),
         r#"["Hello", <4 args redacted>]"#

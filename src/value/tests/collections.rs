@@ -16,10 +16,7 @@ fn strs(ss: &[&str]) -> Vec<Value> {
 
 #[test]
 fn vec_from_array_set_push_and_nil() {
-    assert_eq!(
-        conv::<Vec<i64>>(Value::Array(ints(&[1, 2, 3]))),
-        Ok(vec![1, 2, 3])
-    );
+    assert_eq!(conv::<Vec<i64>>(Value::Array(ints(&[1, 2, 3]))), Ok(vec![1, 2, 3]));
     assert_eq!(conv::<Vec<i64>>(Value::Set(ints(&[4]))), Ok(vec![4]));
     assert_eq!(
         conv::<Vec<String>>(Value::Push(strs(&["message", "ch", "hi"]))),
@@ -62,10 +59,7 @@ fn vec_rejects() {
         e.to_string(),
         r#"cannot convert a bulk string ("x") to i64: not an integer (in element 1)"#
     );
-    let e = fail::<Vec<i64>>(Value::Array(vec![
-        Value::Integer(1),
-        server_err("ERR inner"),
-    ]));
+    let e = fail::<Vec<i64>>(Value::Array(vec![Value::Integer(1), server_err("ERR inner")]));
     assert_eq!(e.server_message(), Some("ERR inner"));
     assert_eq!(e.to_string(), "server error: ERR inner (in element 1)");
 }
@@ -96,37 +90,22 @@ fn sets() {
     );
     assert_eq!(conv::<HashSet<i64>>(Value::Nil), Ok(HashSet::new()));
     let e = fail::<HashSet<String>>(simple("OK"));
-    assert_eq!(
-        e.to_string(),
-        r#"cannot convert a simple string ("OK") to HashSet"#
-    );
-    assert_eq!(
-        fail::<BTreeSet<i64>>(Value::Integer(0)).expected(),
-        "BTreeSet"
-    );
+    assert_eq!(e.to_string(), r#"cannot convert a simple string ("OK") to HashSet"#);
+    assert_eq!(fail::<BTreeSet<i64>>(Value::Integer(0)).expected(), "BTreeSet");
 }
 
 #[test]
 fn maps_from_resp3_map_and_resp2_flat_array() {
-    let resp3 = Value::Map(vec![
-        (bulk("f1"), bulk("1")),
-        (simple("f2"), Value::Integer(2)),
-    ]);
+    let resp3 = Value::Map(vec![(bulk("f1"), bulk("1")), (simple("f2"), Value::Integer(2))]);
     let resp2 = Value::Array(vec![bulk("f1"), bulk("1"), bulk("f2"), bulk("2")]);
     let expected = HashMap::from([("f1".to_owned(), 1i64), ("f2".to_owned(), 2)]);
-    assert_eq!(
-        conv::<HashMap<String, i64>>(resp3.clone()),
-        Ok(expected.clone())
-    );
+    assert_eq!(conv::<HashMap<String, i64>>(resp3.clone()), Ok(expected.clone()));
     assert_eq!(conv::<HashMap<String, i64>>(resp2.clone()), Ok(expected));
     let sorted = BTreeMap::from([("f1".to_owned(), 1i64), ("f2".to_owned(), 2)]);
     assert_eq!(conv::<BTreeMap<String, i64>>(resp3), Ok(sorted.clone()));
     assert_eq!(conv::<BTreeMap<String, i64>>(resp2), Ok(sorted));
     assert_eq!(conv::<HashMap<String, i64>>(Value::Nil), Ok(HashMap::new()));
-    assert_eq!(
-        conv::<BTreeMap<String, i64>>(Value::Array(vec![])),
-        Ok(BTreeMap::new())
-    );
+    assert_eq!(conv::<BTreeMap<String, i64>>(Value::Array(vec![])), Ok(BTreeMap::new()));
 }
 
 #[test]
@@ -144,10 +123,7 @@ fn maps_from_nested_pairs() {
 #[test]
 fn map_duplicate_keys_keep_last() {
     let v = Value::Array(strs(&["k", "1", "k", "2"]));
-    assert_eq!(
-        conv::<HashMap<String, i64>>(v),
-        Ok(HashMap::from([("k".into(), 2)]))
-    );
+    assert_eq!(conv::<HashMap<String, i64>>(v), Ok(HashMap::from([("k".into(), 2)])));
 }
 
 #[test]
@@ -157,10 +133,7 @@ fn map_of_vectors() {
         (bulk("y"), Value::Array(vec![])),
     ]);
     let got = conv::<HashMap<String, Vec<i64>>>(resp3).unwrap();
-    assert_eq!(
-        got,
-        HashMap::from([("x".into(), vec![1, 2]), ("y".into(), vec![])])
-    );
+    assert_eq!(got, HashMap::from([("x".into(), vec![1, 2]), ("y".into(), vec![])]));
 }
 
 #[test]
@@ -175,10 +148,7 @@ fn map_rejects() {
     );
     let e = fail::<HashMap<String, i64>>(Value::Integer(3));
     assert_eq!(e.to_string(), "cannot convert an integer (3) to HashMap");
-    assert_eq!(
-        fail::<BTreeMap<String, i64>>(bulk("m")).expected(),
-        "BTreeMap"
-    );
+    assert_eq!(fail::<BTreeMap<String, i64>>(bulk("m")).expected(), "BTreeMap");
 
     let e = fail::<HashMap<String, i64>>(Value::Map(vec![
         (bulk("a"), Value::Integer(1)),
@@ -218,10 +188,7 @@ fn vec_of_pairs_from_every_form() {
         Value::Array(vec![bulk("m1"), Value::Double(1.0)]),
         Value::Array(vec![bulk("m2"), Value::Double(2.5)]),
     ]);
-    let map = Value::Map(vec![
-        (bulk("m1"), Value::Double(1.0)),
-        (bulk("m2"), Value::Double(2.5)),
-    ]);
+    let map = Value::Map(vec![(bulk("m1"), Value::Double(1.0)), (bulk("m2"), Value::Double(2.5))]);
     assert_eq!(conv::<Vec<(String, f64)>>(flat), Ok(expected.clone()));
     assert_eq!(conv::<Vec<(String, f64)>>(nested), Ok(expected.clone()));
     assert_eq!(conv::<Vec<(String, f64)>>(map), Ok(expected));
@@ -230,10 +197,7 @@ fn vec_of_pairs_from_every_form() {
     assert_eq!(e.kind(), ConversionErrorKind::Length);
     assert_eq!(e.received(), "array of 1 element");
     // Elements that are not all pairs fall back to the flat form.
-    let e = fail::<Vec<(String, String)>>(Value::Array(vec![
-        Value::Array(strs(&["a", "b"])),
-        bulk("c"),
-    ]));
+    let e = fail::<Vec<(String, String)>>(Value::Array(vec![Value::Array(strs(&["a", "b"])), bulk("c")]));
     assert_eq!(
         e.to_string(),
         "cannot convert an array of 2 elements to String (in key of pair 0)"
@@ -262,10 +226,7 @@ fn tuples_from_arrays() {
     let resp2 = Value::Array(strs(&["message", "ch", "hello"]));
     let resp3 = Value::Push(strs(&["message", "ch", "hello"]));
     let expected = ("message".to_owned(), "ch".to_owned(), b"hello".to_vec());
-    assert_eq!(
-        conv::<(String, String, Vec<u8>)>(resp2),
-        Ok(expected.clone())
-    );
+    assert_eq!(conv::<(String, String, Vec<u8>)>(resp2), Ok(expected.clone()));
     assert_eq!(conv::<(String, String, Vec<u8>)>(resp3), Ok(expected));
     assert_eq!(
         conv::<(i64, i64, i64, i64)>(Value::Set(ints(&[1, 2, 3, 4]))),
@@ -288,19 +249,15 @@ fn tuples_from_arrays() {
         7
     );
     assert_eq!(
-        conv::<(i64, i64, i64, i64, i64, i64, i64, i64)>(Value::Array(ints(&[
-            1, 2, 3, 4, 5, 6, 7, 8
-        ])))
-        .unwrap()
-        .7,
+        conv::<(i64, i64, i64, i64, i64, i64, i64, i64)>(Value::Array(ints(&[1, 2, 3, 4, 5, 6, 7, 8])))
+            .unwrap()
+            .7,
         8
     );
     assert_eq!(
-        conv::<(i64, i64, i64, i64, i64, i64, i64, i64, i64)>(Value::Array(ints(&[
-            1, 2, 3, 4, 5, 6, 7, 8, 9
-        ])))
-        .unwrap()
-        .8,
+        conv::<(i64, i64, i64, i64, i64, i64, i64, i64, i64)>(Value::Array(ints(&[1, 2, 3, 4, 5, 6, 7, 8, 9])))
+            .unwrap()
+            .8,
         9
     );
     assert_eq!(
@@ -389,10 +346,7 @@ fn tuples_reject() {
         "expected an array of 1 element, received an array of 0 elements"
     );
     let e = fail::<(i64, i64)>(Value::Map(vec![]));
-    assert_eq!(
-        e.to_string(),
-        "expected a map of 1 pair, received a map of 0 pairs"
-    );
+    assert_eq!(e.to_string(), "expected a map of 1 pair, received a map of 0 pairs");
     let e = fail::<(i64, i64)>(Value::Integer(5));
     assert_eq!(e.kind(), ConversionErrorKind::TypeMismatch);
     assert_eq!(e.to_string(), "cannot convert an integer (5) to (_, _)");
@@ -412,11 +366,7 @@ fn tuples_reject() {
 #[test]
 fn exec_results_keep_each_error() {
     // EXEC whose second command failed.
-    let exec = Value::Array(vec![
-        simple("OK"),
-        server_err("WRONGTYPE bad"),
-        Value::Integer(3),
-    ]);
+    let exec = Value::Array(vec![simple("OK"), server_err("WRONGTYPE bad"), Value::Integer(3)]);
     let e = fail::<((), i64, i64)>(exec.clone());
     assert_eq!(e.server_message(), Some("WRONGTYPE bad"));
     assert_eq!(e.context(), Some("element 1"));
@@ -428,21 +378,14 @@ fn exec_results_keep_each_error() {
 #[test]
 fn deep_nesting() {
     // XRANGE-like: [[id, [field, value, ...]], ...]
-    let entry =
-        |id: &str, fields: &[&str]| Value::Array(vec![bulk(id), Value::Array(strs(fields))]);
-    let v = Value::Array(vec![
-        entry("1-0", &["a", "1"]),
-        entry("2-0", &["b", "2", "c", "3"]),
-    ]);
+    let entry = |id: &str, fields: &[&str]| Value::Array(vec![bulk(id), Value::Array(strs(fields))]);
+    let v = Value::Array(vec![entry("1-0", &["a", "1"]), entry("2-0", &["b", "2", "c", "3"])]);
     let got = conv::<Vec<(String, BTreeMap<String, i64>)>>(v).unwrap();
     assert_eq!(
         got,
         vec![
             ("1-0".into(), BTreeMap::from([("a".into(), 1)])),
-            (
-                "2-0".into(),
-                BTreeMap::from([("b".into(), 2), ("c".into(), 3)])
-            ),
+            ("2-0".into(), BTreeMap::from([("b".into(), 2), ("c".into(), 3)])),
         ]
     );
     let v = Value::Array(vec![Value::Array(vec![Value::Nil, bulk("x")]), Value::Nil]);

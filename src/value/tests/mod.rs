@@ -24,9 +24,7 @@ fn encode<T: ToArgs + ?Sized>(value: &T) -> Vec<u8> {
 fn arg_strings<T: ToArgs + ?Sized>(value: &T) -> Vec<String> {
     let mut args = Args::new();
     value.write_args(&mut args);
-    args.iter()
-        .map(|a| String::from_utf8_lossy(a).into_owned())
-        .collect()
+    args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect()
 }
 
 fn bulk(s: &str) -> Value {

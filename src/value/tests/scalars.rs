@@ -60,19 +60,13 @@ fn integers_from_each_form() {
         conv::<i128>(big("-170141183460469231731687303715884105728")),
         Ok(i128::MIN)
     );
-    assert_eq!(
-        conv::<i128>(Value::Double(1e20)),
-        Ok(100_000_000_000_000_000_000)
-    );
+    assert_eq!(conv::<i128>(Value::Double(1e20)), Ok(100_000_000_000_000_000_000));
     assert_eq!(
         conv::<u128>(big("340282366920938463463374607431768211455")),
         Ok(u128::MAX)
     );
     assert_eq!(conv::<u128>(Value::Integer(5)), Ok(5));
-    assert_eq!(
-        conv::<u128>(Value::Double(2f64.powi(127))),
-        Ok(1u128 << 127)
-    );
+    assert_eq!(conv::<u128>(Value::Double(2f64.powi(127))), Ok(1u128 << 127));
     assert_eq!(conv::<u128>(bulk("12")), Ok(12));
 }
 
@@ -83,16 +77,10 @@ fn integer_overflow_names_the_type() {
     assert_eq!(e.expected(), "i8");
     assert_eq!(e.received(), "integer (300)");
     assert_eq!(e.reason(), Some("out of range"));
-    assert_eq!(
-        e.to_string(),
-        "cannot convert an integer (300) to i8: out of range"
-    );
+    assert_eq!(e.to_string(), "cannot convert an integer (300) to i8: out of range");
 
     let e = fail::<u32>(Value::Integer(-1));
-    assert_eq!(
-        e.to_string(),
-        "cannot convert an integer (-1) to u32: out of range"
-    );
+    assert_eq!(e.to_string(), "cannot convert an integer (-1) to u32: out of range");
     let e = fail::<u64>(bulk("-1"));
     assert_eq!(
         e.to_string(),
@@ -102,15 +90,9 @@ fn integer_overflow_names_the_type() {
     assert_eq!(e.reason(), Some("out of range"));
     let e = fail::<i64>(big("123456789012345678901234567890123456789012345"));
     assert_eq!(e.reason(), Some("out of range"));
-    assert_eq!(
-        e.received(),
-        "big number (12345678901234567890123456789012...)"
-    );
+    assert_eq!(e.received(), "big number (12345678901234567890123456789012...)");
     let e = fail::<i64>(Value::Double(1e19));
-    assert_eq!(
-        e.to_string(),
-        "cannot convert a double (1e19) to i64: out of range"
-    );
+    assert_eq!(e.to_string(), "cannot convert a double (1e19) to i64: out of range");
     let e = fail::<u16>(Value::Double(-1.0));
     assert_eq!(e.reason(), Some("out of range"));
     let e = fail::<u128>(bulk("-5"));
@@ -143,18 +125,9 @@ fn integer_rejects_non_integers() {
         assert_eq!(fail::<i64>(v).reason(), Some("not an integer"));
     }
     let e = fail::<i64>(Value::Double(1.5));
-    assert_eq!(
-        e.to_string(),
-        "cannot convert a double (1.5) to i64: not an integer"
-    );
-    assert_eq!(
-        fail::<i32>(Value::Double(f64::NAN)).reason(),
-        Some("not an integer")
-    );
-    assert_eq!(
-        fail::<u128>(Value::Double(0.5)).reason(),
-        Some("not an integer")
-    );
+    assert_eq!(e.to_string(), "cannot convert a double (1.5) to i64: not an integer");
+    assert_eq!(fail::<i32>(Value::Double(f64::NAN)).reason(), Some("not an integer"));
+    assert_eq!(fail::<u128>(Value::Double(0.5)).reason(), Some("not an integer"));
     assert_eq!(fail::<u128>(bulk("x")).reason(), Some("not an integer"));
 
     for (v, received) in [
@@ -169,10 +142,7 @@ fn integer_rejects_non_integers() {
         assert_eq!(e.received(), received);
         assert_eq!(e.reason(), None);
     }
-    assert_eq!(
-        fail::<i64>(Value::Nil).to_string(),
-        "cannot convert nil to i64"
-    );
+    assert_eq!(fail::<i64>(Value::Nil).to_string(), "cannot convert nil to i64");
     assert_eq!(
         fail::<u128>(Value::Boolean(false)).to_string(),
         "cannot convert a boolean (false) to u128"
@@ -187,18 +157,12 @@ fn floats_from_each_form() {
     assert_eq!(conv::<f64>(bulk("1e3")), Ok(1000.0));
     assert_eq!(conv::<f64>(simple("0.1")), Ok(0.1));
     assert_eq!(conv::<f64>(verbatim("4")), Ok(4.0));
-    assert_eq!(
-        conv::<f64>(big("12345678901234567890")),
-        Ok(12345678901234567890.0)
-    );
+    assert_eq!(conv::<f64>(big("12345678901234567890")), Ok(12345678901234567890.0));
     assert_eq!(conv::<f64>(bulk("inf")), Ok(f64::INFINITY));
     assert_eq!(conv::<f64>(bulk("+inf")), Ok(f64::INFINITY));
     assert_eq!(conv::<f64>(bulk("-inf")), Ok(f64::NEG_INFINITY));
     assert!(conv::<f64>(bulk("nan")).unwrap().is_nan());
-    assert_eq!(
-        conv::<f64>(Value::Double(f64::NEG_INFINITY)),
-        Ok(f64::NEG_INFINITY)
-    );
+    assert_eq!(conv::<f64>(Value::Double(f64::NEG_INFINITY)), Ok(f64::NEG_INFINITY));
     assert_eq!(conv::<f64>(attr(Value::Double(2.0))), Ok(2.0));
     assert_eq!(conv::<f32>(Value::Double(0.5)), Ok(0.5));
     assert_eq!(conv::<f32>(bulk("0.1")), Ok(0.1f32));
@@ -219,10 +183,7 @@ fn floats_reject() {
     let e = fail::<f64>(Value::Boolean(true));
     assert_eq!(e.kind(), ConversionErrorKind::TypeMismatch);
     assert_eq!(e.to_string(), "cannot convert a boolean (true) to f64");
-    assert_eq!(
-        fail::<f32>(Value::Nil).to_string(),
-        "cannot convert nil to f32"
-    );
+    assert_eq!(fail::<f32>(Value::Nil).to_string(), "cannot convert nil to f32");
 }
 
 #[test]
@@ -242,10 +203,7 @@ fn bool_from_each_form() {
 #[test]
 fn bool_rejects() {
     let e = fail::<bool>(Value::Integer(2));
-    assert_eq!(
-        e.to_string(),
-        "cannot convert an integer (2) to bool: not 0 or 1"
-    );
+    assert_eq!(e.to_string(), "cannot convert an integer (2) to bool: not 0 or 1");
     let e = fail::<bool>(bulk("true"));
     assert_eq!(
         e.to_string(),
@@ -262,17 +220,11 @@ fn bool_rejects() {
 fn string_from_each_form() {
     assert_eq!(conv::<String>(bulk("héllo")), Ok("héllo".to_owned()));
     assert_eq!(conv::<String>(simple("OK")), Ok("OK".to_owned()));
-    assert_eq!(
-        conv::<String>(verbatim("# Server")),
-        Ok("# Server".to_owned())
-    );
+    assert_eq!(conv::<String>(verbatim("# Server")), Ok("# Server".to_owned()));
     assert_eq!(conv::<String>(Value::Integer(-12)), Ok("-12".to_owned()));
     assert_eq!(conv::<String>(Value::Double(1.5)), Ok("1.5".to_owned()));
     assert_eq!(conv::<String>(Value::Double(3.0)), Ok("3".to_owned()));
-    assert_eq!(
-        conv::<String>(Value::Double(f64::NEG_INFINITY)),
-        Ok("-inf".to_owned())
-    );
+    assert_eq!(conv::<String>(Value::Double(f64::NEG_INFINITY)), Ok("-inf".to_owned()));
     assert_eq!(
         conv::<String>(big("123456789012345678901234567890")),
         Ok("123456789012345678901234567890".to_owned())
@@ -292,22 +244,13 @@ fn string_rejects() {
     );
     for (v, text) in [
         (Value::Nil, "cannot convert nil to String"),
-        (
-            Value::Boolean(true),
-            "cannot convert a boolean (true) to String",
-        ),
-        (
-            Value::Array(vec![]),
-            "cannot convert an array of 0 elements to String",
-        ),
+        (Value::Boolean(true), "cannot convert a boolean (true) to String"),
+        (Value::Array(vec![]), "cannot convert an array of 0 elements to String"),
         (
             Value::Set(vec![bulk("a"), bulk("b")]),
             "cannot convert a set of 2 elements to String",
         ),
-        (
-            Value::Push(vec![]),
-            "cannot convert a push of 0 elements to String",
-        ),
+        (Value::Push(vec![]), "cannot convert a push of 0 elements to String"),
     ] {
         let e = fail::<String>(v);
         assert_eq!(e.kind(), ConversionErrorKind::TypeMismatch);
@@ -326,14 +269,8 @@ fn bytes_from_each_form() {
     assert_eq!(conv::<Vec<u8>>(Value::Integer(5)), Ok(b"5".to_vec()));
     assert_eq!(conv::<Vec<u8>>(Value::Double(0.25)), Ok(b"0.25".to_vec()));
     assert_eq!(conv::<Vec<u8>>(big("-1")), Ok(b"-1".to_vec()));
-    assert_eq!(
-        conv::<Bytes>(simple("PONG")),
-        Ok(Bytes::from_static(b"PONG"))
-    );
-    assert_eq!(
-        conv::<Bytes>(Value::Integer(10)),
-        Ok(Bytes::from_static(b"10"))
-    );
+    assert_eq!(conv::<Bytes>(simple("PONG")), Ok(Bytes::from_static(b"PONG")));
+    assert_eq!(conv::<Bytes>(Value::Integer(10)), Ok(Bytes::from_static(b"10")));
     assert_eq!(conv::<Bytes>(attr(bulk("a"))), Ok(Bytes::from_static(b"a")));
 
     // Bytes shares the reply's buffer.
@@ -344,10 +281,7 @@ fn bytes_from_each_form() {
     let e = fail::<Vec<u8>>(Value::Nil);
     assert_eq!(e.to_string(), "cannot convert nil to Vec<u8>");
     let e = fail::<Bytes>(Value::Array(vec![]));
-    assert_eq!(
-        e.to_string(),
-        "cannot convert an array of 0 elements to Bytes"
-    );
+    assert_eq!(e.to_string(), "cannot convert an array of 0 elements to Bytes");
     assert_eq!(
         fail::<Bytes>(Value::Boolean(true)).kind(),
         ConversionErrorKind::TypeMismatch
@@ -380,10 +314,7 @@ fn server_errors_become_conversion_errors() {
     assert_eq!(e.kind(), ConversionErrorKind::Server);
     assert!(e.is_server_error());
     assert_eq!(e.expected(), "i64");
-    assert_eq!(
-        e.received(),
-        r#"error ("WRONGTYPE Operation against a ke"...)"#
-    );
+    assert_eq!(e.received(), r#"error ("WRONGTYPE Operation against a ke"...)"#);
     assert_eq!(e.server_message(), Some(message));
     assert_eq!(e.to_string(), format!("server error: {message}"));
     for e in [

@@ -1,0 +1,6 @@
+//! HyperLogLog commands: <https://redis.io/docs/latest/commands/?group=hyperloglog>.
+
+use super::Commands;
+
+/// HyperLogLog commands.
+pub trait HyperLogLogCommands: Commands {}
