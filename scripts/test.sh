@@ -17,6 +17,9 @@ for feature in smol async-std tokio; do
     if grep -q "warning" <<<"$out"; then echo "$out"; echo "error: warnings with --features $feature" >&2; exit 1; fi
 done
 
+echo "== the decoder's fuzz target builds (cargo-fuzz layout; run it with: cargo fuzz run decode)"
+cargo build --quiet --manifest-path fuzz/Cargo.toml
+
 echo "== formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings

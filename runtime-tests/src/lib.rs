@@ -24,6 +24,8 @@ pub type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 /// ```ignore
 /// runtime_tests::per_runtime! { local: lists: [lpush_and_lrange, lpos_options] }
 /// ```
+// `crate::cases` in the `local` arm is meant to name the calling test binary's module.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! per_runtime {
     (local: $($module:ident : [$($case:ident),* $(,)?]),* $(,)?) => {

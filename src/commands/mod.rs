@@ -130,6 +130,7 @@ pub(crate) fn command(name: &'static str) -> Args {
 }
 
 /// Starts the arguments of a container command's subcommand, e.g. `CLIENT LIST`.
+#[allow(dead_code)] // until a family uses it
 pub(crate) fn subcommand(name: &'static str, sub: &'static str) -> Args {
     let mut args = Args::with_capacity(64);
     args.push(name.as_bytes());

@@ -16,7 +16,7 @@ pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
         "m" => number * 60.0,
         _ => return None,
     };
-    if !seconds.is_finite() || seconds < 0.0 || seconds > 1.0e9 {
+    if !seconds.is_finite() || !(0.0..=1.0e9).contains(&seconds) {
         return None;
     }
     Some(Duration::from_secs_f64(seconds))

@@ -29,8 +29,7 @@ impl Tokio {
         match &self.handle {
             Some(handle) => Ok(handle.clone()),
             None => Handle::try_current().map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::Other,
+                io::Error::other(
                     "no tokio runtime is running on this thread: call anyredis from inside a tokio \
                      runtime, or use Runtime::tokio_with_handle",
                 )
@@ -85,7 +84,7 @@ impl Transport for Tokio {
                     Ok::<_, io::Error>(stream)
                 })
                 .await
-                .map_err(|e| io::Error::new(io::ErrorKind::Other, format!("connect task failed: {e}")))??;
+                .map_err(|e| io::Error::other(format!("connect task failed: {e}")))??;
             Ok(Box::new(Compat(stream)) as BoxSocket)
         })
     }
@@ -98,7 +97,7 @@ impl Transport for Tokio {
             let stream = handle
                 .spawn(async move { tokio::net::UnixStream::connect(path).await })
                 .await
-                .map_err(|e| io::Error::new(io::ErrorKind::Other, format!("connect task failed: {e}")))??;
+                .map_err(|e| io::Error::other(format!("connect task failed: {e}")))??;
             Ok(Box::new(Compat(stream)) as BoxSocket)
         })
     }
