@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::connection::serial::Serial;
 use crate::connection::Connection;
 use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
+use crate::pipeline::Pipeline;
 use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, FromValue, ToArgs};
 use crate::{Error, Result};
@@ -108,6 +109,11 @@ impl Client {
     /// Sends one command (name first) over the shared connection.
     pub(crate) fn send<T>(&self, args: Args) -> ReplyFuture<'_, T> {
         ReplyFuture::new(self, args)
+    }
+
+    /// A pipeline of commands to send together over the shared connection.
+    pub fn pipeline(&self) -> Pipeline {
+        Pipeline::new(Box::new(self.clone()))
     }
 
     /// Opens a new dedicated connection with this client's configuration.

@@ -6,6 +6,7 @@ runtime_tests::per_runtime! {
     auth: [password, acl_user],
     protocol: [resp2_and_resp3_agree, negotiated_protocol, server_errors, wrong_type_conversion],
     transports: [unix_socket, tls, dedicated_and_own_socket],
+    pipelines: [pipeline_replies_in_order, pipeline_mid_error, atomic_pipelines],
     failures: [
         killed_connection_then_reconnect,
         server_restart,

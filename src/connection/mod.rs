@@ -8,12 +8,11 @@ pub(crate) mod serial;
 #[cfg(feature = "tls")]
 mod tls;
 
-use std::time::Duration;
-
 use crate::cmd::Cmd;
 use crate::config::{Config, Protocol};
-use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
-use crate::rt::{BoxFuture, BoxSocket, Runtime};
+use crate::multiplex::{FixedMux, Multiplexer, ReplyFuture};
+use crate::pipeline::Pipeline;
+use crate::rt::{BoxSocket, Runtime};
 use crate::value::{Args, FromValue};
 use crate::Result;
 
@@ -31,9 +30,7 @@ use serial::Serial;
 /// stream you opened yourself with [`Connection::from_socket`] (proxies,
 /// tests, exotic transports).
 pub struct Connection {
-    mux: Multiplexer,
-    runtime: Runtime,
-    response_timeout: Option<Duration>,
+    fixed: FixedMux,
     protocol: Protocol,
 }
 
@@ -53,12 +50,12 @@ impl Connection {
 
     fn start(serial: Serial, config: &Config, runtime: &Runtime) -> Result<Connection> {
         let protocol = serial.protocol();
-        Ok(Connection {
+        let fixed = FixedMux {
             mux: Multiplexer::start(serial, runtime)?,
             runtime: runtime.clone(),
             response_timeout: config.response_timeout,
-            protocol,
-        })
+        };
+        Ok(Connection { fixed, protocol })
     }
 
     /// The protocol agreed with the server (RESP2 when the server has no `HELLO`).
@@ -72,45 +69,35 @@ impl Connection {
     }
 
     pub(crate) fn send<T>(&self, args: Args) -> ReplyFuture<'_, T> {
-        ReplyFuture::new(self, args)
+        ReplyFuture::new(&self.fixed, args)
+    }
+
+    /// A pipeline of commands to send together on this connection.
+    pub fn pipeline(&self) -> Pipeline {
+        Pipeline::new(Box::new(self.fixed.clone()))
     }
 
     /// Whether the connection has ended (broken, or closed by the server).
     pub fn is_closed(&self) -> bool {
-        self.mux.is_closed()
-    }
-}
-
-impl MuxSource for Connection {
-    fn live(&self) -> Option<Multiplexer> {
-        Some(self.mux.clone())
+        self.fixed.mux.is_closed()
     }
 
-    fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>> {
-        // A dedicated connection never reconnects: its state would be lost.
-        let mux = self.mux.clone();
-        Box::pin(async move { Ok(mux) })
-    }
-
-    fn runtime(&self) -> &Runtime {
-        &self.runtime
-    }
-
-    fn response_timeout(&self) -> Option<Duration> {
-        self.response_timeout
+    /// Replies the server still owes this connection.
+    pub(crate) fn outstanding(&self) -> usize {
+        self.fixed.mux.outstanding()
     }
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        self.mux.shutdown();
+        self.fixed.mux.shutdown();
     }
 }
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
-            .field("runtime", &self.runtime)
+            .field("runtime", &self.fixed.runtime)
             .field("protocol", &self.protocol)
             .field("closed", &self.is_closed())
             .finish()

@@ -10,15 +10,16 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::mem;
 use std::pin::Pin;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::BytesMut;
 use futures_io::AsyncWrite;
 
-use super::{ReplySender, Shared};
+use super::{Shared, Slot};
 use crate::connection::buffer::ReadBuffer;
-use crate::error::{RequestState, ServerError};
+use crate::error::RequestState;
 use crate::resp::Value;
 use crate::rt::BoxSocket;
 use crate::{Error, ErrorKind, Result};
@@ -36,7 +37,7 @@ pub(super) struct Driver {
     written: usize,
     needs_flush: bool,
     /// Slots whose commands were (fully or partly) taken for writing, oldest first.
-    in_flight: VecDeque<ReplySender>,
+    in_flight: VecDeque<Slot>,
     /// How many of the oldest `in_flight` slots were fully written.
     sent: usize,
 }
@@ -137,13 +138,14 @@ impl Driver {
                     RequestState::Unknown,
                 ));
             };
-            self.sent = self.sent.saturating_sub(1);
-            let reply = match value {
-                Value::Error(line) => Err(ServerError::new(line).into()),
-                value => Ok(value),
-            };
-            // The caller may have given up (dropped its future): the reply is discarded.
-            let _ = slot.send(reply);
+            match slot.deliver(value) {
+                // A pipeline still waiting for more replies stays first in line.
+                Some(slot) => self.in_flight.push_front(slot),
+                None => {
+                    self.sent = self.sent.saturating_sub(1);
+                    self.shared.outstanding.fetch_sub(1, Ordering::Release);
+                }
+            }
         }
         Ok(())
     }
@@ -171,11 +173,12 @@ impl Driver {
                 Some(error) => error,
                 None => Error::connection_lost(reason.clone(), state),
             };
-            let _ = slot.send(Err(reply));
+            slot.fail(reply);
         }
         for slot in queued {
-            let _ = slot.send(Err(Error::connection_lost(reason.clone(), RequestState::NotSent)));
+            slot.fail(Error::connection_lost(reason.clone(), RequestState::NotSent));
         }
+        self.shared.outstanding.store(0, Ordering::Release);
     }
 }
 

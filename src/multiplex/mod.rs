@@ -19,27 +19,28 @@
 //! gets the wrong reply.
 
 mod driver;
+mod fixed;
 mod reply;
+mod slot;
 
+pub(crate) use fixed::FixedMux;
 pub(crate) use reply::MuxSource;
 pub use reply::ReplyFuture;
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::BytesMut;
-use futures_channel::oneshot;
 use futures_util::task::AtomicWaker;
 
 use crate::connection::serial::Serial;
 use crate::error::RequestState;
-use crate::resp::Value;
 use crate::rt::Runtime;
 use crate::value::Args;
 use crate::{Error, Result};
 
-/// Where a reply goes.
-pub(crate) type ReplySender = oneshot::Sender<Result<Value>>;
+pub(crate) use slot::{ManyReceiver, OneReceiver, Slot};
 
 /// A handle to one shared connection and its driver. Cheap to clone.
 #[derive(Clone)]
@@ -50,13 +51,15 @@ pub(crate) struct Multiplexer {
 struct Shared {
     state: Mutex<State>,
     driver: AtomicWaker,
+    /// Slots queued or in flight: replies still owed by the server.
+    outstanding: AtomicUsize,
 }
 
 struct State {
     /// Encoded commands not yet taken by the driver.
     write: BytesMut,
     /// Reply slots for the commands in `write`, in the same order.
-    queued: VecDeque<ReplySender>,
+    queued: VecDeque<Slot>,
     /// Why the connection ended, once it has.
     closed: Option<String>,
     /// Set when every client handle is gone or the client was closed.
@@ -74,6 +77,7 @@ impl Multiplexer {
                 shutdown: false,
             }),
             driver: AtomicWaker::new(),
+            outstanding: AtomicUsize::new(0),
         });
         let (socket, read, _protocol) = conn.into_parts();
         runtime.spawn(driver::Driver::new(shared.clone(), socket, read))?;
@@ -81,8 +85,20 @@ impl Multiplexer {
     }
 
     /// Queues one command; the receiver gets its reply.
-    pub(crate) fn send(&self, args: &Args) -> Result<oneshot::Receiver<Result<Value>>> {
-        let (tx, rx) = oneshot::channel();
+    pub(crate) fn send(&self, args: &Args) -> Result<OneReceiver> {
+        let (slot, receiver) = Slot::one();
+        self.enqueue(slot, |buf| args.write_frame(buf))?;
+        Ok(receiver)
+    }
+
+    /// Queues `count` already-encoded commands (one pipeline); the receiver gets all their replies.
+    pub(crate) fn send_many(&self, encoded: &[u8], count: usize) -> Result<ManyReceiver> {
+        let (slot, receiver) = Slot::many(count);
+        self.enqueue(slot, |buf| buf.extend_from_slice(encoded))?;
+        Ok(receiver)
+    }
+
+    fn enqueue(&self, slot: Slot, write: impl FnOnce(&mut BytesMut)) -> Result<()> {
         {
             let mut state = self.shared.lock();
             if let Some(reason) = &state.closed {
@@ -91,11 +107,17 @@ impl Multiplexer {
             if state.shutdown {
                 return Err(Error::closed());
             }
-            args.write_frame(&mut state.write);
-            state.queued.push_back(tx);
+            write(&mut state.write);
+            state.queued.push_back(slot);
+            self.shared.outstanding.fetch_add(1, Ordering::Relaxed);
         }
         self.shared.driver.wake();
-        Ok(rx)
+        Ok(())
+    }
+
+    /// Replies still owed: zero means the connection is idle (nothing queued or in flight).
+    pub(crate) fn outstanding(&self) -> usize {
+        self.shared.outstanding.load(Ordering::Acquire)
     }
 
     /// Whether the connection has ended (a new one is needed).

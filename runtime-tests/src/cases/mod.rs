@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod basic;
 pub mod failures;
+pub mod pipelines;
 pub mod protocol;
 pub mod transports;
 pub mod urls;

@@ -1,0 +1,88 @@
+//! Where replies go: one caller waiting for one reply, or a pipeline waiting
+//! for a fixed number of them.
+
+use futures_channel::oneshot;
+
+use crate::error::ServerError;
+use crate::resp::Value;
+use crate::{Error, Result};
+
+/// The receiving end of a [`Slot::One`].
+pub(crate) type OneReceiver = oneshot::Receiver<Result<Value>>;
+/// The receiving end of a [`Slot::Many`]: every reply, server errors kept as [`Value::Error`].
+pub(crate) type ManyReceiver = oneshot::Receiver<Result<Vec<Value>>>;
+
+pub(crate) enum Slot {
+    /// One command; an error reply becomes `Err`.
+    One(oneshot::Sender<Result<Value>>),
+    /// A pipeline of `left` more replies.
+    Many {
+        sender: oneshot::Sender<Result<Vec<Value>>>,
+        replies: Vec<Value>,
+        left: usize,
+    },
+}
+
+impl Slot {
+    pub(crate) fn one() -> (Slot, OneReceiver) {
+        let (sender, receiver) = oneshot::channel();
+        (Slot::One(sender), receiver)
+    }
+
+    pub(crate) fn many(count: usize) -> (Slot, ManyReceiver) {
+        let (sender, receiver) = oneshot::channel();
+        // The count is ours (the commands we encoded), not the server's: safe to reserve.
+        (
+            Slot::Many {
+                sender,
+                replies: Vec::with_capacity(count),
+                left: count,
+            },
+            receiver,
+        )
+    }
+
+    /// Takes one reply; returns the slot back while it still waits for more.
+    /// A caller that gave up (dropped its receiver) just has its reply discarded.
+    pub(crate) fn deliver(self, value: Value) -> Option<Slot> {
+        match self {
+            Slot::One(sender) => {
+                let reply = match value {
+                    Value::Error(line) => Err(ServerError::new(line).into()),
+                    value => Ok(value),
+                };
+                let _ = sender.send(reply);
+                None
+            }
+            Slot::Many {
+                sender,
+                mut replies,
+                left,
+            } => {
+                replies.push(value);
+                if left > 1 {
+                    Some(Slot::Many {
+                        sender,
+                        replies,
+                        left: left - 1,
+                    })
+                } else {
+                    let _ = sender.send(Ok(replies));
+                    None
+                }
+            }
+        }
+    }
+
+    /// Ends the slot with an error.
+    pub(crate) fn fail(self, error: Error) {
+        match self {
+            Slot::One(sender) => {
+                let _ = sender.send(Err(error));
+            }
+            Slot::Many { sender, .. } => {
+                let _ = sender.send(Err(error));
+            }
+        }
+    }
+}
