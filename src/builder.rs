@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::client::Client;
 use crate::config::{Addr, Config, Protocol, Secret, TlsConfig};
+use crate::pool::PoolConfig;
 use crate::resp::Limits;
 use crate::rt::Runtime;
 use crate::Result;
@@ -145,6 +146,18 @@ impl ClientBuilder {
     /// Whether to send `CLIENT SETINFO LIB-NAME/LIB-VER` (default true).
     pub fn set_lib_info(mut self, on: bool) -> Self {
         self.config.set_lib_info = on;
+        self
+    }
+
+    /// Most dedicated connections (blocking commands, transactions) open at once. Default 32.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.config.pool.max_connections = n.max(1);
+        self
+    }
+
+    /// All settings of the pool of dedicated connections.
+    pub fn pool(mut self, pool: PoolConfig) -> Self {
+        self.config.pool = pool;
         self
     }
 

@@ -10,6 +10,8 @@ use crate::connection::serial::Serial;
 use crate::connection::Connection;
 use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
 use crate::pipeline::Pipeline;
+use crate::pool::{block_time, Pool};
+use crate::resp::Value;
 use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, FromValue, ToArgs};
 use crate::{Error, Result};
@@ -42,6 +44,8 @@ pub struct Client {
 struct Inner {
     config: Config,
     runtime: Runtime,
+    /// Dedicated connections for blocking commands and transactions.
+    pool: Pool,
     current: Mutex<Option<Multiplexer>>,
     /// Serialises connecting, so concurrent first calls share one connection.
     connecting: futures_util::lock::Mutex<()>,
@@ -73,6 +77,7 @@ impl Client {
     pub(crate) fn from_parts(config: Config, runtime: Runtime) -> Client {
         Client {
             inner: Arc::new(Inner {
+                pool: Pool::new(config.clone(), runtime.clone()),
                 config,
                 runtime,
                 current: Mutex::new(None),
@@ -128,6 +133,18 @@ impl Client {
         if let Some(mux) = self.inner.lock().take() {
             mux.shutdown();
         }
+        self.inner.pool.close();
+    }
+
+    /// The pool of dedicated connections.
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.inner.pool
+    }
+
+    /// How many pooled dedicated connections are (idle, open): for tests and monitoring.
+    pub fn pool_status(&self) -> PoolStatus {
+        let (idle, open) = self.inner.pool.counts();
+        PoolStatus { idle, open }
     }
 
     /// The live shared connection, connecting first when there is none.
@@ -170,6 +187,17 @@ impl MuxSource for Client {
     fn response_timeout(&self) -> Option<Duration> {
         self.inner.config.response_timeout
     }
+
+    /// Blocking commands run on a pooled dedicated connection, never on the shared one.
+    fn divert(&self, args: Args) -> std::result::Result<BoxFuture<'_, Result<Value>>, Args> {
+        if block_time(&args).is_none() {
+            return Err(args);
+        }
+        Ok(Box::pin(async move {
+            let lease = self.inner.pool.acquire().await?;
+            lease.send::<Value>(args).await
+        }))
+    }
 }
 
 impl Inner {
@@ -193,6 +221,16 @@ impl std::fmt::Debug for Client {
             .field("runtime", &self.inner.runtime)
             .finish()
     }
+}
+
+/// A snapshot of the pool of dedicated connections, from [`Client::pool_status`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolStatus {
+    /// Connections open and waiting to be leased.
+    pub idle: usize,
+    /// Connections open (leased and idle) or being opened.
+    pub open: usize,
 }
 
 /// A raw command bound to a client, from [`Client::cmd`].

@@ -37,6 +37,8 @@ pub enum ErrorKind {
     Runtime,
     /// The client was closed by the user.
     Closed,
+    /// An optimistic transaction gave up: a watched key changed on every attempt.
+    WatchConflict,
 }
 
 /// How far a command got before it failed with a connection error.
@@ -143,6 +145,9 @@ enum Repr {
     Tls(String),
     Runtime(String),
     Closed,
+    Watch {
+        attempts: usize,
+    },
 }
 
 impl Error {
@@ -178,6 +183,10 @@ impl Error {
         Error::from_repr(Repr::Runtime(message.into()))
     }
 
+    pub(crate) fn watch_conflict(attempts: usize) -> Error {
+        Error::from_repr(Repr::Watch { attempts })
+    }
+
     pub(crate) fn closed() -> Error {
         Error::from_repr(Repr::Closed)
     }
@@ -208,6 +217,7 @@ impl Error {
             Repr::Tls(_) => ErrorKind::Tls,
             Repr::Runtime(_) => ErrorKind::Runtime,
             Repr::Closed => ErrorKind::Closed,
+            Repr::Watch { .. } => ErrorKind::WatchConflict,
         }
     }
 
@@ -296,6 +306,12 @@ impl fmt::Display for Error {
             Repr::Tls(m) => write!(f, "TLS error: {m}"),
             Repr::Runtime(m) => write!(f, "runtime error: {m}"),
             Repr::Closed => f.write_str("the client was closed"),
+            Repr::Watch { attempts } => {
+                write!(
+                    f,
+                    "transaction aborted: a watched key changed during each of {attempts} attempts"
+                )
+            }
         }
     }
 }

@@ -48,6 +48,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod backoff;
 mod builder;
 mod client;
 mod cmd;
@@ -57,11 +58,13 @@ mod connection;
 mod error;
 mod multiplex;
 mod pipeline;
+mod pool;
 pub mod resp;
 pub mod rt;
+mod transaction;
 pub mod value;
 
-pub use client::{Client, ClientBuilder, ClientCmd};
+pub use client::{Client, ClientBuilder, ClientCmd, PoolStatus};
 pub use cmd::{cmd, Cmd};
 pub use commands::Commands;
 pub use config::{Addr, Config, Protocol, TlsConfig};
@@ -69,8 +72,10 @@ pub use connection::Connection;
 pub use error::{Error, ErrorKind, RequestState, Result, ServerError};
 pub use multiplex::ReplyFuture;
 pub use pipeline::Pipeline;
+pub use pool::PoolConfig;
 pub use resp::Value;
 pub use rt::Runtime;
+pub use transaction::{Transaction, DEFAULT_TRANSACTION_ATTEMPTS};
 pub use value::{FromValue, ToArgs, ToSingleArg};
 
 /// Everything most programs need: `use anyredis::prelude::*;`.

@@ -117,16 +117,25 @@ impl Pipeline {
     /// The replies; `None` when an atomic pipeline's `EXEC` was aborted by a
     /// `WATCH`ed key changing.
     pub(crate) async fn run(&self) -> Result<Option<Vec<Value>>> {
+        self.send_via(&*self.source, self.atomic).await
+    }
+
+    /// Sends the queued commands as `MULTI` ... `EXEC` on `source` (a transaction's connection).
+    pub(crate) async fn exec_on(&self, source: &dyn MuxSource) -> Result<Option<Vec<Value>>> {
+        self.send_via(source, true).await
+    }
+
+    async fn send_via(&self, source: &dyn MuxSource, atomic: bool) -> Result<Option<Vec<Value>>> {
         let (encoded, count) = {
             let queued = self.lock();
             if queued.count == 0 {
                 return Ok(Some(Vec::new()));
             }
-            (self.frame(&queued), queued.count)
+            (frame(&queued, atomic), queued.count)
         };
-        let total = if self.atomic { count + 2 } else { count };
-        let limit = self.source.response_timeout();
-        let replies = with_timeout(self.source.runtime(), limit, send(&*self.source, &encoded, total))
+        let total = if atomic { count + 2 } else { count };
+        let limit = source.response_timeout();
+        let replies = with_timeout(source.runtime(), limit, send(source, &encoded, total))
             .await
             .unwrap_or_else(|()| {
                 Err(Error::timeout(
@@ -135,24 +144,11 @@ impl Pipeline {
                     RequestState::SentUnanswered,
                 ))
             })?;
-        if self.atomic {
+        if atomic {
             exec_result(replies)
         } else {
             Ok(Some(replies))
         }
-    }
-
-    /// The bytes to send: the queued commands, inside `MULTI` / `EXEC` if atomic.
-    fn frame(&self, queued: &Queued) -> BytesMut {
-        let mut out = BytesMut::with_capacity(queued.encoded.len() + 32);
-        if self.atomic {
-            out.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n");
-        }
-        out.extend_from_slice(&queued.encoded);
-        if self.atomic {
-            out.extend_from_slice(b"*1\r\n$4\r\nEXEC\r\n");
-        }
-        out
     }
 
     fn push(&self, args: &Args) {
@@ -164,6 +160,19 @@ impl Pipeline {
     fn lock(&self) -> MutexGuard<'_, Queued> {
         self.queued.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// The bytes to send: the queued commands, inside `MULTI` / `EXEC` if atomic.
+fn frame(queued: &Queued, atomic: bool) -> BytesMut {
+    let mut out = BytesMut::with_capacity(queued.encoded.len() + 32);
+    if atomic {
+        out.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n");
+    }
+    out.extend_from_slice(&queued.encoded);
+    if atomic {
+        out.extend_from_slice(b"*1\r\n$4\r\nEXEC\r\n");
+    }
+    out
 }
 
 /// Sends pre-encoded commands on the source's live connection (connecting when

@@ -1,1 +1,264 @@
-fn main() {}
+//! anyredis-bench: anyredis against redis-rs, fred and rustis on one local
+//! redis-server. See docs/BENCHMARKS.md for what it measures and how to run it.
+
+mod clients;
+mod cpu;
+mod exec;
+mod report;
+mod scenarios;
+mod server;
+mod stats;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use clients::anyredis::Anyredis;
+use clients::fred::Fred;
+use clients::redis_rs::RedisRs;
+use clients::rustis::Rustis;
+use clients::{Error, Handle, Kind};
+use exec::Exec;
+use scenarios::{Data, Sample, Scenario};
+use server::{Plain, Server};
+
+const USAGE: &str = "\
+anyredis-bench: anyredis against redis-rs, fred and rustis on one local redis-server
+
+USAGE: anyredis-bench [--url redis://127.0.0.1:PORT] [--rounds N] [--scale F]
+                      [--only SCENARIO,...] [--clients CLIENT,...]
+
+  --url URL      a running server on a loopback address (default: start a throwaway
+                 `redis-server --save \"\" --appendonly no` on a free loopback port)
+  --rounds N     rounds; clients alternate within each round, medians are reported (default 3)
+  --scale F      multiply every op count (default 1; 0.05 for a smoke run; 0 runs
+                 nothing, which syscalls.sh uses to measure fixed start-up costs)
+  --only LIST    scenarios: seq-get,concurrent-get,concurrent-mixed,pipeline-set,large-get
+  --clients LIST anyredis-tokio,redis-rs,fred,rustis,anyredis-smol,anyredis-async-std
+";
+
+struct Args {
+    url: Option<String>,
+    rounds: usize,
+    scale: f64,
+    scenarios: Vec<Scenario>,
+    kinds: Vec<Kind>,
+}
+
+fn parse_args() -> Result<Args, Error> {
+    let mut args = Args {
+        url: None,
+        rounds: 3,
+        scale: 1.0,
+        scenarios: Scenario::ALL.to_vec(),
+        kinds: Kind::ALL.to_vec(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let (flag, inline) = match flag.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (flag, None),
+        };
+        if flag == "--help" || flag == "-h" {
+            print!("{USAGE}");
+            std::process::exit(0);
+        }
+        let mut value = || -> Result<String, Error> {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{flag} needs a value").into())
+        };
+        match flag.as_str() {
+            "--url" => args.url = Some(value()?),
+            "--rounds" => {
+                args.rounds = value()?.parse()?;
+                if args.rounds == 0 {
+                    return Err("--rounds must be at least 1".into());
+                }
+            }
+            "--scale" => {
+                args.scale = value()?.parse()?;
+                if !(args.scale >= 0.0 && args.scale.is_finite()) {
+                    return Err("--scale must be a number >= 0".into());
+                }
+            }
+            "--only" => {
+                args.scenarios = value()?
+                    .split(',')
+                    .map(|s| Scenario::parse(s.trim()).ok_or_else(|| format!("unknown scenario {s:?}")))
+                    .collect::<Result<_, _>>()?
+            }
+            "--clients" => {
+                let wanted: Vec<Kind> = value()?
+                    .split(',')
+                    .map(|s| Kind::parse(s.trim()).ok_or_else(|| format!("unknown client {s:?}")))
+                    .collect::<Result<_, _>>()?;
+                // Report order stays fixed.
+                args.kinds = Kind::ALL.into_iter().filter(|k| wanted.contains(k)).collect();
+            }
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}").into()),
+        }
+    }
+    Ok(args)
+}
+
+/// A connected client of each kind, with the runtime it runs on.
+enum Conn {
+    Anyredis(Anyredis, usize),
+    RedisRs(RedisRs),
+    Fred(Fred),
+    Rustis(Rustis),
+}
+
+const TOKIO: usize = 0;
+const SMOL: usize = 1;
+const ASYNC_STD: usize = 2;
+
+fn connect(kind: Kind, url: &str, execs: &[Exec; 3]) -> Result<Conn, Error> {
+    let tokio = &execs[TOKIO];
+    Ok(match kind {
+        Kind::AnyredisTokio => {
+            let rt = anyredis::Runtime::tokio_with_handle(tokio.tokio_handle().expect("tokio"));
+            Conn::Anyredis(tokio.block_on(Anyredis::connect(url, rt))?, TOKIO)
+        }
+        Kind::AnyredisSmol => Conn::Anyredis(
+            execs[SMOL].block_on(Anyredis::connect(url, anyredis::Runtime::smol()))?,
+            SMOL,
+        ),
+        Kind::AnyredisAsyncStd => Conn::Anyredis(
+            execs[ASYNC_STD].block_on(Anyredis::connect(url, anyredis::Runtime::async_std()))?,
+            ASYNC_STD,
+        ),
+        Kind::RedisRs => Conn::RedisRs(tokio.block_on(RedisRs::connect(url))?),
+        Kind::Fred => Conn::Fred(tokio.block_on(Fred::connect(url))?),
+        Kind::Rustis => Conn::Rustis(tokio.block_on(Rustis::connect(url))?),
+    })
+}
+
+/// A few hundred of each command before anything is timed.
+fn warm_up<C: Handle>(exec: &Exec, handle: &C, data: &Arc<Data>) -> Result<(), Error> {
+    exec.block_on(async {
+        let mut h = handle.clone();
+        for i in 0..500 {
+            let idx = i % data.small_keys.len();
+            let got = h.get(&data.small_keys[idx]).await?;
+            if got.as_ref().map(|v| v.as_ref()) != Some(&data.small_vals[idx][..]) {
+                return Err::<(), Error>(format!("warm-up GET {} returned a wrong value", data.small_keys[idx]).into());
+            }
+            h.set(&data.mix_keys[0][0], b"warm-up").await?;
+        }
+        if h.has_pipelines() {
+            for _ in 0..10 {
+                h.pipeline_set(&data.pipe_keys, &data.pipe_val).await?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn run_one(
+    conn: &Conn,
+    execs: &[Exec; 3],
+    scenario: Scenario,
+    scale: f64,
+    data: &Arc<Data>,
+    plain: &mut Plain,
+) -> Result<Option<Sample>, Error> {
+    match conn {
+        Conn::Anyredis(c, e) => scenarios::run(&execs[*e], c, scenario, scale, data, plain),
+        Conn::RedisRs(c) => scenarios::run(&execs[TOKIO], c, scenario, scale, data, plain),
+        Conn::Fred(c) => scenarios::run(&execs[TOKIO], c, scenario, scale, data, plain),
+        Conn::Rustis(c) => scenarios::run(&execs[TOKIO], c, scenario, scale, data, plain),
+    }
+}
+
+fn warm(conn: &Conn, execs: &[Exec; 3], data: &Arc<Data>) -> Result<(), Error> {
+    match conn {
+        Conn::Anyredis(c, e) => warm_up(&execs[*e], c, data),
+        Conn::RedisRs(c) => warm_up(&execs[TOKIO], c, data),
+        Conn::Fred(c) => warm_up(&execs[TOKIO], c, data),
+        Conn::Rustis(c) => warm_up(&execs[TOKIO], c, data),
+    }
+}
+
+fn main() {
+    if let Err(e) = real_main() {
+        eprintln!("anyredis-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn real_main() -> Result<(), Error> {
+    let args = parse_args()?;
+    let server = match &args.url {
+        Some(url) => Server::from_url(url)?,
+        None => Server::start_throwaway()?,
+    };
+    let url = server.url();
+    let mut plain = Plain::connect(server.addr)?;
+    let data = Arc::new(Data::new());
+    data.seed(&mut plain)?;
+
+    let execs = [Exec::tokio(), Exec::Smol, Exec::AsyncStd];
+    let tokio_workers = execs[TOKIO].block_on(async { tokio::runtime::Handle::current().metrics().num_workers() });
+    let header = format!(
+        "anyredis-bench: server {url} (redis {}{}), {} cores, tokio multi-thread {} workers, SMOL_THREADS={}, rounds {}, scale {}",
+        server.version(),
+        if args.url.is_some() { "" } else { ", throwaway" },
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        tokio_workers,
+        std::env::var("SMOL_THREADS").unwrap_or_else(|_| "unset (1)".into()),
+        args.rounds,
+        args.scale
+    );
+    eprintln!("{header}");
+    for e in &execs {
+        let _ = e.name();
+    }
+
+    let mut conns = Vec::new();
+    for &kind in &args.kinds {
+        let conn = connect(kind, &url, &execs).map_err(|e| format!("{}: connect: {e}", kind.name()))?;
+        warm(&conn, &execs, &data).map_err(|e| format!("{}: warm-up: {e}", kind.name()))?;
+        conns.push((kind, conn));
+    }
+
+    let mut results: HashMap<(Scenario, usize), Vec<Sample>> = HashMap::new();
+    for round in 0..args.rounds {
+        for &sc in &args.scenarios {
+            // Rotate the order every round so no client always runs first.
+            let n = conns.len();
+            for i in 0..n {
+                let (kind, conn) = &conns[(i + round) % n];
+                let sample = run_one(conn, &execs, sc, args.scale, &data, &mut plain)
+                    .map_err(|e| format!("{} / {}: {e}", sc.name(), kind.name()))?;
+                match sample {
+                    Some(s) => {
+                        eprintln!("{}", report::progress_line(round, args.rounds, sc, *kind, &s));
+                        results.entry((sc, (i + round) % n)).or_default().push(s);
+                    }
+                    None => eprintln!(
+                        "round {}/{} {:<16} {:<18} n/a",
+                        round + 1,
+                        args.rounds,
+                        sc.name(),
+                        kind.name()
+                    ),
+                }
+            }
+        }
+    }
+
+    let kinds: Vec<Kind> = conns.iter().map(|(k, _)| *k).collect();
+    let table = report::render(&args.scenarios, &kinds, args.scale, |sc, kind| {
+        let idx = kinds.iter().position(|&k| k == kind)?;
+        results
+            .get(&(sc, idx))
+            .filter(|v| !v.is_empty())
+            .map(|v| report::summarize(v))
+    });
+    println!("{header}\nMedians of {} round(s).\n{table}", args.rounds);
+    drop(conns);
+    drop(server);
+    Ok(())
+}

@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::pool::PoolConfig;
 use crate::resp::Limits;
 use crate::rt::TcpOptions;
 
@@ -103,7 +104,8 @@ impl fmt::Debug for TlsConfig {
 ///
 /// Defaults: `127.0.0.1:6379`, database 0, RESP3, no credentials, connect
 /// timeout 10 s, no response timeout, TCP_NODELAY on, TCP keepalive 60 s,
-/// [`Limits::default`] for replies, and `CLIENT SETINFO` sent.
+/// [`Limits::default`] for replies, `CLIENT SETINFO` sent, and
+/// [`PoolConfig::default`] for dedicated connections.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
@@ -131,6 +133,8 @@ pub struct Config {
     pub limits: Limits,
     /// Send `CLIENT SETINFO LIB-NAME/LIB-VER` (errors from older servers are ignored).
     pub set_lib_info: bool,
+    /// The pool of dedicated connections (blocking commands, transactions).
+    pub pool: PoolConfig,
 }
 
 impl Default for Config {
@@ -151,6 +155,7 @@ impl Default for Config {
             tcp: TcpOptions::default(),
             limits: Limits::default(),
             set_lib_info: true,
+            pool: PoolConfig::default(),
         }
     }
 }
@@ -177,6 +182,7 @@ impl fmt::Debug for Config {
             .field("tcp", &self.tcp)
             .field("limits", &self.limits)
             .field("set_lib_info", &self.set_lib_info)
+            .field("pool", &self.pool)
             .finish()
     }
 }

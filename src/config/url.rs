@@ -9,7 +9,7 @@ use super::{Addr, Config, Protocol, Secret, TlsConfig};
 use crate::{Error, Result};
 
 const KNOWN_OPTIONS: &str = "db, protocol, client_name, connect_timeout, response_timeout, keepalive, \
-                             nodelay, user, password, lib_info, insecure";
+                             nodelay, user, password, lib_info, insecure, max_connections";
 
 /// Parses a connection URL. Errors say what is wrong and never echo the password.
 pub(crate) fn parse(text: &str) -> Result<Config> {
@@ -125,6 +125,12 @@ fn apply_option(config: &mut Config, key: &str, value: &str, db_from_query: &mut
                 return Err(Error::config("URL option password: the password is given twice"));
             }
             config.password = Some(Secret::new(value));
+        }
+        "max_connections" => {
+            config.pool.max_connections = match value.parse() {
+                Ok(n) if n > 0 => n,
+                _ => return Err(bad("expected a positive number")),
+            }
         }
         "insecure" => {
             let insecure = parse_bool(value).ok_or_else(|| bad("expected true or false"))?;

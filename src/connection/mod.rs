@@ -82,6 +82,10 @@ impl Connection {
         self.fixed.mux.is_closed()
     }
 
+    pub(crate) fn fixed(&self) -> &FixedMux {
+        &self.fixed
+    }
+
     /// Replies the server still owes this connection.
     pub(crate) fn outstanding(&self) -> usize {
         self.fixed.mux.outstanding()
@@ -89,8 +93,10 @@ impl Connection {
 }
 
 impl Drop for Connection {
+    /// Closes the socket at once: no request of this connection can still be
+    /// waiting (they borrow it), and a blocking command must not keep it open.
     fn drop(&mut self) {
-        self.fixed.mux.shutdown();
+        self.fixed.mux.abort();
     }
 }
 

@@ -72,7 +72,7 @@ impl Driver {
             self.in_flight.extend(state.queued.drain(..));
             progress = true;
         }
-        let finished = state.shutdown && self.in_flight.is_empty() && self.write.is_empty();
+        let finished = state.abort || (state.shutdown && self.in_flight.is_empty() && self.write.is_empty());
         (progress, finished)
     }
 
@@ -138,13 +138,15 @@ impl Driver {
                     RequestState::Unknown,
                 ));
             };
-            match slot.deliver(value) {
+            if slot.takes_last_reply() {
+                // Counted down before the caller can see its reply, so a caller
+                // that then checks the connection finds it idle.
+                self.sent = self.sent.saturating_sub(1);
+                self.shared.outstanding.fetch_sub(1, Ordering::Release);
+            }
+            if let Some(slot) = slot.deliver(value) {
                 // A pipeline still waiting for more replies stays first in line.
-                Some(slot) => self.in_flight.push_front(slot),
-                None => {
-                    self.sent = self.sent.saturating_sub(1);
-                    self.shared.outstanding.fetch_sub(1, Ordering::Release);
-                }
+                self.in_flight.push_front(slot);
             }
         }
         Ok(())
@@ -191,7 +193,7 @@ impl Future for Driver {
         for _ in 0..BUDGET {
             let (took, finished) = this.take_queued();
             if finished {
-                this.shared.lock().closed = Some("the client was closed".into());
+                this.fail(Error::closed());
                 return Poll::Ready(());
             }
             let step = this.poll_write(cx).and_then(|wrote| Ok(wrote | this.poll_read(cx)?));

@@ -64,6 +64,8 @@ struct State {
     closed: Option<String>,
     /// Set when every client handle is gone or the client was closed.
     shutdown: bool,
+    /// Set when the connection must close now, replies owed or not.
+    abort: bool,
 }
 
 impl Multiplexer {
@@ -75,6 +77,7 @@ impl Multiplexer {
                 queued: VecDeque::new(),
                 closed: None,
                 shutdown: false,
+                abort: false,
             }),
             driver: AtomicWaker::new(),
             outstanding: AtomicUsize::new(0),
@@ -129,6 +132,20 @@ impl Multiplexer {
     /// Asks the driver to finish the replies in flight, then close the socket.
     pub(crate) fn shutdown(&self) {
         self.shared.lock().shutdown = true;
+        self.shared.driver.wake();
+    }
+}
+
+impl Multiplexer {
+    /// Closes the connection now; callers still waiting get a connection error.
+    /// For connections whose state is unknown (a pooled connection whose
+    /// blocking command was abandoned) or that nobody can use any more.
+    pub(crate) fn abort(&self) {
+        {
+            let mut state = self.shared.lock();
+            state.shutdown = true;
+            state.abort = true;
+        }
         self.shared.driver.wake();
     }
 }

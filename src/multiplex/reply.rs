@@ -10,6 +10,7 @@ use futures_channel::oneshot;
 
 use super::Multiplexer;
 use crate::error::RequestState;
+use crate::pool::block_time;
 use crate::resp::Value;
 use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, FromValue};
@@ -24,6 +25,12 @@ pub(crate) trait MuxSource: Sync {
     fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>>;
     fn runtime(&self) -> &Runtime;
     fn response_timeout(&self) -> Option<Duration>;
+    /// Takes a command that must not run on this source's connection (a
+    /// blocking command on a shared connection) and runs it elsewhere; gives
+    /// the arguments back otherwise.
+    fn divert(&self, args: Args) -> std::result::Result<BoxFuture<'_, Result<Value>>, Args> {
+        Err(args)
+    }
 }
 
 /// The reply to one command, converted to `T`.
@@ -39,10 +46,12 @@ pub struct ReplyFuture<'a, T> {
 
 enum State<'a> {
     Start(Args),
-    Connecting(BoxFuture<'a, Result<oneshot::Receiver<Result<Value>>>>),
+    Diverted(BoxFuture<'a, Result<Value>>),
+    Connecting(BoxFuture<'a, Result<(oneshot::Receiver<Result<Value>>, Option<Duration>)>>),
     Waiting {
         receiver: oneshot::Receiver<Result<Value>>,
         deadline: Option<BoxFuture<'static, ()>>,
+        limit: Option<Duration>,
     },
     Done,
 }
@@ -56,12 +65,13 @@ impl<'a, T> ReplyFuture<'a, T> {
         }
     }
 
-    fn waiting(&self, receiver: oneshot::Receiver<Result<Value>>) -> State<'a> {
-        let deadline = self
-            .source
-            .response_timeout()
-            .map(|limit| self.source.runtime().sleep(limit));
-        State::Waiting { receiver, deadline }
+    fn waiting(&self, receiver: oneshot::Receiver<Result<Value>>, limit: Option<Duration>) -> State<'a> {
+        let deadline = limit.map(|limit| self.source.runtime().sleep(limit));
+        State::Waiting {
+            receiver,
+            deadline,
+            limit,
+        }
     }
 }
 
@@ -76,11 +86,24 @@ impl<T: FromValue> Future for ReplyFuture<'_, T> {
                     let State::Start(args) = std::mem::replace(&mut this.state, State::Done) else {
                         unreachable!()
                     };
+                    // A blocking command waits as long as its own timeout says.
+                    let configured = this.source.response_timeout();
+                    let limit = match block_time(&args) {
+                        Some(block) => block.response_timeout(configured),
+                        None => configured,
+                    };
+                    let args = match this.source.divert(args) {
+                        Ok(diverted) => {
+                            this.state = State::Diverted(diverted);
+                            continue;
+                        }
+                        Err(args) => args,
+                    };
                     // Fast path: a live connection takes the command right now.
                     if let Some(mux) = this.source.live() {
                         match mux.send(&args) {
                             Ok(receiver) => {
-                                this.state = this.waiting(receiver);
+                                this.state = this.waiting(receiver, limit);
                                 continue;
                             }
                             // The connection ended before the command was queued: it was
@@ -90,17 +113,31 @@ impl<T: FromValue> Future for ReplyFuture<'_, T> {
                         }
                     }
                     let source = this.source;
-                    this.state = State::Connecting(Box::pin(async move { source.connect().await?.send(&args) }));
+                    this.state =
+                        State::Connecting(Box::pin(
+                            async move { Ok((source.connect().await?.send(&args)?, limit)) },
+                        ));
+                }
+                State::Diverted(diverted) => {
+                    let Poll::Ready(result) = diverted.as_mut().poll(cx) else {
+                        return Poll::Pending;
+                    };
+                    this.state = State::Done;
+                    return Poll::Ready(result.and_then(|value| T::from_value(value).map_err(Error::from)));
                 }
                 State::Connecting(connecting) => match connecting.as_mut().poll(cx) {
-                    Poll::Ready(Ok(receiver)) => this.state = this.waiting(receiver),
+                    Poll::Ready(Ok((receiver, limit))) => this.state = this.waiting(receiver, limit),
                     Poll::Ready(Err(e)) => {
                         this.state = State::Done;
                         return Poll::Ready(Err(e));
                     }
                     Poll::Pending => return Poll::Pending,
                 },
-                State::Waiting { receiver, deadline } => {
+                State::Waiting {
+                    receiver,
+                    deadline,
+                    limit,
+                } => {
                     let outcome = match Pin::new(receiver).poll(cx) {
                         Poll::Ready(Ok(Ok(value))) => T::from_value(value).map_err(Error::from),
                         Poll::Ready(Ok(Err(e))) => Err(e),
@@ -115,7 +152,7 @@ impl<T: FromValue> Future for ReplyFuture<'_, T> {
                             }
                             Err(Error::timeout(
                                 "waiting for a reply",
-                                this.source.response_timeout().unwrap_or_default(),
+                                limit.unwrap_or_default(),
                                 RequestState::SentUnanswered,
                             ))
                         }
@@ -133,6 +170,7 @@ impl<T> std::fmt::Debug for ReplyFuture<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = match self.state {
             State::Start(_) => "not sent",
+            State::Diverted(_) => "on a dedicated connection",
             State::Connecting(_) => "connecting",
             State::Waiting { .. } => "waiting for the reply",
             State::Done => "done",

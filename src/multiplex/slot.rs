@@ -42,6 +42,14 @@ impl Slot {
         )
     }
 
+    /// Whether the next reply is this slot's last.
+    pub(crate) fn takes_last_reply(&self) -> bool {
+        match self {
+            Slot::One(_) => true,
+            Slot::Many { left, .. } => *left <= 1,
+        }
+    }
+
     /// Takes one reply; returns the slot back while it still waits for more.
     /// A caller that gave up (dropped its receiver) just has its reply discarded.
     pub(crate) fn deliver(self, value: Value) -> Option<Slot> {

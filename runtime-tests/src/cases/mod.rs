@@ -4,6 +4,8 @@ pub mod auth;
 pub mod basic;
 pub mod failures;
 pub mod pipelines;
+pub mod pool;
 pub mod protocol;
+pub mod transactions;
 pub mod transports;
 pub mod urls;

@@ -1,0 +1,130 @@
+//! Blocking commands on pooled dedicated connections; the pool's limits.
+
+use std::time::{Duration, Instant};
+
+use anyredis::prelude::*;
+use anyredis::{ClientBuilder, PoolConfig, Runtime};
+use anyredis_test_support::RedisServer;
+use futures_util::future::{join, join_all};
+use futures_util::FutureExt;
+
+use crate::util::{client, info_field, sleep};
+use crate::TestResult;
+
+/// The server's client connections, without the one asking.
+fn connections(server: &RedisServer) -> Vec<String> {
+    let list = server.raw_command(&["CLIENT", "LIST"]);
+    list.lines()
+        .filter(|line| info_field(line, "cmd") != Some("client|list"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// While BLPOP waits on a dedicated connection, the shared one keeps serving;
+/// a push from the shared connection releases it.
+pub async fn blocking_commands_do_not_stall(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = ClientBuilder::from_url(&server.url())?
+        .response_timeout(Some(Duration::from_millis(300)))
+        .runtime(rt)
+        .build()?;
+    c.set("k", "v").await?;
+    let blpop = c.cmd("BLPOP").arg("queue").arg(5).query::<Option<(String, String)>>();
+    let others = async {
+        for _ in 0..100 {
+            assert_eq!(c.get::<String>("k").await.unwrap(), "v");
+        }
+        sleep(Duration::from_millis(400)).await; // longer than the response timeout
+        let busy: Vec<String> = connections(&server)
+            .into_iter()
+            .filter(|line| info_field(line, "cmd") == Some("blpop"))
+            .collect();
+        assert_eq!(busy.len(), 1, "one dedicated connection blocks: {busy:?}");
+        c.cmd("RPUSH").arg("queue").arg("job").query::<i64>().await.unwrap();
+    };
+    let (popped, ()) = join(blpop, others).await;
+    assert_eq!(popped?, Some(("queue".to_owned(), "job".to_owned())));
+    assert_eq!(c.pool_status().idle, 1, "the connection went back to the pool");
+
+    // The response timeout of a blocking command follows its own timeout.
+    let started = Instant::now();
+    let none: Option<(String, String)> = c.cmd("BLPOP").arg("empty").arg(1).query().await?;
+    assert_eq!(none, None);
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    Ok(())
+}
+
+/// With every pooled connection leased, the next caller waits, then times out clearly.
+pub async fn pool_exhaustion(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let mut pool = PoolConfig::default();
+    pool.max_connections = 2;
+    pool.acquire_timeout = Some(Duration::from_millis(300));
+    let c = ClientBuilder::from_url(&server.url())?.pool(pool).runtime(rt).build()?;
+    let block = |list: &'static str| c.cmd("BLPOP").arg(list).arg(2).query::<Option<(String, String)>>();
+    let third = async {
+        sleep(Duration::from_millis(200)).await;
+        c.cmd("BLPOP").arg("c").arg(1).query::<Option<(String, String)>>().await
+    };
+    let (a, b, third) = futures_util::join!(block("a"), block("b"), third);
+    assert_eq!((a?, b?), (None, None));
+    let err = third.expect_err("no connection free");
+    assert!(err.is_timeout(), "{err}");
+    assert!(err.to_string().contains("pooled connection"), "{err}");
+    // Waiters are served in turn once connections come back.
+    let waits = join_all((0..6).map(|_| c.cmd("BLPOP").arg("d").arg(0.05).query::<Option<(String, String)>>())).await;
+    assert!(waits.into_iter().all(|r| matches!(r, Ok(None))));
+    assert_eq!(c.pool_status().open, 2);
+    Ok(())
+}
+
+/// Idle pooled connections are closed after the idle timeout.
+pub async fn idle_reaping(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let mut pool = PoolConfig::default();
+    pool.idle_timeout = Some(Duration::from_millis(200));
+    let c = ClientBuilder::from_url(&server.url())?.pool(pool).runtime(rt).build()?;
+    c.ping().await?;
+    let _: Option<(String, String)> = c.cmd("BLPOP").arg("q").arg(0.05).query().await?;
+    assert_eq!(connections(&server).len(), 2);
+    assert_eq!(c.pool_status().idle, 1);
+    sleep(Duration::from_millis(700)).await;
+    assert_eq!(c.pool_status().open, 0);
+    assert_eq!(connections(&server).len(), 1, "only the shared connection is left");
+    Ok(())
+}
+
+/// A pooled connection killed during a lease fails that call and is not reused;
+/// an abandoned blocking command closes its connection.
+pub async fn broken_and_abandoned_leases(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    let blpop = c.cmd("BLPOP").arg("q").arg(10).query::<Option<(String, String)>>();
+    let killer = async {
+        sleep(Duration::from_millis(200)).await;
+        server.raw_command(&["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"])
+    };
+    let (result, _) = join(blpop, killer).await;
+    let err = result.expect_err("killed");
+    assert!(err.is_connection(), "{err}");
+    assert_eq!(c.pool_status().open, 0, "the broken connection was not returned");
+    c.cmd("RPUSH").arg("q").arg("x").query::<i64>().await?;
+    let got: Option<(String, String)> = c.cmd("BLPOP").arg("q").arg(1).query().await?;
+    assert_eq!(got, Some(("q".into(), "x".into())));
+
+    // Poll a BLPOP once (sent), then drop it: its connection must be closed.
+    let abandoned = c.cmd("BLPOP").arg("never").arg(30).query::<Option<(String, String)>>();
+    let mut abandoned = Box::pin(abandoned);
+    assert!((&mut abandoned).now_or_never().is_none());
+    sleep(Duration::from_millis(100)).await;
+    drop(abandoned);
+    sleep(Duration::from_millis(200)).await;
+    let blocked = connections(&server)
+        .into_iter()
+        .filter(|l| info_field(l, "cmd") == Some("blpop"))
+        .count();
+    assert_eq!(blocked, 0, "the abandoned BLPOP's connection is closed");
+    // It had leased the idle connection from before: none is left, none is open.
+    assert_eq!((c.pool_status().idle, c.pool_status().open), (0, 0));
+    Ok(())
+}
