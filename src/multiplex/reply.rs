@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures_channel::oneshot;
 
-use super::Multiplexer;
+use super::{Multiplexer, OneReceiver};
 use crate::error::RequestState;
 use crate::pool::block_time;
 use crate::resp::Value;
@@ -47,9 +47,10 @@ pub struct ReplyFuture<'a, T> {
 enum State<'a> {
     Start(Args),
     Diverted(BoxFuture<'a, Result<Value>>),
-    Connecting(BoxFuture<'a, Result<(oneshot::Receiver<Result<Value>>, Option<Duration>)>>),
+    /// Connecting; then the reply's receiver and its response timeout.
+    Connecting(BoxFuture<'a, Result<(OneReceiver, Option<Duration>)>>),
     Waiting {
-        receiver: oneshot::Receiver<Result<Value>>,
+        receiver: OneReceiver,
         deadline: Option<BoxFuture<'static, ()>>,
         limit: Option<Duration>,
     },
@@ -65,7 +66,7 @@ impl<'a, T> ReplyFuture<'a, T> {
         }
     }
 
-    fn waiting(&self, receiver: oneshot::Receiver<Result<Value>>, limit: Option<Duration>) -> State<'a> {
+    fn waiting(&self, receiver: OneReceiver, limit: Option<Duration>) -> State<'a> {
         let deadline = limit.map(|limit| self.source.runtime().sleep(limit));
         State::Waiting {
             receiver,
