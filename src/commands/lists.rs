@@ -298,7 +298,12 @@ pub trait ListCommands: Commands {
     /// Pops up to `count` elements from the `side` end of the first non-empty list of
     /// one or more `keys`; returns that key and the elements (`None`: all empty).
     /// [LMPOP](https://redis.io/docs/latest/commands/lmpop/)
-    fn lmpop<T: FromValue>(&self, keys: impl ToArgs, side: Side, count: u64) -> Self::Output<'_, Option<(String, Vec<T>)>> {
+    fn lmpop<T: FromValue>(
+        &self,
+        keys: impl ToArgs,
+        side: Side,
+        count: u64,
+    ) -> Self::Output<'_, Option<(String, Vec<T>)>> {
         let mut args = command("LMPOP");
         write_counted(&mut args, &keys);
         side.write_args(&mut args);
