@@ -129,7 +129,7 @@ fn write_timeout(args: &mut Args, timeout: Duration) {
     args.push_float(timeout.as_secs_f64());
 }
 
-/// Appends `parts` to the command started in `args`: `with(command("LLEN"), key)`.
+/// Appends `parts` (a key, or a tuple of arguments) to the command started in `args`.
 pub(super) fn with(mut args: Args, parts: impl ToArgs) -> Args {
     parts.write_args(&mut args);
     args
