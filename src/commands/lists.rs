@@ -1,6 +1,383 @@
 //! List commands: <https://redis.io/docs/latest/commands/?group=list>.
 
-use super::Commands;
+use std::time::Duration;
+
+use super::{command, Commands};
+use crate::resp::Value;
+use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
+
+/// An end of a list: `LEFT` (the head) or `RIGHT` (the tail), for
+/// [`lmove`](ListCommands::lmove), [`lmpop`](ListCommands::lmpop) and their blocking forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Side {
+    /// The head of the list (`LEFT`), where `LPUSH` adds.
+    Left,
+    /// The tail of the list (`RIGHT`), where `RPUSH` adds.
+    Right,
+}
+
+impl ToArgs for Side {
+    fn write_args(&self, out: &mut Args) {
+        out.push(match self {
+            Side::Left => b"LEFT",
+            Side::Right => b"RIGHT",
+        });
+    }
+}
+impl ToSingleArg for Side {}
+
+/// Where [`linsert`](ListCommands::linsert) puts the new element: `BEFORE` or `AFTER` the pivot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InsertPosition {
+    /// Just before the pivot (nearer the head).
+    Before,
+    /// Just after the pivot (nearer the tail).
+    After,
+}
+
+impl ToArgs for InsertPosition {
+    fn write_args(&self, out: &mut Args) {
+        out.push(match self {
+            InsertPosition::Before => b"BEFORE",
+            InsertPosition::After => b"AFTER",
+        });
+    }
+}
+impl ToSingleArg for InsertPosition {}
+
+/// The reply of [`linsert`](ListCommands::linsert).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinsertReply {
+    /// Inserted: the list's new length. `Length(0)` means there was no list at the key.
+    Length(u64),
+    /// The pivot is not in the list: nothing was inserted.
+    PivotNotFound,
+}
+
+impl FromValue for LinsertReply {
+    fn from_value(value: Value) -> Result<Self, ConversionError> {
+        match i64::from_value(value)? {
+            -1 => Ok(LinsertReply::PivotNotFound),
+            n => u64::try_from(n)
+                .map(LinsertReply::Length)
+                .map_err(|_| ConversionError::invalid_value("LinsertReply", &Value::Integer(n), "negative length")),
+        }
+    }
+}
+
+/// The `RANK` and `MAXLEN` options of [`lpos_options`](ListCommands::lpos_options)
+/// and [`lpos_count`](ListCommands::lpos_count).
+///
+/// ```
+/// use anyredis::commands::LposOptions;
+/// // The second match from the tail, looking at no more than 100 elements.
+/// let opts = LposOptions::new().rank(-2).maxlen(100);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LposOptions {
+    rank: Option<i64>,
+    maxlen: Option<u64>,
+}
+
+impl LposOptions {
+    /// No options: the first match, scanning the whole list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Skips to the `rank`-th match (`RANK`): 1 is the first, 2 the second; negative
+    /// ranks count matches from the tail (-1 is the last). Redis rejects 0.
+    pub fn rank(mut self, rank: i64) -> Self {
+        self.rank = Some(rank);
+        self
+    }
+
+    /// Compares at most `maxlen` elements (`MAXLEN`); 0 means the whole list.
+    pub fn maxlen(mut self, maxlen: u64) -> Self {
+        self.maxlen = Some(maxlen);
+        self
+    }
+}
+
+impl ToArgs for LposOptions {
+    fn write_args(&self, out: &mut Args) {
+        if let Some(rank) = self.rank {
+            out.push(b"RANK");
+            out.push_int(rank);
+        }
+        if let Some(maxlen) = self.maxlen {
+            out.push(b"MAXLEN");
+            out.push_uint(maxlen);
+        }
+    }
+}
+
+/// Writes how many arguments `items` makes, then the arguments: the `numkeys keys...`
+/// form of `LMPOP`, `SINTERCARD` and others.
+pub(super) fn write_counted(args: &mut Args, items: &impl ToArgs) {
+    let mut list = Args::new();
+    items.write_args(&mut list);
+    args.push_uint(list.len() as u64);
+    list.write_args(args);
+}
+
+/// Writes a blocking command's timeout in seconds, with fractions (0 blocks forever).
+fn write_timeout(args: &mut Args, timeout: Duration) {
+    args.push_float(timeout.as_secs_f64());
+}
+
+/// Appends `parts` (a key, or a tuple of arguments) to the command started in `args`.
+pub(super) fn with(mut args: Args, parts: impl ToArgs) -> Args {
+    parts.write_args(&mut args);
+    args
+}
 
 /// List commands.
-pub trait ListCommands: Commands {}
+///
+/// Blocking commands (`BLPOP`, `BLMOVE`, ...) take their timeout as a [`Duration`]
+/// (`Duration::ZERO` blocks forever) and answer `None` when it passes. They hold the
+/// connection while they wait, so send them on a dedicated connection
+/// ([`Client::dedicated`](crate::Client::dedicated)).
+pub trait ListCommands: Commands {
+    /// Adds one or more `elements` to the head of the list at `key` (the last one
+    /// ends up first) and returns the new length. [LPUSH](https://redis.io/docs/latest/commands/lpush/)
+    fn lpush(&self, key: impl ToSingleArg, elements: impl ToArgs) -> Self::Output<'_, u64> {
+        self.command(with(command("LPUSH"), (key, elements)))
+    }
+
+    /// Like [`lpush`](Self::lpush), only if the list exists; returns the new length
+    /// (0: no list). [LPUSHX](https://redis.io/docs/latest/commands/lpushx/)
+    fn lpushx(&self, key: impl ToSingleArg, elements: impl ToArgs) -> Self::Output<'_, u64> {
+        self.command(with(command("LPUSHX"), (key, elements)))
+    }
+
+    /// Adds one or more `elements` to the tail of the list at `key` and returns the
+    /// new length. [RPUSH](https://redis.io/docs/latest/commands/rpush/)
+    fn rpush(&self, key: impl ToSingleArg, elements: impl ToArgs) -> Self::Output<'_, u64> {
+        self.command(with(command("RPUSH"), (key, elements)))
+    }
+
+    /// Like [`rpush`](Self::rpush), only if the list exists; returns the new length
+    /// (0: no list). [RPUSHX](https://redis.io/docs/latest/commands/rpushx/)
+    fn rpushx(&self, key: impl ToSingleArg, elements: impl ToArgs) -> Self::Output<'_, u64> {
+        self.command(with(command("RPUSHX"), (key, elements)))
+    }
+
+    /// Removes and returns the first element (`None`: no list). [LPOP](https://redis.io/docs/latest/commands/lpop/)
+    fn lpop<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+        self.command(with(command("LPOP"), key))
+    }
+
+    /// Removes and returns up to `count` elements from the head (empty: no list).
+    /// [LPOP](https://redis.io/docs/latest/commands/lpop/)
+    fn lpop_count<T: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, Vec<T>> {
+        self.command(with(command("LPOP"), (key, count)))
+    }
+
+    /// Removes and returns the last element (`None`: no list). [RPOP](https://redis.io/docs/latest/commands/rpop/)
+    fn rpop<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+        self.command(with(command("RPOP"), key))
+    }
+
+    /// Removes and returns up to `count` elements from the tail, last first (empty:
+    /// no list). [RPOP](https://redis.io/docs/latest/commands/rpop/)
+    fn rpop_count<T: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, Vec<T>> {
+        self.command(with(command("RPOP"), (key, count)))
+    }
+
+    /// The length of the list (0: no list). [LLEN](https://redis.io/docs/latest/commands/llen/)
+    fn llen(&self, key: impl ToSingleArg) -> Self::Output<'_, u64> {
+        self.command(with(command("LLEN"), key))
+    }
+
+    /// The elements from `start` to `stop`, both included; negative indexes count
+    /// from the tail (`0, -1` is the whole list). [LRANGE](https://redis.io/docs/latest/commands/lrange/)
+    fn lrange<T: FromValue>(&self, key: impl ToSingleArg, start: i64, stop: i64) -> Self::Output<'_, Vec<T>> {
+        self.command(with(command("LRANGE"), (key, start, stop)))
+    }
+
+    /// The element at `index` (negative counts from the tail; `None`: out of range or
+    /// no list). [LINDEX](https://redis.io/docs/latest/commands/lindex/)
+    fn lindex<T: FromValue>(&self, key: impl ToSingleArg, index: i64) -> Self::Output<'_, Option<T>> {
+        self.command(with(command("LINDEX"), (key, index)))
+    }
+
+    /// Replaces the element at `index` (an error if out of range or no list).
+    /// [LSET](https://redis.io/docs/latest/commands/lset/)
+    fn lset(&self, key: impl ToSingleArg, index: i64, element: impl ToSingleArg) -> Self::Output<'_, ()> {
+        self.command(with(command("LSET"), (key, index, element)))
+    }
+
+    /// Inserts `element` before or after the first `pivot` found from the head.
+    /// [LINSERT](https://redis.io/docs/latest/commands/linsert/)
+    fn linsert(
+        &self,
+        key: impl ToSingleArg,
+        position: InsertPosition,
+        pivot: impl ToSingleArg,
+        element: impl ToSingleArg,
+    ) -> Self::Output<'_, LinsertReply> {
+        self.command(with(command("LINSERT"), (key, position, pivot, element)))
+    }
+
+    /// Removes elements equal to `element` and returns how many: the first `count`
+    /// from the head if `count > 0`, the last `-count` from the tail if `count < 0`,
+    /// all if 0. [LREM](https://redis.io/docs/latest/commands/lrem/)
+    fn lrem(&self, key: impl ToSingleArg, count: i64, element: impl ToSingleArg) -> Self::Output<'_, u64> {
+        self.command(with(command("LREM"), (key, count, element)))
+    }
+
+    /// Keeps only the elements from `start` to `stop`, both included (negative
+    /// indexes count from the tail). [LTRIM](https://redis.io/docs/latest/commands/ltrim/)
+    fn ltrim(&self, key: impl ToSingleArg, start: i64, stop: i64) -> Self::Output<'_, ()> {
+        self.command(with(command("LTRIM"), (key, start, stop)))
+    }
+
+    /// The index of the first `element` from the head (`None`: not found).
+    /// [LPOS](https://redis.io/docs/latest/commands/lpos/)
+    fn lpos(&self, key: impl ToSingleArg, element: impl ToSingleArg) -> Self::Output<'_, Option<u64>> {
+        self.lpos_options(key, element, LposOptions::new())
+    }
+
+    /// The index of `element` with `RANK` and `MAXLEN` options (`None`: not found).
+    /// [LPOS](https://redis.io/docs/latest/commands/lpos/)
+    fn lpos_options(
+        &self,
+        key: impl ToSingleArg,
+        element: impl ToSingleArg,
+        options: LposOptions,
+    ) -> Self::Output<'_, Option<u64>> {
+        self.command(with(command("LPOS"), (key, element, options)))
+    }
+
+    /// The indexes of up to `count` matches of `element` (`COUNT`; 0: all matches),
+    /// in scan order. [LPOS](https://redis.io/docs/latest/commands/lpos/)
+    fn lpos_count(
+        &self,
+        key: impl ToSingleArg,
+        element: impl ToSingleArg,
+        count: u64,
+        options: LposOptions,
+    ) -> Self::Output<'_, Vec<u64>> {
+        let mut args = command("LPOS");
+        key.write_args(&mut args);
+        element.write_args(&mut args);
+        args.push(b"COUNT");
+        args.push_uint(count);
+        options.write_args(&mut args);
+        self.command(args)
+    }
+
+    /// Pops an element from the `from` end of `source`, pushes it on the `to` end of
+    /// `destination` and returns it (`None`: `source` is empty).
+    /// [LMOVE](https://redis.io/docs/latest/commands/lmove/)
+    fn lmove<T: FromValue>(
+        &self,
+        source: impl ToSingleArg,
+        destination: impl ToSingleArg,
+        from: Side,
+        to: Side,
+    ) -> Self::Output<'_, Option<T>> {
+        self.command(with(command("LMOVE"), (source, destination, from, to)))
+    }
+
+    /// Moves the last element of `source` to the head of `destination` and returns it
+    /// (`None`: `source` is empty). Same as [`lmove`](Self::lmove) `Right, Left`.
+    /// [RPOPLPUSH](https://redis.io/docs/latest/commands/rpoplpush/)
+    fn rpoplpush<T: FromValue>(
+        &self,
+        source: impl ToSingleArg,
+        destination: impl ToSingleArg,
+    ) -> Self::Output<'_, Option<T>> {
+        self.command(with(command("RPOPLPUSH"), (source, destination)))
+    }
+
+    /// Pops up to `count` elements from the `side` end of the first non-empty list of
+    /// one or more `keys`; returns that key and the elements (`None`: all empty).
+    /// [LMPOP](https://redis.io/docs/latest/commands/lmpop/)
+    fn lmpop<T: FromValue>(
+        &self,
+        keys: impl ToArgs,
+        side: Side,
+        count: u64,
+    ) -> Self::Output<'_, Option<(String, Vec<T>)>> {
+        let mut args = command("LMPOP");
+        write_counted(&mut args, &keys);
+        side.write_args(&mut args);
+        args.push(b"COUNT");
+        args.push_uint(count);
+        self.command(args)
+    }
+
+    /// Pops the first element of the first non-empty list of one or more `keys`,
+    /// waiting up to `timeout` for one; returns the key and the element (`None`: timed out).
+    /// [BLPOP](https://redis.io/docs/latest/commands/blpop/)
+    fn blpop<T: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, Option<(String, T)>> {
+        let mut args = command("BLPOP");
+        keys.write_args(&mut args);
+        write_timeout(&mut args, timeout);
+        self.command(args)
+    }
+
+    /// Pops the last element of the first non-empty list of one or more `keys`,
+    /// waiting up to `timeout` for one; returns the key and the element (`None`: timed out).
+    /// [BRPOP](https://redis.io/docs/latest/commands/brpop/)
+    fn brpop<T: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, Option<(String, T)>> {
+        let mut args = command("BRPOP");
+        keys.write_args(&mut args);
+        write_timeout(&mut args, timeout);
+        self.command(args)
+    }
+
+    /// [`lmove`](Self::lmove) that waits up to `timeout` for `source` to have an
+    /// element (`None`: timed out). [BLMOVE](https://redis.io/docs/latest/commands/blmove/)
+    fn blmove<T: FromValue>(
+        &self,
+        source: impl ToSingleArg,
+        destination: impl ToSingleArg,
+        from: Side,
+        to: Side,
+        timeout: Duration,
+    ) -> Self::Output<'_, Option<T>> {
+        let mut args = command("BLMOVE");
+        (source, destination, from, to).write_args(&mut args);
+        write_timeout(&mut args, timeout);
+        self.command(args)
+    }
+
+    /// [`lmpop`](Self::lmpop) that waits up to `timeout` for one of the lists to have
+    /// an element (`None`: timed out). [BLMPOP](https://redis.io/docs/latest/commands/blmpop/)
+    fn blmpop<T: FromValue>(
+        &self,
+        keys: impl ToArgs,
+        side: Side,
+        count: u64,
+        timeout: Duration,
+    ) -> Self::Output<'_, Option<(String, Vec<T>)>> {
+        let mut args = command("BLMPOP");
+        write_timeout(&mut args, timeout);
+        write_counted(&mut args, &keys);
+        side.write_args(&mut args);
+        args.push(b"COUNT");
+        args.push_uint(count);
+        self.command(args)
+    }
+
+    /// [`rpoplpush`](Self::rpoplpush) that waits up to `timeout` (`None`: timed out).
+    /// Deprecated by Redis since 6.2 in favour of [`blmove`](Self::blmove) `Right, Left`.
+    /// [BRPOPLPUSH](https://redis.io/docs/latest/commands/brpoplpush/)
+    fn brpoplpush<T: FromValue>(
+        &self,
+        source: impl ToSingleArg,
+        destination: impl ToSingleArg,
+        timeout: Duration,
+    ) -> Self::Output<'_, Option<T>> {
+        let mut args = command("BRPOPLPUSH");
+        (source, destination).write_args(&mut args);
+        write_timeout(&mut args, timeout);
+        self.command(args)
+    }
+}
