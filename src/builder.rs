@@ -155,6 +155,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Backoff between reconnect attempts: the first wait and the cap
+    /// (doubling per failure, with jitter). Default 50 ms, capped at 2 s.
+    pub fn reconnect_backoff(mut self, first: Duration, cap: Duration) -> Self {
+        self.config.reconnect_backoff = (first, cap.max(first));
+        self
+    }
+
     /// All settings of the pool of dedicated connections.
     pub fn pool(mut self, pool: PoolConfig) -> Self {
         self.config.pool = pool;

@@ -2,12 +2,14 @@
 
 use std::sync::{Arc, Mutex};
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::backoff;
 use crate::cmd::Cmd;
 use crate::config::Config;
 use crate::connection::serial::Serial;
 use crate::connection::Connection;
+use crate::error::RequestState;
 use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
 use crate::pipeline::Pipeline;
 use crate::pool::{block_time, Pool};
@@ -23,7 +25,10 @@ pub use crate::builder::ClientBuilder;
 /// Creating a client does no I/O. The first command connects; commands from
 /// every clone and task are pipelined over that one connection. When the
 /// connection breaks, commands in flight fail with a connection error (which
-/// says whether each was sent) and the next command connects again.
+/// says whether each was sent) and the next command connects again. After a
+/// failed attempt, the next one waits a capped exponential backoff with
+/// jitter (see [`ClientBuilder::reconnect_backoff`]); callers queued behind a
+/// failing attempt get its error instead of trying again one by one.
 ///
 /// ```no_run
 /// # futures_lite::future::block_on(async {
@@ -50,6 +55,19 @@ struct Inner {
     /// Serialises connecting, so concurrent first calls share one connection.
     connecting: futures_util::lock::Mutex<()>,
     closed: std::sync::atomic::AtomicBool,
+    reconnect: Mutex<Reconnect>,
+}
+
+/// Connection attempts of the shared connection, for backoff.
+#[derive(Default)]
+struct Reconnect {
+    /// Attempts made so far (a caller compares before and after waiting).
+    attempts: u64,
+    /// Failed attempts in a row.
+    failures: u32,
+    /// No new attempt before this instant.
+    not_before: Option<Instant>,
+    last_error: Option<String>,
 }
 
 impl Client {
@@ -83,6 +101,7 @@ impl Client {
                 current: Mutex::new(None),
                 connecting: futures_util::lock::Mutex::new(()),
                 closed: std::sync::atomic::AtomicBool::new(false),
+                reconnect: Mutex::new(Reconnect::default()),
             }),
         }
     }
@@ -152,6 +171,7 @@ impl Client {
         if let Some(mux) = self.live() {
             return Ok(mux);
         }
+        let seen = self.inner.reconnect().attempts;
         let _guard = self.inner.connecting.lock().await;
         if let Some(mux) = self.live() {
             return Ok(mux);
@@ -159,6 +179,43 @@ impl Client {
         if self.inner.closed.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::closed());
         }
+        let wait = {
+            let state = self.inner.reconnect();
+            // An attempt failed while this caller waited in line: share its
+            // outcome instead of queueing attempt after attempt.
+            if state.attempts != seen {
+                if let Some(reason) = &state.last_error {
+                    return Err(Error::connection_lost(reason.clone(), RequestState::NotSent));
+                }
+            }
+            state
+                .not_before
+                .map(|t| t.saturating_duration_since(Instant::now()))
+                .unwrap_or_default()
+        };
+        if !wait.is_zero() {
+            self.inner.runtime.sleep(wait).await;
+        }
+        let result = self.connect_now().await;
+        let mut state = self.inner.reconnect();
+        state.attempts += 1;
+        match &result {
+            Ok(_) => {
+                state.failures = 0;
+                state.not_before = None;
+                state.last_error = None;
+            }
+            Err(e) => {
+                state.failures += 1;
+                let (base, cap) = self.inner.config.reconnect_backoff;
+                state.not_before = Some(Instant::now() + backoff::delay(base, cap, state.failures));
+                state.last_error = Some(e.to_string());
+            }
+        }
+        result
+    }
+
+    async fn connect_now(&self) -> Result<Multiplexer> {
         let serial = Serial::connect(&self.inner.config, &self.inner.runtime).await?;
         let mux = Multiplexer::start(serial, &self.inner.runtime)?;
         *self.inner.lock() = Some(mux.clone());
@@ -201,6 +258,10 @@ impl MuxSource for Client {
 }
 
 impl Inner {
+    fn reconnect(&self) -> std::sync::MutexGuard<'_, Reconnect> {
+        self.reconnect.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Multiplexer>> {
         self.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -273,6 +273,12 @@ impl Error {
         self.kind() == ErrorKind::Conversion
     }
 
+    /// The connection was lost after the command may have reached the server
+    /// (what an idempotent retry is for).
+    pub(crate) fn lost_after_send(&self) -> bool {
+        self.kind() == ErrorKind::ConnectionLost && self.request_state() != RequestState::NotSent
+    }
+
     /// Whether the connection can no longer be trusted after this error
     /// (I/O, protocol, connection-lost and TLS errors).
     pub(crate) fn breaks_connection(&self) -> bool {

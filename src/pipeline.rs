@@ -41,6 +41,7 @@ pub struct Pipeline {
     source: Box<dyn MuxSource + Send>,
     queued: Mutex<Queued>,
     atomic: bool,
+    idempotent: bool,
 }
 
 #[derive(Default)]
@@ -55,6 +56,7 @@ impl Pipeline {
             source,
             queued: Mutex::new(Queued::default()),
             atomic: false,
+            idempotent: false,
         }
     }
 
@@ -62,6 +64,15 @@ impl Pipeline {
     #[must_use]
     pub fn atomic(mut self) -> Pipeline {
         self.atomic = true;
+        self
+    }
+
+    /// Opts in to one automatic resend when the connection is lost after the
+    /// pipeline was sent but before all replies arrived. Only for pipelines
+    /// whose commands are all safe to run twice.
+    #[must_use]
+    pub fn idempotent(mut self) -> Pipeline {
+        self.idempotent = true;
         self
     }
 
@@ -135,15 +146,23 @@ impl Pipeline {
         };
         let total = if atomic { count + 2 } else { count };
         let limit = source.response_timeout();
-        let replies = with_timeout(source.runtime(), limit, send(source, &encoded, total))
-            .await
-            .unwrap_or_else(|()| {
+        let mut tries = if self.idempotent { 2 } else { 1 };
+        let replies = loop {
+            tries -= 1;
+            let sent = with_timeout(source.runtime(), limit, send(source, &encoded, total)).await;
+            let result = sent.unwrap_or_else(|()| {
+                let limit = limit.unwrap_or_default();
                 Err(Error::timeout(
                     "waiting for pipeline replies",
-                    limit.unwrap_or_default(),
+                    limit,
                     RequestState::SentUnanswered,
                 ))
-            })?;
+            });
+            match result {
+                Err(e) if tries > 0 && e.lost_after_send() => continue,
+                result => break result?,
+            }
+        };
         if atomic {
             exec_result(replies)
         } else {

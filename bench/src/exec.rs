@@ -39,14 +39,6 @@ impl Exec {
         Exec::Tokio(rt)
     }
 
-    pub fn name(&self) -> &'static str {
-        match self {
-            Exec::Tokio(_) => "tokio",
-            Exec::Smol => "smol",
-            Exec::AsyncStd => "async-std",
-        }
-    }
-
     pub fn block_on<F: Future>(&self, f: F) -> F::Output {
         match self {
             Exec::Tokio(rt) => rt.block_on(f),

@@ -212,9 +212,6 @@ fn real_main() -> Result<(), Error> {
         args.scale
     );
     eprintln!("{header}");
-    for e in &execs {
-        let _ = e.name();
-    }
 
     let mut conns = Vec::new();
     for &kind in &args.kinds {

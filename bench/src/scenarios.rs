@@ -133,7 +133,7 @@ impl Data {
     pub fn new() -> Data {
         let small_keys: Vec<String> = (0..SMALL_KEYS).map(|i| format!("bench:s:{i:04}")).collect();
         let small_vals = (0..SMALL_KEYS)
-            .map(|i| format!("value-of-s:{i:04}").into_bytes())
+            .map(|i| format!("value-of-s:{i:05}").into_bytes())
             .collect();
         let mut large_val: Vec<u8> = (0..LARGE_LEN).map(|i| b'a' + (i % 23) as u8).collect();
         let head = b"bench:large:1MiB:head";

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 const SUB_BITS: u32 = 5;
 const SUB: u64 = 1 << SUB_BITS;
-const BUCKETS: usize = 64 << SUB_BITS;
+// Index of u64::MAX is (59 << SUB_BITS) + 31: every u64 has a bucket.
+const BUCKETS: usize = 60 << SUB_BITS;
 
 #[derive(Clone)]
 pub struct Histogram {
@@ -106,6 +107,7 @@ mod tests {
             let v = value(index(ns));
             assert!((v - ns as f64).abs() <= (ns as f64 * 0.032).max(0.5), "{ns} -> {v}");
         }
+        assert_eq!(index(u64::MAX), BUCKETS - 1);
         for i in 1..BUCKETS {
             assert!(value(i) > value(i - 1));
         }

@@ -20,3 +20,21 @@ pub fn info_field<'a>(info: &'a str, key: &str) -> Option<&'a str> {
     info.split_whitespace()
         .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
 }
+
+/// A small deterministic pseudo-random generator for tests (xorshift64).
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed (any value; 0 is replaced).
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    /// The next number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}

@@ -135,6 +135,9 @@ pub struct Config {
     pub set_lib_info: bool,
     /// The pool of dedicated connections (blocking commands, transactions).
     pub pool: PoolConfig,
+    /// Backoff between attempts to reconnect the shared connection: the first
+    /// wait and the cap (each failure doubles it, with jitter).
+    pub reconnect_backoff: (Duration, Duration),
 }
 
 impl Default for Config {
@@ -156,6 +159,7 @@ impl Default for Config {
             limits: Limits::default(),
             set_lib_info: true,
             pool: PoolConfig::default(),
+            reconnect_backoff: (Duration::from_millis(50), Duration::from_secs(2)),
         }
     }
 }
@@ -183,6 +187,7 @@ impl fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("set_lib_info", &self.set_lib_info)
             .field("pool", &self.pool)
+            .field("reconnect_backoff", &self.reconnect_backoff)
             .finish()
     }
 }

@@ -41,6 +41,10 @@ pub(crate) trait MuxSource: Sync {
 pub struct ReplyFuture<'a, T> {
     source: &'a dyn MuxSource,
     state: State<'a>,
+    /// For an idempotent command: its arguments, to send once more if the
+    /// connection is lost before the reply arrives.
+    retry: Option<Args>,
+    idempotent: bool,
     _reply: PhantomData<fn() -> T>,
 }
 
@@ -62,8 +66,21 @@ impl<'a, T> ReplyFuture<'a, T> {
         ReplyFuture {
             source,
             state: State::Start(args),
+            retry: None,
+            idempotent: false,
             _reply: PhantomData,
         }
+    }
+
+    /// Opts in to one automatic retry: if the connection is lost after the
+    /// command was sent but before its reply arrived, it is sent again on a
+    /// new connection. Only for commands that are safe to run twice (`GET`,
+    /// `SET k v`, `HSET`...), never for `INCR`, `LPUSH` and the like. Without
+    /// this, nothing that may have reached the server is retried.
+    #[must_use]
+    pub fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
     }
 
     fn waiting(&self, receiver: OneReceiver, limit: Option<Duration>) -> State<'a> {
@@ -100,6 +117,9 @@ impl<T: FromValue> Future for ReplyFuture<'_, T> {
                         }
                         Err(args) => args,
                     };
+                    if std::mem::take(&mut this.idempotent) {
+                        this.retry = Some(args.clone());
+                    }
                     // Fast path: a live connection takes the command right now.
                     if let Some(mux) = this.source.live() {
                         match mux.send(&args) {
@@ -158,6 +178,12 @@ impl<T: FromValue> Future for ReplyFuture<'_, T> {
                             ))
                         }
                     };
+                    if outcome.as_ref().is_err_and(Error::lost_after_send) {
+                        if let Some(args) = this.retry.take() {
+                            this.state = State::Start(args);
+                            continue;
+                        }
+                    }
                     this.state = State::Done;
                     return Poll::Ready(outcome);
                 }

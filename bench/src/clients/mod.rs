@@ -77,9 +77,4 @@ impl Kind {
     pub fn parse(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
-
-    /// A tokio peer (compared against anyredis-tokio).
-    pub fn is_peer(self) -> bool {
-        matches!(self, Kind::RedisRs | Kind::Fred | Kind::Rustis)
-    }
 }

@@ -7,5 +7,6 @@ pub mod pipelines;
 pub mod pool;
 pub mod protocol;
 pub mod transactions;
+pub mod torture;
 pub mod transports;
 pub mod urls;
