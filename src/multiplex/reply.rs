@@ -77,7 +77,6 @@ impl<'a, T> ReplyFuture<'a, T> {
     /// new connection. Only for commands that are safe to run twice (`GET`,
     /// `SET k v`, `HSET`...), never for `INCR`, `LPUSH` and the like. Without
     /// this, nothing that may have reached the server is retried.
-    #[must_use]
     pub fn idempotent(mut self) -> Self {
         self.idempotent = true;
         self
