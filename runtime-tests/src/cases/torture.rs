@@ -47,7 +47,7 @@ pub async fn cancellation_torture(rt: Runtime) -> TestResult {
         let c = c.clone();
         let (commands, completed, dropped, mismatches) = (&commands, &completed, &dropped, &mismatches);
         async move {
-            let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15 ^ (worker + 1) * 7919);
+            let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15 ^ ((worker + 1) * 7919));
             for _ in 0..300 {
                 let key = if rng.below(10) == 0 { big_key(rng.below(BIG_KEYS)) } else { small_key(rng.below(SMALL_KEYS)) };
                 commands.fetch_add(1, Ordering::Relaxed);
