@@ -9,7 +9,7 @@ need_cargo
 need_redis_server
 
 echo "== tests (library, runtime suite x3 runtimes, test support, doc tests)"
-cargo test --workspace --all-features
+cargo test --all-features
 
 echo "== each runtime feature alone builds without warnings"
 for feature in smol async-std tokio; do
@@ -22,5 +22,5 @@ cargo build --quiet --manifest-path fuzz/Cargo.toml
 
 echo "== formatting and lints"
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
+cargo clippy --all-targets --all-features --quiet -- -D warnings
 echo "all checks passed"
