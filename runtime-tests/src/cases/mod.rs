@@ -6,7 +6,7 @@ pub mod failures;
 pub mod pipelines;
 pub mod pool;
 pub mod protocol;
-pub mod transactions;
 pub mod torture;
+pub mod transactions;
 pub mod transports;
 pub mod urls;

@@ -41,15 +41,23 @@ pub async fn cancellation_torture(rt: Runtime) -> TestResult {
     }
     setup.query::<Vec<Value>>().await?;
 
-    let (commands, completed, dropped, mismatches) =
-        (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let (commands, completed, dropped, mismatches) = (
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+    );
     let workers = (0..16u64).map(|worker| {
         let c = c.clone();
         let (commands, completed, dropped, mismatches) = (&commands, &completed, &dropped, &mismatches);
         async move {
             let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15 ^ ((worker + 1) * 7919));
             for _ in 0..300 {
-                let key = if rng.below(10) == 0 { big_key(rng.below(BIG_KEYS)) } else { small_key(rng.below(SMALL_KEYS)) };
+                let key = if rng.below(10) == 0 {
+                    big_key(rng.below(BIG_KEYS))
+                } else {
+                    small_key(rng.below(SMALL_KEYS))
+                };
                 commands.fetch_add(1, Ordering::Relaxed);
                 let fut = c.get::<bytes::Bytes>(key.clone());
                 match rng.below(10) {
@@ -89,7 +97,10 @@ pub async fn cancellation_torture(rt: Runtime) -> TestResult {
     assert_eq!(completed + dropped, commands);
     assert!(dropped > 400, "enough drops to mean something: {dropped}");
     // After all that, the connection is still in step.
-    assert_eq!(c.get::<String>(small_key(7)).await?, format!("value-of-{}", small_key(7)));
+    assert_eq!(
+        c.get::<String>(small_key(7)).await?,
+        format!("value-of-{}", small_key(7))
+    );
     Ok(())
 }
 
@@ -119,8 +130,12 @@ pub async fn server_killed_during_incr(rt: Runtime) -> TestResult {
     c.set("counter", 0).await?;
     let stop = AtomicBool::new(false);
     let restarted = AtomicBool::new(false);
-    let (acked, unanswered, not_sent, after_restart) =
-        (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let (acked, unanswered, not_sent, after_restart) = (
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+        AtomicU64::new(0),
+    );
     let workers = join_all((0..64).map(|_| {
         let c = c.clone();
         let (stop, restarted) = (&stop, &restarted);
@@ -161,16 +176,26 @@ pub async fn server_killed_during_incr(rt: Runtime) -> TestResult {
     };
     join(workers, chaos).await;
     let final_count: u64 = c.get("counter").await?;
-    let (acked, unanswered, not_sent, after_restart) =
-        (acked.into_inner(), unanswered.into_inner(), not_sent.into_inner(), after_restart.into_inner());
+    let (acked, unanswered, not_sent, after_restart) = (
+        acked.into_inner(),
+        unanswered.into_inner(),
+        not_sent.into_inner(),
+        after_restart.into_inner(),
+    );
     eprintln!(
         "kill -9 on {}: acked={acked} sent_unanswered={unanswered} not_sent={not_sent} final={final_count} after_restart={after_restart}",
         rt.name()
     );
     assert!(unanswered + not_sent > 0, "the kill was noticed");
     assert!(after_restart > 0, "the client recovered without help");
-    assert!(final_count >= acked, "an acknowledged INCR was lost: final {final_count} < acked {acked}");
-    assert!(final_count <= acked + unanswered, "more INCRs ran than were sent: {final_count} > {acked} + {unanswered}");
+    assert!(
+        final_count >= acked,
+        "an acknowledged INCR was lost: final {final_count} < acked {acked}"
+    );
+    assert!(
+        final_count <= acked + unanswered,
+        "more INCRs ran than were sent: {final_count} > {acked} + {unanswered}"
+    );
     Ok(())
 }
 
