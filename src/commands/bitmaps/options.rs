@@ -25,7 +25,11 @@ pub struct BitRange {
 impl BitRange {
     /// Bytes `start` to `end`, both included (Redis's default unit).
     pub fn bytes(start: i64, end: i64) -> Self {
-        BitRange { start, end, bits: false }
+        BitRange {
+            start,
+            end,
+            bits: false,
+        }
     }
 
     /// Bits `start` to `end`, both included (`BIT`, Redis 7.0+).
@@ -123,7 +127,10 @@ impl BitOffset {
 
     /// At field `index`, i.e. bit `index` times the field's width (`#<index>`).
     pub fn index(index: u64) -> Self {
-        BitOffset { offset: index, scaled: true }
+        BitOffset {
+            offset: index,
+            scaled: true,
+        }
     }
 }
 

@@ -180,7 +180,12 @@ pub trait StringCommands: Commands {
     /// Sets `key` to `value` with an expiry and/or a condition; returns whether the
     /// value was written (`false` only when [`nx`](SetOptions::nx) or
     /// [`xx`](SetOptions::xx) stopped it). [SET](https://redis.io/docs/latest/commands/set/)
-    fn set_options(&self, key: impl ToSingleArg, value: impl ToSingleArg, options: SetOptions) -> Self::Output<'_, bool> {
+    fn set_options(
+        &self,
+        key: impl ToSingleArg,
+        value: impl ToSingleArg,
+        options: SetOptions,
+    ) -> Self::Output<'_, bool> {
         let mut args = command("SET");
         args.push_args(&key).push_args(&value).push_args(&options);
         self.command(args)
