@@ -34,7 +34,7 @@ use crate::value::{Args, FromValue};
 use crate::Client;
 
 pub use acl::AclCommands;
-pub use bitmaps::BitmapCommands;
+pub use bitmaps::{BitEncoding, BitField, BitOffset, BitOp, BitPosition, BitRange, BitmapCommands, Overflow};
 pub use cluster::ClusterCommands;
 pub use connection::ConnectionCommands;
 pub use dedicated::DedicatedCommands;
@@ -51,7 +51,7 @@ pub use server::ServerCommands;
 pub use sets::{SetCommands, SscanOptions};
 pub use sorted_sets::SortedSetCommands;
 pub use streams::StreamCommands;
-pub use strings::StringCommands;
+pub use strings::{Expiry, LcsMatch, LcsMatches, LcsOptions, SetOptions, StringCommands};
 
 /// The primitive every typed command is built on.
 ///
