@@ -44,11 +44,19 @@ pub use keys::KeyCommands;
 pub use lists::ListCommands;
 pub use pubsub::PubSubCommands;
 pub use scan::ScanCommands;
-pub use scripting::ScriptingCommands;
+pub use scripting::{
+    EngineStats, FlushMode, FunctionInfo, FunctionListOptions, FunctionStats, LibraryInfo, RestorePolicy,
+    RunningFunction, ScriptingCommands,
+};
 pub use server::ServerCommands;
 pub use sets::SetCommands;
 pub use sorted_sets::SortedSetCommands;
-pub use streams::StreamCommands;
+pub use streams::{
+    AutoClaim, ConsumerPendingEntry, GroupPendingEntry, ParseStreamIdError, PendingEntry, PendingSummary,
+    StreamCommands, StreamConsumerFull, StreamConsumerInfo, StreamEntry, StreamGroupFull, StreamGroupInfo, StreamId,
+    StreamInfo, StreamInfoFull, StreamRead, StreamTrim, XAddOptions, XClaimOptions, XGroupCreateOptions,
+    XPendingOptions, XReadGroupOptions, XReadOptions, XSetIdOptions,
+};
 pub use strings::StringCommands;
 
 /// The primitive every typed command is built on.
