@@ -18,20 +18,35 @@ use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
 pub trait ScriptingCommands: Commands {
     /// Runs the Lua `script` with `keys` and `args` (each zero or more); the
     /// script's result converts to `T`. [EVAL](https://redis.io/docs/latest/commands/eval/)
-    fn eval<T: FromValue>(&self, script: impl ToSingleArg, keys: impl ToArgs, args: impl ToArgs) -> Self::Output<'_, T> {
+    fn eval<T: FromValue>(
+        &self,
+        script: impl ToSingleArg,
+        keys: impl ToArgs,
+        args: impl ToArgs,
+    ) -> Self::Output<'_, T> {
         self.command(script_call(command("EVAL"), script, keys, args))
     }
 
     /// Runs the cached script with SHA1 digest `sha1` (see
     /// [`script_load`](Self::script_load)); a `NOSCRIPT` error when it is not
     /// cached. [EVALSHA](https://redis.io/docs/latest/commands/evalsha/)
-    fn evalsha<T: FromValue>(&self, sha1: impl ToSingleArg, keys: impl ToArgs, args: impl ToArgs) -> Self::Output<'_, T> {
+    fn evalsha<T: FromValue>(
+        &self,
+        sha1: impl ToSingleArg,
+        keys: impl ToArgs,
+        args: impl ToArgs,
+    ) -> Self::Output<'_, T> {
         self.command(script_call(command("EVALSHA"), sha1, keys, args))
     }
 
     /// Runs a read-only Lua script (it may run on replicas; writes fail).
     /// [EVAL_RO](https://redis.io/docs/latest/commands/eval_ro/)
-    fn eval_ro<T: FromValue>(&self, script: impl ToSingleArg, keys: impl ToArgs, args: impl ToArgs) -> Self::Output<'_, T> {
+    fn eval_ro<T: FromValue>(
+        &self,
+        script: impl ToSingleArg,
+        keys: impl ToArgs,
+        args: impl ToArgs,
+    ) -> Self::Output<'_, T> {
         self.command(script_call(command("EVAL_RO"), script, keys, args))
     }
 
@@ -47,7 +62,12 @@ pub trait ScriptingCommands: Commands {
 
     /// Calls the library function `function` with `keys` and `args` (each zero or
     /// more). [FCALL](https://redis.io/docs/latest/commands/fcall/)
-    fn fcall<T: FromValue>(&self, function: impl ToSingleArg, keys: impl ToArgs, args: impl ToArgs) -> Self::Output<'_, T> {
+    fn fcall<T: FromValue>(
+        &self,
+        function: impl ToSingleArg,
+        keys: impl ToArgs,
+        args: impl ToArgs,
+    ) -> Self::Output<'_, T> {
         self.command(script_call(command("FCALL"), function, keys, args))
     }
 

@@ -17,8 +17,8 @@ mod types;
 use options::millis;
 
 pub use info::{
-    ConsumerPendingEntry, GroupPendingEntry, StreamConsumerFull, StreamConsumerInfo, StreamGroupFull,
-    StreamGroupInfo, StreamInfo, StreamInfoFull,
+    ConsumerPendingEntry, GroupPendingEntry, StreamConsumerFull, StreamConsumerInfo, StreamGroupFull, StreamGroupInfo,
+    StreamInfo, StreamInfoFull,
 };
 pub use options::{
     StreamTrim, XAddOptions, XClaimOptions, XGroupCreateOptions, XPendingOptions, XReadGroupOptions, XReadOptions,
@@ -334,7 +334,15 @@ pub trait StreamCommands: Commands {
         count: Option<u64>,
     ) -> Self::Output<'_, AutoClaim<StreamEntry<F>>> {
         let mut args = command("XAUTOCLAIM");
-        (key, group, consumer, millis(min_idle), start, count.map(|n| ("COUNT", n))).write_args(&mut args);
+        (
+            key,
+            group,
+            consumer,
+            millis(min_idle),
+            start,
+            count.map(|n| ("COUNT", n)),
+        )
+            .write_args(&mut args);
         self.command(args)
     }
 
@@ -350,7 +358,15 @@ pub trait StreamCommands: Commands {
         count: Option<u64>,
     ) -> Self::Output<'_, AutoClaim<StreamId>> {
         let mut args = command("XAUTOCLAIM");
-        (key, group, consumer, millis(min_idle), start, count.map(|n| ("COUNT", n))).write_args(&mut args);
+        (
+            key,
+            group,
+            consumer,
+            millis(min_idle),
+            start,
+            count.map(|n| ("COUNT", n)),
+        )
+            .write_args(&mut args);
         args.push(b"JUSTID");
         self.command(args)
     }

@@ -83,7 +83,10 @@ impl FromStr for StreamId {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let number = |part: &str| {
             let digits = !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-            digits.then(|| part.parse().ok()).flatten().ok_or(ParseStreamIdError(()))
+            digits
+                .then(|| part.parse().ok())
+                .flatten()
+                .ok_or(ParseStreamIdError(()))
         };
         match s.split_once('-') {
             Some((ms, seq)) => Ok(StreamId::new(number(ms)?, number(seq)?)),
@@ -277,7 +280,9 @@ impl<T: FromValue> FromValue for AutoClaim<T> {
         let mut parts = Vec::<Value>::from_value(value)?.into_iter();
         let mut part = |what: &'static str| {
             let part = parts.next().unwrap_or(Value::Nil);
-            (part, move |e: ConversionError| e.with_context(format_args!("{what} of AutoClaim")))
+            (part, move |e: ConversionError| {
+                e.with_context(format_args!("{what} of AutoClaim"))
+            })
         };
         let (next, next_err) = part("next id");
         let (claimed, claimed_err) = part("claimed");
@@ -287,5 +292,77 @@ impl<T: FromValue> FromValue for AutoClaim<T> {
             claimed: Vec::from_value(claimed).map_err(claimed_err)?,
             deleted: Vec::from_value(deleted).map_err(deleted_err)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bulk(s: &str) -> Value {
+        Value::BulkString(Bytes::copy_from_slice(s.as_bytes()))
+    }
+
+    fn entry(id: &str, fields: &[&str]) -> Value {
+        Value::Array(vec![bulk(id), Value::Array(fields.iter().map(|f| bulk(f)).collect())])
+    }
+
+    #[test]
+    fn stream_id_text_and_args() {
+        let id = StreamId::new(1526919030474, 55);
+        let mut args = Args::new();
+        (id, StreamId::MAX).write_args(&mut args);
+        let written: Vec<&[u8]> = args.iter().collect();
+        assert_eq!(
+            written,
+            [&b"1526919030474-55"[..], b"18446744073709551615-18446744073709551615"]
+        );
+        assert_eq!("18446744073709551615-18446744073709551615".parse(), Ok(StreamId::MAX));
+        assert!("18446744073709551616-0".parse::<StreamId>().is_err());
+        assert!(["", "1-2-3", "+1-0", "1 -0", "-"]
+            .iter()
+            .all(|s| s.parse::<StreamId>().is_err()));
+        assert_eq!(StreamId::MAX.next(), StreamId::MAX);
+        let err = StreamId::from_value(bulk("nope")).unwrap_err();
+        assert_eq!(err.reason(), Some("not a stream id"));
+    }
+
+    #[test]
+    fn xread_reply_resp2_and_resp3() {
+        let entries = || Value::Array(vec![entry("1-0", &["a", "1"]), entry("2-0", &[])]);
+        let resp2 = Value::Array(vec![Value::Array(vec![bulk("s"), entries()])]);
+        let resp3 = Value::Map(vec![(bulk("s"), entries())]);
+        for reply in [resp2, resp3] {
+            let read = Vec::<StreamRead<Vec<(String, u32)>>>::from_value(reply).unwrap();
+            assert_eq!(read.len(), 1);
+            assert_eq!(read[0].key, "s");
+            assert_eq!(read[0].entries[0].id, StreamId::new(1, 0));
+            assert_eq!(read[0].entries[0].fields, [("a".to_owned(), 1)]);
+            assert!(read[0].entries[1].fields.is_empty());
+        }
+        assert!(Vec::<StreamRead<Value>>::from_value(Value::Nil).unwrap().is_empty());
+    }
+
+    #[test]
+    fn deleted_entry_and_old_autoclaim() {
+        let deleted = Value::Array(vec![bulk("3-0"), Value::Nil]);
+        let entry = StreamEntry::<Vec<(String, String)>>::from_value(deleted).unwrap();
+        assert!(entry.fields.is_empty());
+        // Before Redis 7.0, XAUTOCLAIM had no list of deleted ids.
+        let old = Value::Array(vec![bulk("0-0"), Value::Array(vec![bulk("1-0")])]);
+        let claim = AutoClaim::<StreamId>::from_value(old).unwrap();
+        assert_eq!(
+            (claim.next, claim.claimed, claim.deleted),
+            (StreamId::MIN, vec![StreamId::new(1, 0)], vec![])
+        );
+    }
+
+    #[test]
+    fn reply_map_reports_the_field() {
+        let reply = Value::Map(vec![(bulk("count"), bulk("x"))]);
+        let mut map = ReplyMap::new(reply, "Test").unwrap();
+        let err = map.take::<u64>("count").unwrap_err();
+        assert_eq!(err.context(), Some("field \"count\" of Test"));
+        assert_eq!(map.take::<Option<u64>>("missing").unwrap(), None);
     }
 }
