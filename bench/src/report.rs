@@ -148,42 +148,56 @@ pub fn render(
         }
     }
 
-    let others: Vec<Kind> = kinds.iter().copied().filter(|&k| k != reference).collect();
-    if kinds.contains(&reference) && !others.is_empty() {
+    let peers: Vec<Kind> = kinds.iter().copied().filter(|k| k.is_peer()).collect();
+    let ours: Vec<Kind> = kinds.iter().copied().filter(|k| !k.is_peer()).collect();
+    if !ours.is_empty() && !peers.is_empty() {
         let _ = writeln!(
             out,
-            "\n### anyredis-tokio ÷ each client, throughput (ops/s; above 1: anyredis-tokio is faster) and client CPU per op (below 1: anyredis-tokio uses less)\n"
+            "\n### anyredis ÷ peers\n\nThroughput ratios (ops/s; above 1: anyredis is faster) and client-CPU-per-op ratios \
+             (below 1: anyredis uses less). \"best\" is the peer with the most ops/s, resp. the least CPU per op.\n"
         );
         out.push_str("| scenario |");
-        for k in &others {
-            let _ = write!(out, " ops/s ÷ {} |", k.name());
+        for k in &peers {
+            let _ = write!(out, " anyredis-tokio ÷ {} |", k.name());
         }
-        for k in &others {
-            let _ = write!(out, " CPU/op ÷ {} |", k.name());
+        for k in &ours {
+            let _ = write!(out, " {} ÷ best |", k.name());
         }
-        out.push_str("\n|---|");
-        for _ in 0..others.len() * 2 {
+        out.push_str(" best peer | CPU/op anyredis-tokio ÷ best |\n|---|");
+        for _ in 0..peers.len() + ours.len() {
             out.push_str("--:|");
         }
-        out.push('\n');
+        out.push_str("---|--:|\n");
         for &sc in scenarios {
             let _ = write!(out, "| {} |", sc.name());
-            let r = summary(sc, reference);
-            for &k in &others {
-                let v = match (&r, summary(sc, k)) {
-                    (Some(r), Some(s)) => r.ops_s / s.ops_s,
+            let ref_s = summary(sc, reference);
+            let peer_s: Vec<(Kind, Summary)> = peers.iter().filter_map(|&k| summary(sc, k).map(|s| (k, s))).collect();
+            for &k in &peers {
+                let v = match (&ref_s, peer_s.iter().find(|(p, _)| *p == k)) {
+                    (Some(r), Some((_, s))) => r.ops_s / s.ops_s,
                     _ => f64::NAN,
                 };
                 let _ = write!(out, " {} |", num(v, 2));
             }
-            for &k in &others {
-                let v = match (&r, summary(sc, k)) {
-                    (Some(r), Some(s)) => r.cpu_s_per_mop / s.cpu_s_per_mop,
+            let best = peer_s.iter().max_by(|a, b| a.1.ops_s.total_cmp(&b.1.ops_s));
+            for &k in &ours {
+                let v = match (summary(sc, k), best) {
+                    (Some(r), Some((_, b))) => r.ops_s / b.ops_s,
                     _ => f64::NAN,
                 };
                 let _ = write!(out, " {} |", num(v, 2));
             }
-            out.push('\n');
+            let least_cpu = peer_s
+                .iter()
+                .map(|(_, s)| s.cpu_s_per_mop)
+                .fold(f64::INFINITY, f64::min);
+            let cpu = ref_s.as_ref().map(|r| r.cpu_s_per_mop / least_cpu).unwrap_or(f64::NAN);
+            let _ = writeln!(
+                out,
+                " {} | {} |",
+                best.map(|(k, _)| k.name()).unwrap_or("n/a"),
+                num(cpu, 2)
+            );
         }
     }
     out

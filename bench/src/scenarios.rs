@@ -373,7 +373,7 @@ mod tests {
         assert_eq!(sum(Scenario::ConcurrentGet, 1.0), 500_000);
         assert_eq!(sum(Scenario::ConcurrentMixed, 1.0), 500_000);
         assert_eq!(sum(Scenario::ConcurrentMixed, 0.05), 25_000);
-        assert!((0..64).all(|t| Scenario::ConcurrentMixed.units_for(t, 0.05) % 2 == 0));
+        assert!((0..64).all(|t| Scenario::ConcurrentMixed.units_for(t, 0.05).is_multiple_of(2)));
         assert_eq!(sum(Scenario::PipelineSet, 0.05), 500);
         assert_eq!(sum(Scenario::LargeGet, 0.0), 0);
     }

@@ -46,11 +46,19 @@ pub use lists::{InsertPosition, LinsertReply, ListCommands, LposOptions, Side};
 pub use not_offered::NOT_OFFERED;
 pub use pubsub::PubSubCommands;
 pub use scan::ScanCommands;
-pub use scripting::ScriptingCommands;
+pub use scripting::{
+    EngineStats, FlushMode, FunctionInfo, FunctionListOptions, FunctionStats, LibraryInfo, RestorePolicy,
+    RunningFunction, ScriptingCommands,
+};
 pub use server::ServerCommands;
 pub use sets::{SetCommands, SscanOptions};
 pub use sorted_sets::SortedSetCommands;
-pub use streams::StreamCommands;
+pub use streams::{
+    AutoClaim, ConsumerPendingEntry, GroupPendingEntry, ParseStreamIdError, PendingEntry, PendingSummary,
+    StreamCommands, StreamConsumerFull, StreamConsumerInfo, StreamEntry, StreamGroupFull, StreamGroupInfo, StreamId,
+    StreamInfo, StreamInfoFull, StreamRead, StreamTrim, XAddOptions, XClaimOptions, XGroupCreateOptions,
+    XPendingOptions, XReadGroupOptions, XReadOptions, XSetIdOptions,
+};
 pub use strings::{Expiry, LcsMatch, LcsMatches, LcsOptions, SetOptions, StringCommands};
 
 /// The primitive every typed command is built on.

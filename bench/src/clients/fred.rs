@@ -1,8 +1,6 @@
 //! fred: one `Client` (tokio), `init().await`, default performance settings
 //! (auto-pipelining on).
 
-use std::future::Future;
-
 use bytes::Bytes;
 use fred::prelude::*;
 
@@ -31,29 +29,25 @@ fn is_ok(v: &Value) -> bool {
 impl Handle for Fred {
     type Val = Bytes;
 
-    fn get(&mut self, key: &str) -> impl Future<Output = Result<Option<Bytes>, Error>> + Send {
-        async move { Ok(self.0.get::<Option<Bytes>, _>(key).await?) }
+    async fn get(&mut self, key: &str) -> Result<Option<Bytes>, Error> {
+        Ok(self.0.get::<Option<Bytes>, _>(key).await?)
     }
 
-    fn set(&mut self, key: &str, value: &[u8]) -> impl Future<Output = Result<(), Error>> + Send {
-        async move {
-            let reply: Value = self.0.set(key, value, None, None, false).await?;
-            if !is_ok(&reply) {
-                return Err(format!("SET replied {reply:?}").into());
-            }
-            Ok(())
+    async fn set(&mut self, key: &str, value: &[u8]) -> Result<(), Error> {
+        let reply: Value = self.0.set(key, value, None, None, false).await?;
+        if !is_ok(&reply) {
+            return Err(format!("SET replied {reply:?}").into());
         }
+        Ok(())
     }
 
-    fn pipeline_set(&mut self, keys: &[String], value: &[u8]) -> impl Future<Output = Result<(), Error>> + Send {
-        async move {
-            let pipe = self.0.pipeline();
-            for key in keys {
-                // Returns once the command is buffered in memory.
-                let () = pipe.set(key.as_str(), value, None, None, false).await?;
-            }
-            let replies: Vec<Value> = pipe.all().await?;
-            super::check_oks(&replies, keys.len(), is_ok)
+    async fn pipeline_set(&mut self, keys: &[String], value: &[u8]) -> Result<(), Error> {
+        let pipe = self.0.pipeline();
+        for key in keys {
+            // Returns once the command is buffered in memory.
+            let () = pipe.set(key.as_str(), value, None, None, false).await?;
         }
+        let replies: Vec<Value> = pipe.all().await?;
+        super::check_oks(&replies, keys.len(), is_ok)
     }
 }

@@ -77,4 +77,9 @@ impl Kind {
     pub fn parse(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == name)
     }
+
+    /// Another library (not anyredis).
+    pub fn is_peer(self) -> bool {
+        matches!(self, Kind::RedisRs | Kind::Fred | Kind::Rustis)
+    }
 }

@@ -1,7 +1,5 @@
 //! redis-rs: `MultiplexedConnection` from `Client::get_multiplexed_async_connection` (tokio).
 
-use std::future::Future;
-
 use redis::AsyncCommands;
 
 use super::{Error, Handle};
@@ -24,22 +22,20 @@ impl RedisRs {
 impl Handle for RedisRs {
     type Val = Vec<u8>;
 
-    fn get(&mut self, key: &str) -> impl Future<Output = Result<Option<Vec<u8>>, Error>> + Send {
-        async move { Ok(self.0.get::<_, Option<Vec<u8>>>(key).await?) }
+    async fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>, Error> {
+        Ok(self.0.get::<_, Option<Vec<u8>>>(key).await?)
     }
 
-    fn set(&mut self, key: &str, value: &[u8]) -> impl Future<Output = Result<(), Error>> + Send {
-        async move { Ok(self.0.set::<_, _, ()>(key, value).await?) }
+    async fn set(&mut self, key: &str, value: &[u8]) -> Result<(), Error> {
+        Ok(self.0.set::<_, _, ()>(key, value).await?)
     }
 
-    fn pipeline_set(&mut self, keys: &[String], value: &[u8]) -> impl Future<Output = Result<(), Error>> + Send {
-        async move {
-            let mut pipe = redis::pipe();
-            for key in keys {
-                pipe.set(key.as_str(), value);
-            }
-            let replies: Vec<redis::Value> = pipe.query_async(&mut self.0).await?;
-            super::check_oks(&replies, keys.len(), |r| matches!(r, redis::Value::Okay))
+    async fn pipeline_set(&mut self, keys: &[String], value: &[u8]) -> Result<(), Error> {
+        let mut pipe = redis::pipe();
+        for key in keys {
+            pipe.set(key.as_str(), value);
         }
+        let replies: Vec<redis::Value> = pipe.query_async(&mut self.0).await?;
+        super::check_oks(&replies, keys.len(), |r| matches!(r, redis::Value::Okay))
     }
 }

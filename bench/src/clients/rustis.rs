@@ -1,7 +1,5 @@
 //! rustis: one `Client` (tokio runtime feature), values passed as raw bytes.
 
-use std::future::Future;
-
 use bytes::Bytes;
 use rustis::client::{BatchPreparedCommand, Client};
 use rustis::commands::{ConnectionCommands, StringCommands};
@@ -35,26 +33,24 @@ impl Rustis {
 impl Handle for Rustis {
     type Val = Bytes;
 
-    fn get(&mut self, key: &str) -> impl Future<Output = Result<Option<Bytes>, Error>> + Send {
-        async move { Ok(self.0.get::<Option<Bytes>>(key).await?) }
+    async fn get(&mut self, key: &str) -> Result<Option<Bytes>, Error> {
+        Ok(self.0.get::<Option<Bytes>>(key).await?)
     }
 
-    fn set(&mut self, key: &str, value: &[u8]) -> impl Future<Output = Result<(), Error>> + Send {
-        async move { Ok(self.0.set(key, Raw(value)).await?) }
+    async fn set(&mut self, key: &str, value: &[u8]) -> Result<(), Error> {
+        Ok(self.0.set(key, Raw(value)).await?)
     }
 
-    fn pipeline_set(&mut self, keys: &[String], value: &[u8]) -> impl Future<Output = Result<(), Error>> + Send {
-        async move {
-            let mut pipe = self.0.create_pipeline();
-            for key in keys {
-                pipe.set(key.as_str(), Raw(value)).queue();
-            }
-            let replies: Vec<Value> = pipe.execute().await?;
-            super::check_oks(
-                &replies,
-                keys.len(),
-                |r| matches!(r, Value::SimpleString(s) if s == "OK"),
-            )
+    async fn pipeline_set(&mut self, keys: &[String], value: &[u8]) -> Result<(), Error> {
+        let mut pipe = self.0.create_pipeline();
+        for key in keys {
+            pipe.set(key.as_str(), Raw(value)).queue();
         }
+        let replies: Vec<Value> = pipe.execute().await?;
+        super::check_oks(
+            &replies,
+            keys.len(),
+            |r| matches!(r, Value::SimpleString(s) if s == "OK"),
+        )
     }
 }
