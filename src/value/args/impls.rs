@@ -67,6 +67,11 @@ impl ToArgs for bool {
 }
 impl ToSingleArg for bool {}
 
+impl ToArgs for () {
+    /// Nothing: for "no keys" / "no arguments" (e.g. `eval(script, (), ())`).
+    fn write_args(&self, _out: &mut Args) {}
+}
+
 macro_rules! bytes_args {
     ($($t:ty),*) => {$(
         impl ToArgs for $t {
