@@ -37,7 +37,7 @@ pub use bitmaps::BitmapCommands;
 pub use cluster::ClusterCommands;
 pub use connection::ConnectionCommands;
 pub use dedicated::DedicatedCommands;
-pub use geo::GeoCommands;
+pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use hashes::HashCommands;
 pub use hyperloglog::HyperLogLogCommands;
 pub use keys::KeyCommands;
@@ -47,7 +47,9 @@ pub use scan::ScanCommands;
 pub use scripting::ScriptingCommands;
 pub use server::ServerCommands;
 pub use sets::SetCommands;
-pub use sorted_sets::SortedSetCommands;
+pub use sorted_sets::{
+    Aggregate, LexBound, MinMax, ScoreBound, SortedSetCommands, ZAddOptions, ZCombineOptions, ZRange, ZScanOptions,
+};
 pub use streams::StreamCommands;
 pub use strings::StringCommands;
 
