@@ -39,7 +39,10 @@ impl<M: FromValue> FromValue for GeoMember<M> {
         };
         let mut items = items.into_iter();
         let Some(member) = items.next() else {
-            return Err(ConversionError::length_mismatch("array of 1 to 4 elements", &Value::Array(Vec::new())));
+            return Err(ConversionError::length_mismatch(
+                "array of 1 to 4 elements",
+                &Value::Array(Vec::new()),
+            ));
         };
         let mut out = GeoMember {
             member: M::from_value(member).map_err(|e| e.with_context("element 0"))?,
@@ -56,5 +59,40 @@ impl<M: FromValue> FromValue for GeoMember<M> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bulk(s: &str) -> Value {
+        Value::BulkString(s.to_owned().into())
+    }
+
+    #[test]
+    fn details_are_recognised_by_type() {
+        let coords = Value::Array(vec![Value::Double(15.5), bulk("37.5")]);
+        let full = Value::Array(vec![bulk("Catania"), Value::Double(56.4), Value::Integer(42), coords]);
+        let m = GeoMember::<String>::from_value(full).unwrap();
+        assert_eq!(m.member, "Catania");
+        assert_eq!(
+            (m.distance, m.hash, m.coordinates),
+            (Some(56.4), Some(42), Some((15.5, 37.5)))
+        );
+
+        let dist = GeoMember::<String>::from_value(Value::Array(vec![bulk("a"), bulk("1.25")])).unwrap();
+        assert_eq!((dist.distance, dist.hash, dist.coordinates), (Some(1.25), None, None));
+
+        let bare = GeoMember::<String>::from_value(bulk("a")).unwrap();
+        assert_eq!((bare.member.as_str(), bare.distance), ("a", None));
+    }
+
+    #[test]
+    fn bad_details_are_errors() {
+        assert!(GeoMember::<String>::from_value(Value::Array(vec![])).is_err());
+        let bad = Value::Array(vec![bulk("a"), bulk("far")]);
+        let err = GeoMember::<String>::from_value(bad).unwrap_err();
+        assert_eq!(err.context(), Some("element 1"));
     }
 }

@@ -170,7 +170,12 @@ pub trait SortedSetCommands: Commands {
 
     /// Members from `min` to `max` in lex order; older form of [`ZRange::lex`]
     /// (deprecated in Redis 6.2). [ZRANGEBYLEX](https://redis.io/docs/latest/commands/zrangebylex/)
-    fn zrangebylex<M: FromValue>(&self, key: impl ToSingleArg, min: LexBound, max: LexBound) -> Self::Output<'_, Vec<M>> {
+    fn zrangebylex<M: FromValue>(
+        &self,
+        key: impl ToSingleArg,
+        min: LexBound,
+        max: LexBound,
+    ) -> Self::Output<'_, Vec<M>> {
         self.command(with(command("ZRANGEBYLEX"), (key, min, max)))
     }
 
@@ -246,6 +251,7 @@ pub trait SortedSetCommands: Commands {
     /// Pops up to `count` members from the `side` of the first non-empty set among one
     /// or more `keys`: `(key, members)`, or `None` if all are empty. Redis 7.0+.
     /// [ZMPOP](https://redis.io/docs/latest/commands/zmpop/)
+    #[allow(clippy::type_complexity)] // (key, [(member, score)]) reads better than an alias
     fn zmpop<K: FromValue, M: FromValue>(
         &self,
         keys: impl ToArgs,
@@ -257,6 +263,7 @@ pub trait SortedSetCommands: Commands {
 
     /// [`zmpop`](Self::zmpop) that waits up to `timeout` (zero: forever) for a
     /// member; `None` on timeout. Redis 7.0+. [BZMPOP](https://redis.io/docs/latest/commands/bzmpop/)
+    #[allow(clippy::type_complexity)] // (key, [(member, score)]) reads better than an alias
     fn bzmpop<K: FromValue, M: FromValue>(
         &self,
         timeout: Duration,

@@ -155,7 +155,11 @@ impl ZRange {
     }
 
     fn new(by: By) -> Self {
-        ZRange { by, rev: false, limit: None }
+        ZRange {
+            by,
+            rev: false,
+            limit: None,
+        }
     }
 
     /// Highest score first (`REV`). For [`rank`](Self::rank), ranks count from the highest.
@@ -194,5 +198,45 @@ impl ToArgs for ZRange {
             out.push_uint(offset);
             out.push_int(i64::try_from(count).unwrap_or(-1));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(value: &impl ToArgs) -> Vec<String> {
+        let mut args = Args::new();
+        value.write_args(&mut args);
+        args.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect()
+    }
+
+    #[test]
+    fn score_bounds() {
+        assert_eq!(words(&ScoreBound::from(1)), ["1"]);
+        assert_eq!(words(&ScoreBound::Inclusive(0.1)), ["0.1"]);
+        assert_eq!(words(&ScoreBound::Exclusive(2.5)), ["(2.5"]);
+        assert_eq!(words(&ScoreBound::Exclusive(-1e300)), ["(-1e300"]);
+        assert_eq!(words(&(ScoreBound::NegInf, ScoreBound::PosInf)), ["-inf", "+inf"]);
+    }
+
+    #[test]
+    fn lex_bounds() {
+        let bounds = (
+            LexBound::MIN,
+            LexBound::inclusive("a"),
+            LexBound::exclusive(b"b"),
+            LexBound::MAX,
+        );
+        assert_eq!(words(&bounds), ["-", "[a", "(b", "+"]);
+    }
+
+    #[test]
+    fn ranges_swap_bounds_for_rev() {
+        assert_eq!(words(&ZRange::rank(0, -1).rev()), ["0", "-1", "REV"]);
+        let score = ZRange::score(1, ScoreBound::Exclusive(2.5)).rev().limit(3, u64::MAX);
+        assert_eq!(words(&score), ["(2.5", "1", "BYSCORE", "REV", "LIMIT", "3", "-1"]);
+        let lex = ZRange::lex(LexBound::MIN, LexBound::inclusive("m")).limit(0, 10);
+        assert_eq!(words(&lex), ["-", "[m", "BYLEX", "LIMIT", "0", "10"]);
     }
 }
