@@ -70,15 +70,15 @@ pub trait GeoCommands: Commands {
         self.command(with(command("GEOSEARCH"), (key, search)))
     }
 
-    /// The members inside the area of `search`, with the details `with` asks for.
+    /// The members inside the area of `search`, with the `details` asked for.
     /// Redis 6.2+. [GEOSEARCH](https://redis.io/docs/latest/commands/geosearch/)
     fn geosearch_with<M: FromValue>(
         &self,
         key: impl ToSingleArg,
         search: GeoSearch,
-        with_: GeoWith,
+        details: GeoWith,
     ) -> Self::Output<'_, Vec<GeoMember<M>>> {
-        self.command(with(command("GEOSEARCH"), (key, search, with_)))
+        self.command(with(command("GEOSEARCH"), (key, search, details)))
     }
 
     /// Stores the members of `src` inside the area of `search` at `dst`, with their
