@@ -38,7 +38,7 @@ pub use bitmaps::{BitEncoding, BitField, BitOffset, BitOp, BitPosition, BitRange
 pub use cluster::ClusterCommands;
 pub use connection::ConnectionCommands;
 pub use dedicated::DedicatedCommands;
-pub use geo::GeoCommands;
+pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use hashes::HashCommands;
 pub use hyperloglog::HyperLogLogCommands;
 pub use keys::KeyCommands;
@@ -52,7 +52,9 @@ pub use scripting::{
 };
 pub use server::ServerCommands;
 pub use sets::{SetCommands, SscanOptions};
-pub use sorted_sets::SortedSetCommands;
+pub use sorted_sets::{
+    Aggregate, LexBound, MinMax, ScoreBound, SortedSetCommands, ZAddOptions, ZCombineOptions, ZRange, ZScanOptions,
+};
 pub use streams::{
     AutoClaim, ConsumerPendingEntry, GroupPendingEntry, ParseStreamIdError, PendingEntry, PendingSummary,
     StreamCommands, StreamConsumerFull, StreamConsumerInfo, StreamEntry, StreamGroupFull, StreamGroupInfo, StreamId,
