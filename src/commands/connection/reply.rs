@@ -76,6 +76,7 @@ impl MapFields {
 
     /// Takes the field `key` as `T` (an absent field converts like nil).
     pub(crate) fn take<T: FromValue>(&mut self, key: &str) -> Result<T, ConversionError> {
-        T::from_value(self.0.remove(key).unwrap_or(Value::Nil)).map_err(|e| e.with_context(format_args!("field {key:?}")))
+        T::from_value(self.0.remove(key).unwrap_or(Value::Nil))
+            .map_err(|e| e.with_context(format_args!("field {key:?}")))
     }
 }
