@@ -182,3 +182,6 @@ fn with_args(mut args: Args, rest: &dyn ToArgs) -> Args {
     rest.write_args(&mut args);
     args
 }
+
+#[cfg(test)]
+mod tests;

@@ -118,3 +118,6 @@ pub trait ConnectionCommands: Commands {
         self.command(subcommand("CLIENT", "TRACKINGINFO"))
     }
 }
+
+#[cfg(test)]
+mod tests;
