@@ -18,7 +18,7 @@ fn cluster_node() -> RedisServer {
 
 /// Polls `CLUSTER INFO` until `done` holds (the node updates its state in its cron).
 async fn wait_for_info(c: &Client, done: impl Fn(&ClusterInfo) -> bool) -> Result<ClusterInfo, BoxError> {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let info = c.cluster_info().await?;
         if done(&info) {
@@ -160,7 +160,7 @@ pub async fn slot_and_node_admin(rt: Runtime) -> TestResult {
     let other_id = client(&other.url(), &rt)?.cluster_myid().await?;
     c.cluster_meet("127.0.0.1", other.port(), other.cluster_bus_port())
         .await?;
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let nodes = c.cluster_nodes().await?;
         let known = nodes.iter().find(|n| n.id == other_id);
