@@ -35,9 +35,15 @@ use crate::Client;
 
 pub use acl::AclCommands;
 pub use bitmaps::{BitEncoding, BitField, BitOffset, BitOp, BitPosition, BitRange, BitmapCommands, Overflow};
-pub use cluster::ClusterCommands;
-pub use connection::ConnectionCommands;
-pub use dedicated::DedicatedCommands;
+pub use cluster::{
+    ClusterCommands, ClusterInfo, ClusterNode, ClusterNodes, ClusterShard, EpochBump, FailoverMode, ResetMode, SetSlot,
+    ShardNode, SlotNode, SlotRange,
+};
+pub use connection::{
+    ClientInfo, ClientKillFilter, ClientList, ClientListFilter, ClientType, ConnectionCommands, PauseMode,
+    TrackingInfo, TrackingRedirect, UnblockMode,
+};
+pub use dedicated::{DedicatedCommands, Tracking};
 pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use hashes::HashCommands;
 pub use hyperloglog::HyperLogLogCommands;
