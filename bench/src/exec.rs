@@ -1,7 +1,7 @@
 //! The three async runtimes the benchmark drives tasks on.
 //!
 //! - tokio: one multi-thread runtime (default worker count = number of cores),
-//!   shared by anyredis-tokio and the peers, which all need tokio;
+//!   shared by anyredis-tokio and the peers, which all need tokio (`--tokio-workers`);
 //! - smol: `smol::block_on` + `smol::spawn` (smol's global executor: `SMOL_THREADS`
 //!   worker threads, 1 by default, plus async-io's reactor);
 //! - async-std: `async_std::task::block_on` + `async_std::task::spawn`.
@@ -31,11 +31,13 @@ impl<T: Send + 'static> Join<T> {
 }
 
 impl Exec {
-    pub fn tokio() -> Exec {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("tokio runtime");
+    /// A multi-thread runtime with `workers` worker threads (tokio's default, one per core, when `None`).
+    pub fn tokio(workers: Option<usize>) -> Exec {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        if let Some(n) = workers {
+            builder.worker_threads(n);
+        }
+        let rt = builder.enable_all().build().expect("tokio runtime");
         Exec::Tokio(rt)
     }
 

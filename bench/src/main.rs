@@ -34,6 +34,7 @@ USAGE: anyredis-bench [--url redis://127.0.0.1:PORT] [--rounds N] [--scale F]
                  nothing, which syscalls.sh uses to measure fixed start-up costs)
   --only LIST    scenarios: seq-get,concurrent-get,concurrent-mixed,pipeline-set,large-get
   --clients LIST anyredis-tokio,redis-rs,fred,rustis,anyredis-smol,anyredis-async-std
+  --tokio-workers N  worker threads of the tokio multi-thread runtime (default: one per core)
 ";
 
 struct Args {
@@ -42,6 +43,7 @@ struct Args {
     scale: f64,
     scenarios: Vec<Scenario>,
     kinds: Vec<Kind>,
+    tokio_workers: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, Error> {
@@ -51,6 +53,7 @@ fn parse_args() -> Result<Args, Error> {
         scale: 1.0,
         scenarios: Scenario::ALL.to_vec(),
         kinds: Kind::ALL.to_vec(),
+        tokio_workers: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -95,6 +98,13 @@ fn parse_args() -> Result<Args, Error> {
                     .collect::<Result<_, _>>()?;
                 // Report order stays fixed.
                 args.kinds = Kind::ALL.into_iter().filter(|k| wanted.contains(k)).collect();
+            }
+            "--tokio-workers" => {
+                let n: usize = value()?.parse()?;
+                if n == 0 {
+                    return Err("--tokio-workers must be at least 1".into());
+                }
+                args.tokio_workers = Some(n);
             }
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}").into()),
         }
@@ -199,7 +209,7 @@ fn real_main() -> Result<(), Error> {
     let data = Arc::new(Data::new());
     data.seed(&mut plain)?;
 
-    let execs = [Exec::tokio(), Exec::Smol, Exec::AsyncStd];
+    let execs = [Exec::tokio(args.tokio_workers), Exec::Smol, Exec::AsyncStd];
     let tokio_workers = execs[TOKIO].block_on(async { tokio::runtime::Handle::current().metrics().num_workers() });
     let header = format!(
         "anyredis-bench: server {url} (redis {}{}), {} cores, tokio multi-thread {} workers, SMOL_THREADS={}, rounds {}, scale {}",
