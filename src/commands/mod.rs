@@ -32,7 +32,7 @@ use crate::multiplex::ReplyFuture;
 use crate::value::{Args, FromValue};
 use crate::Client;
 
-pub use acl::AclCommands;
+pub use acl::{AclCommands, AclDryRun, AclLogEntry, AclLogReason, AclRule, AclSelectorInfo, AclUserInfo};
 pub use bitmaps::BitmapCommands;
 pub use cluster::ClusterCommands;
 pub use connection::ConnectionCommands;
@@ -45,7 +45,11 @@ pub use lists::ListCommands;
 pub use pubsub::PubSubCommands;
 pub use scan::ScanCommands;
 pub use scripting::ScriptingCommands;
-pub use server::ServerCommands;
+pub use server::{
+    CommandArgument, CommandDocs, CommandInfo, CommandListFilter, FailoverOptions, FlushMode, Info, KeyspaceInfo,
+    LatencyEvent, LatencyHistogram, LatencySample, MemoryStats, ModuleInfo, ModuleLoadOptions, ReplicaInfo, ReplicaOf,
+    ReplicationState, Role, ServerCommands, ShutdownOptions, SlowlogEntry,
+};
 pub use sets::SetCommands;
 pub use sorted_sets::SortedSetCommands;
 pub use streams::StreamCommands;
