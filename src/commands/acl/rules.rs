@@ -177,7 +177,11 @@ impl fmt::Debug for AclRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_secret() {
             let (prefix, rest) = self.parts();
-            let prefix = if prefix.is_empty() { rest.get(..1).unwrap_or("") } else { prefix };
+            let prefix = if prefix.is_empty() {
+                rest.get(..1).unwrap_or("")
+            } else {
+                prefix
+            };
             write!(f, "AclRule(\"{prefix}<redacted>\")")
         } else {
             write!(f, "AclRule({:?})", self.text())

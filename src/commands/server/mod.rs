@@ -71,7 +71,10 @@ pub trait ServerCommands: Commands {
 
     /// The keys a full command line would access, each with its flags (`RW`, `access`, ...).
     /// [COMMAND GETKEYSANDFLAGS](https://redis.io/docs/latest/commands/command-getkeysandflags/)
-    fn command_getkeysandflags<K: FromValue>(&self, command_line: impl ToArgs) -> Self::Output<'_, Vec<(K, Vec<String>)>> {
+    fn command_getkeysandflags<K: FromValue>(
+        &self,
+        command_line: impl ToArgs,
+    ) -> Self::Output<'_, Vec<(K, Vec<String>)>> {
         let mut args = subcommand("COMMAND", "GETKEYSANDFLAGS");
         command_line.write_args(&mut args);
         self.command(args)

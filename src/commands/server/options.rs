@@ -179,7 +179,10 @@ pub enum ReplicaOf {
 impl ReplicaOf {
     /// Replicate the master at `host:port`.
     pub fn master(host: impl Into<String>, port: u16) -> Self {
-        ReplicaOf::Master { host: host.into(), port }
+        ReplicaOf::Master {
+            host: host.into(),
+            port,
+        }
     }
 }
 

@@ -32,8 +32,10 @@ impl Fields {
     pub(crate) fn take<T: FromValue>(&mut self, name: &str) -> Result<T, ConversionError> {
         match self.remove(name) {
             Some(value) => convert(value, name, self.type_name),
-            None => Err(ConversionError::invalid_value(self.type_name, &Value::Nil, "missing field")
-                .with_context(format_args!("field {name:?}"))),
+            None => Err(
+                ConversionError::invalid_value(self.type_name, &Value::Nil, "missing field")
+                    .with_context(format_args!("field {name:?}")),
+            ),
         }
     }
 
@@ -64,7 +66,9 @@ pub(crate) fn items(value: Value, min: usize, type_name: &'static str) -> Result
 
 /// Converts element `index` of `items` (taking it out) to `T`.
 pub(crate) fn item<T: FromValue>(items: &mut [Value], index: usize, type_name: &str) -> Result<T, ConversionError> {
-    let value = items.get_mut(index).map_or(Value::Nil, |v| std::mem::replace(v, Value::Nil));
+    let value = items
+        .get_mut(index)
+        .map_or(Value::Nil, |v| std::mem::replace(v, Value::Nil));
     T::from_value(value).map_err(|e| e.with_context(format_args!("element {index} of {type_name}")))
 }
 
