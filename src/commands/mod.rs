@@ -33,7 +33,7 @@ use crate::multiplex::ReplyFuture;
 use crate::value::{Args, FromValue};
 use crate::Client;
 
-pub use acl::AclCommands;
+pub use acl::{AclCommands, AclDryRun, AclLogEntry, AclLogReason, AclRule, AclSelectorInfo, AclUserInfo};
 pub use bitmaps::{BitEncoding, BitField, BitOffset, BitOp, BitPosition, BitRange, BitmapCommands, Overflow};
 pub use cluster::{
     ClusterCommands, ClusterInfo, ClusterNode, ClusterNodes, ClusterShard, EpochBump, FailoverMode, ResetMode, SetSlot,
@@ -53,10 +53,14 @@ pub use not_offered::NOT_OFFERED;
 pub use pubsub::PubSubCommands;
 pub use scan::ScanCommands;
 pub use scripting::{
-    EngineStats, FlushMode, FunctionInfo, FunctionListOptions, FunctionStats, LibraryInfo, RestorePolicy,
-    RunningFunction, ScriptingCommands,
+    EngineStats, FunctionInfo, FunctionListOptions, FunctionStats, LibraryInfo, RestorePolicy, RunningFunction,
+    ScriptingCommands,
 };
-pub use server::ServerCommands;
+pub use server::{
+    CommandArgument, CommandDocs, CommandInfo, CommandListFilter, FailoverOptions, FlushMode, Info, KeyspaceInfo,
+    LatencyEvent, LatencyHistogram, LatencySample, MemoryStats, ModuleInfo, ModuleLoadOptions, ReplicaInfo, ReplicaOf,
+    ReplicationState, Role, ServerCommands, ShutdownOptions, SlowlogEntry,
+};
 pub use sets::{SetCommands, SscanOptions};
 pub use sorted_sets::{
     Aggregate, LexBound, MinMax, ScoreBound, SortedSetCommands, ZAddOptions, ZCombineOptions, ZRange, ZScanOptions,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::streams::ReplyMap;
-use super::{command, subcommand, Commands};
+use super::{command, subcommand, Commands, FlushMode};
 use crate::resp::Value;
 use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
 
@@ -194,25 +194,6 @@ fn script_call(mut args: Args, target: impl ToArgs, keys: impl ToArgs, argv: imp
     args.push_uint(key_args.len() as u64);
     (key_args, argv).write_args(&mut args);
     args
-}
-
-/// Whether `SCRIPT FLUSH` / `FUNCTION FLUSH` frees memory in the background.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FlushMode {
-    /// In the background (`ASYNC`).
-    Async,
-    /// Before replying (`SYNC`).
-    Sync,
-}
-
-impl ToArgs for FlushMode {
-    fn write_args(&self, out: &mut Args) {
-        out.push(match self {
-            FlushMode::Async => b"ASYNC",
-            FlushMode::Sync => b"SYNC",
-        });
-    }
 }
 
 /// What `FUNCTION RESTORE` does with the libraries already loaded.
