@@ -82,8 +82,9 @@ pub use value::{FromValue, ToArgs, ToSingleArg};
 pub mod prelude {
     pub use crate::commands::{
         AclCommands, AsyncCommands, BitmapCommands, ClusterCommands, Commands, ConnectionCommands, DedicatedCommands,
-        GeoCommands, HashCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands, ScanCommands,
-        ScriptingCommands, ServerCommands, SetCommands, SortedSetCommands, StreamCommands, StringCommands,
+        GeoCommands, HashCommands, HelpCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands,
+        ScanCommands, ScriptingCommands, ServerCommands, SetCommands, SortedSetCommands, StreamCommands,
+        StringCommands,
     };
     pub use crate::{cmd, Client, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 }

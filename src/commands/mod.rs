@@ -15,6 +15,7 @@ mod connection;
 mod dedicated;
 mod geo;
 mod hashes;
+mod help;
 mod hyperloglog;
 mod keys;
 mod lists;
@@ -46,6 +47,7 @@ pub use connection::{
 pub use dedicated::{DedicatedCommands, Tracking};
 pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use hashes::HashCommands;
+pub use help::HelpCommands;
 pub use hyperloglog::HyperLogLogCommands;
 pub use keys::KeyCommands;
 pub use lists::{InsertPosition, LinsertReply, ListCommands, LposOptions, Side};
@@ -111,6 +113,7 @@ impl<C: Commands + ?Sized> BitmapCommands for C {}
 impl<C: Commands + ?Sized> HyperLogLogCommands for C {}
 impl<C: Commands + ?Sized> KeyCommands for C {}
 impl<C: Commands + ?Sized> HashCommands for C {}
+impl<C: Commands + ?Sized> HelpCommands for C {}
 impl<C: Commands + ?Sized> ListCommands for C {}
 impl<C: Commands + ?Sized> SetCommands for C {}
 impl<C: Commands + ?Sized> SortedSetCommands for C {}

@@ -124,4 +124,32 @@ pub trait GeoCommands: Commands {
     ) -> Self::Output<'_, Vec<M>> {
         self.command(with(command("GEORADIUSBYMEMBER_RO"), (key, member, radius, unit)))
     }
+
+    /// The members within `radius` of a point (the writable form of
+    /// [`georadius_ro`](Self::georadius_ro); deprecated in Redis 6.2 in favour of
+    /// [`geosearch`](Self::geosearch) and [`geosearchstore`](Self::geosearchstore)).
+    /// [GEORADIUS](https://redis.io/docs/latest/commands/georadius/)
+    fn georadius<M: FromValue>(
+        &self,
+        key: impl ToSingleArg,
+        longitude: f64,
+        latitude: f64,
+        radius: f64,
+        unit: GeoUnit,
+    ) -> Self::Output<'_, Vec<M>> {
+        self.command(with(command("GEORADIUS"), (key, longitude, latitude, radius, unit)))
+    }
+
+    /// The members within `radius` of `member` (the writable form of
+    /// [`georadiusbymember_ro`](Self::georadiusbymember_ro); deprecated in Redis 6.2).
+    /// [GEORADIUSBYMEMBER](https://redis.io/docs/latest/commands/georadiusbymember/)
+    fn georadiusbymember<M: FromValue>(
+        &self,
+        key: impl ToSingleArg,
+        member: impl ToSingleArg,
+        radius: f64,
+        unit: GeoUnit,
+    ) -> Self::Output<'_, Vec<M>> {
+        self.command(with(command("GEORADIUSBYMEMBER"), (key, member, radius, unit)))
+    }
 }
