@@ -56,6 +56,11 @@ pub async fn scan_keyspace(rt: Runtime) -> TestResult {
         .chain(names("h", 20))
         .collect();
 
+    // Streams can move between threads (e.g. into a spawned task with the client).
+    fn assert_send<T: Send>(_: &T) {}
+    assert_send(&c.scan_iter::<String>(ScanOptions::new()));
+    assert_send(&c.hscan_iter::<String, Vec<u8>>("h", ScanOptions::new()));
+
     let keys: Vec<String> = c.scan_iter(ScanOptions::new().count(7)).try_collect().await?;
     exactly_once(keys, all.clone(), "all keys");
 
