@@ -1,7 +1,7 @@
 //! Hash commands: <https://redis.io/docs/latest/commands/?group=hash>.
 
 use super::keys::with_key;
-use super::scan::{ScanOptions, ScanPage};
+use super::scan::ScanOptions;
 use super::{command, Commands};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
@@ -141,15 +141,15 @@ pub trait HashCommands: Commands {
         self.command(args)
     }
 
-    /// One step of a scan of the hash at `key`: pass cursor `0` first, then each
-    /// returned cursor until it is `0` again (see also
+    /// One step of a scan of the hash at `key`: `(next cursor, pairs)`. Pass cursor `0`
+    /// first, then each returned cursor until it is `0` again (or use
     /// [`hscan_iter`](super::ScanCommands::hscan_iter)). [HSCAN](https://redis.io/docs/latest/commands/hscan/)
     fn hscan<F: FromValue, V: FromValue>(
         &self,
         key: impl ToSingleArg,
         cursor: u64,
         options: ScanOptions,
-    ) -> Self::Output<'_, ScanPage<(F, V)>> {
+    ) -> Self::Output<'_, (u64, Vec<(F, V)>)> {
         let mut args = with_key(command("HSCAN"), key);
         args.push_uint(cursor);
         options.write_args(&mut args);

@@ -1,5 +1,5 @@
-//! The `SCAN` family: options and one page of results, shared by the single-step
-//! methods (`scan`, `hscan`, ...), and the whole iteration as a [`Stream`] whose
+//! The `SCAN` family: the options shared by the single-step methods (`scan`,
+//! `hscan`) and the streams, and the whole iteration as a [`Stream`] whose
 //! cursor is handled internally ([`ScanCommands`]).
 
 use std::future::Future;
@@ -11,8 +11,7 @@ use futures_util::stream::{FusedStream, Stream};
 use super::keys::{with_key, KeyType};
 use super::{command, AsyncCommands};
 use crate::multiplex::ReplyFuture;
-use crate::resp::Value;
-use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
+use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 use crate::Result;
 
 /// Options of `SCAN`, `SSCAN`, `HSCAN` and `ZSCAN`: `MATCH`, `COUNT` and (`SCAN` only) `TYPE`.
@@ -62,31 +61,11 @@ impl ToArgs for ScanOptions {
     }
 }
 
-/// One reply of a `SCAN`-family command: the cursor to continue with and a batch of
-/// elements (keys, members, `(field, value)` or `(member, score)` pairs).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ScanPage<T> {
-    /// The cursor for the next call; `0` when the iteration is complete.
-    pub cursor: u64,
-    /// This call's elements (possibly none, even before the end).
-    pub items: Vec<T>,
-}
+/// One `SCAN`-family reply: the next cursor and a batch of elements.
+type Page<T> = (u64, Vec<T>);
 
-impl<T> ScanPage<T> {
-    /// Whether this is the last page (the returned cursor is `0`).
-    pub fn is_last(&self) -> bool {
-        self.cursor == 0
-    }
-}
-
-impl<T: FromValue> FromValue for ScanPage<T> {
-    /// A two-element array: the cursor (as text) and the array of elements.
-    fn from_value(value: Value) -> std::result::Result<Self, ConversionError> {
-        let (cursor, items) = <(u64, Vec<T>)>::from_value(value)?;
-        Ok(ScanPage { cursor, items })
-    }
-}
+/// Sends the request for one page, given the cursor.
+type PageRequest<'a, T> = Box<dyn Fn(u64) -> ReplyFuture<'a, Page<T>> + Send + Sync + 'a>;
 
 /// Every element of a `SCAN`-family iteration, as a [`Stream`] of `Result<T>`.
 ///
@@ -101,8 +80,8 @@ impl<T: FromValue> FromValue for ScanPage<T> {
 /// added or removed during the iteration may or may not appear.
 #[must_use = "streams do nothing unless polled"]
 pub struct ScanStream<'a, T> {
-    request: Box<dyn Fn(u64) -> ReplyFuture<'a, ScanPage<T>> + Send + Sync + 'a>,
-    pending: Option<ReplyFuture<'a, ScanPage<T>>>,
+    request: PageRequest<'a, T>,
+    pending: Option<ReplyFuture<'a, Page<T>>>,
     buffer: std::vec::IntoIter<T>,
     /// The cursor of the next request; `None` when the server has said it is done.
     cursor: Option<u64>,
@@ -148,9 +127,9 @@ impl<T: FromValue> Stream for ScanStream<'_, T> {
             let page = std::task::ready!(Pin::new(pending).poll(cx));
             this.pending = None;
             match page {
-                Ok(page) => {
-                    this.cursor = (!page.is_last()).then_some(page.cursor);
-                    this.buffer = page.items.into_iter();
+                Ok((cursor, items)) => {
+                    this.cursor = (cursor != 0).then_some(cursor);
+                    this.buffer = items.into_iter();
                 }
                 Err(e) => {
                     this.cursor = None;

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use anyredis::commands::{ScanOptions, ScanPage};
+use anyredis::commands::ScanOptions;
 use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
@@ -130,22 +130,23 @@ pub async fn counters_random_scan(rt: Runtime) -> TestResult {
         let mut cursor = 0;
         let mut steps = 0;
         loop {
-            let page: ScanPage<(String, u32)> = c.hscan("big", cursor, ScanOptions::new().count(20)).await?;
-            seen.extend(page.items.iter().cloned());
+            let (next, pairs): (u64, Vec<(String, u32)>) = c.hscan("big", cursor, ScanOptions::new().count(20)).await?;
+            seen.extend(pairs);
             steps += 1;
-            if page.is_last() {
+            if next == 0 {
                 break;
             }
-            cursor = page.cursor;
+            cursor = next;
         }
         assert!(steps > 1, "{steps} steps");
         seen.sort_by_key(|(_, v)| *v);
         assert_eq!(seen, fields);
-        let page: ScanPage<(String, u32)> = c.hscan("big", 0, ScanOptions::new().pattern("f1?").count(1000)).await?;
-        assert!(page.is_last());
-        assert_eq!(page.items.len(), 10);
-        let page: ScanPage<(String, String)> = c.hscan("missing", 0, ScanOptions::new()).await?;
-        assert!(page.is_last() && page.items.is_empty());
+        let (next, pairs) = c
+            .hscan::<String, u32>("big", 0, ScanOptions::new().pattern("f1?").count(1000))
+            .await?;
+        assert_eq!((next, pairs.len()), (0, 10));
+        let (next, pairs) = c.hscan::<String, String>("missing", 0, ScanOptions::new()).await?;
+        assert_eq!((next, pairs), (0, vec![]));
     }
     Ok(())
 }

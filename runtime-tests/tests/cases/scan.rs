@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use anyredis::commands::{KeyType, ScanOptions, ScanPage};
+use anyredis::commands::{KeyType, ScanOptions};
 use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
@@ -98,12 +98,12 @@ pub async fn scan_keyspace(rt: Runtime) -> TestResult {
     let mut stepped = Vec::new();
     let mut cursor = 0;
     loop {
-        let page: ScanPage<String> = c.scan(cursor, ScanOptions::new().pattern("a:*").count(200)).await?;
-        stepped.extend(page.items);
-        if page.cursor == 0 {
+        let (next, keys): (u64, Vec<String>) = c.scan(cursor, ScanOptions::new().pattern("a:*").count(200)).await?;
+        stepped.extend(keys);
+        if next == 0 {
             break;
         }
-        cursor = page.cursor;
+        cursor = next;
     }
     exactly_once(stepped, names("a", KEYS), "SCAN steps");
 

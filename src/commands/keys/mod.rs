@@ -5,7 +5,7 @@ mod types;
 
 use std::time::{Duration, SystemTime};
 
-use super::scan::{ScanOptions, ScanPage};
+use super::scan::ScanOptions;
 use super::{command, subcommand, Commands};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
@@ -73,9 +73,10 @@ pub trait KeyCommands: Commands {
         self.command(with_key(command("KEYS"), pattern))
     }
 
-    /// One step of a keyspace scan: pass cursor `0` first, then each returned cursor
-    /// until it is `0` again. [SCAN](https://redis.io/docs/latest/commands/scan/)
-    fn scan<T: FromValue>(&self, cursor: u64, options: ScanOptions) -> Self::Output<'_, ScanPage<T>> {
+    /// One step of a keyspace scan: `(next cursor, keys)`. Pass cursor `0` first, then
+    /// each returned cursor until it is `0` again (or use
+    /// [`scan_iter`](super::ScanCommands::scan_iter)). [SCAN](https://redis.io/docs/latest/commands/scan/)
+    fn scan<T: FromValue>(&self, cursor: u64, options: ScanOptions) -> Self::Output<'_, (u64, Vec<T>)> {
         let mut args = command("SCAN");
         args.push_uint(cursor);
         options.write_args(&mut args);
