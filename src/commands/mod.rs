@@ -41,11 +41,11 @@ pub use dedicated::DedicatedCommands;
 pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use hashes::HashCommands;
 pub use hyperloglog::HyperLogLogCommands;
-pub use keys::KeyCommands;
+pub use keys::{CopyOptions, ExpireCondition, ExpireTime, KeyCommands, KeyType, RestoreOptions, SortOptions, Ttl};
 pub use lists::{InsertPosition, LinsertReply, ListCommands, LposOptions, Side};
 pub use not_offered::NOT_OFFERED;
 pub use pubsub::PubSubCommands;
-pub use scan::ScanCommands;
+pub use scan::{ScanCommands, ScanOptions, ScanStream};
 pub use scripting::{
     EngineStats, FlushMode, FunctionInfo, FunctionListOptions, FunctionStats, LibraryInfo, RestorePolicy,
     RunningFunction, ScriptingCommands,
