@@ -49,11 +49,11 @@ pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUni
 pub use hashes::HashCommands;
 pub use help::HelpCommands;
 pub use hyperloglog::HyperLogLogCommands;
-pub use keys::KeyCommands;
+pub use keys::{CopyOptions, ExpireCondition, ExpireTime, KeyCommands, KeyType, RestoreOptions, SortOptions, Ttl};
 pub use lists::{InsertPosition, LinsertReply, ListCommands, LposOptions, Side};
 pub use not_offered::NOT_OFFERED;
 pub use pubsub::PubSubCommands;
-pub use scan::ScanCommands;
+pub use scan::{ScanCommands, ScanOptions, ScanStream};
 pub use scripting::{
     EngineStats, FunctionInfo, FunctionListOptions, FunctionStats, LibraryInfo, RestorePolicy, RunningFunction,
     ScriptingCommands,
