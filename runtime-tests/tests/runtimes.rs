@@ -9,7 +9,8 @@ runtime_tests::per_runtime! {
     pipelines: [pipeline_replies_in_order, pipeline_mid_error, atomic_pipelines],
     pool: [blocking_commands_do_not_stall, pool_exhaustion, idle_reaping, broken_and_abandoned_leases],
     transactions: [watch_counter_is_exact, watch_conflict_and_body_error],
-    help_commands: [container_help, deprecated_georadius],
+    help_commands: [container_help, deprecated_georadius, debug_commands],
+    migrate: [migrate_between_servers],
     torture: [cancellation_torture, server_killed_during_incr, idempotent_retry],
     failures: [
         killed_connection_then_reconnect,

@@ -49,7 +49,10 @@ pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUni
 pub use hashes::HashCommands;
 pub use help::HelpCommands;
 pub use hyperloglog::HyperLogLogCommands;
-pub use keys::{CopyOptions, ExpireCondition, ExpireTime, KeyCommands, KeyType, RestoreOptions, SortOptions, Ttl};
+pub use keys::{
+    CopyOptions, ExpireCondition, ExpireTime, KeyCommands, KeyType, MigrateOptions, MigrateOutcome, RestoreOptions,
+    SortOptions, Ttl,
+};
 pub use lists::{InsertPosition, LinsertReply, ListCommands, LposOptions, Side};
 pub use not_offered::NOT_OFFERED;
 pub use pubsub::PubSubCommands;
@@ -155,7 +158,6 @@ pub(crate) fn command(name: &'static str) -> Args {
 }
 
 /// Starts the arguments of a container command's subcommand, e.g. `CLIENT LIST`.
-#[allow(dead_code)] // until a family uses it
 pub(crate) fn subcommand(name: &'static str, sub: &'static str) -> Args {
     let mut args = Args::with_capacity(64);
     args.push(name.as_bytes());

@@ -7,10 +7,6 @@
 /// still be sent with [`crate::cmd`].
 pub const NOT_OFFERED: &[(&str, &str)] = &[
     (
-        "auth",
-        "done by the handshake from the URL or config (DedicatedCommands has it for a dedicated connection)",
-    ),
-    (
         "hello",
         "done by the handshake: the protocol is a configuration setting",
     ),
@@ -36,8 +32,11 @@ pub const NOT_OFFERED: &[(&str, &str)] = &[
     ("replconf", "replication internal"),
     ("pfdebug", "HyperLogLog internals for debugging"),
     ("pfselftest", "HyperLogLog internal self-test"),
-    ("debug", "debugging internals; use cmd(\"DEBUG\")"),
     ("script|debug", "interactive Lua debugger (redis-cli --ldb only)"),
+    (
+        "restore-asking",
+        "cluster-internal form of RESTORE sent by MIGRATE during resharding",
+    ),
     (
         "client|reply",
         "replies are matched in order: suppressing them would desynchronise the connection",

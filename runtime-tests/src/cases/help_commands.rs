@@ -32,12 +32,20 @@ pub async fn container_help(rt: Runtime) -> TestResult {
         for (container, lines) in texts {
             assert!(lines.len() > 2, "{container}: {lines:?}");
             assert!(lines[0].starts_with(container), "{container}: {:?}", lines[0]);
-            assert!(lines.iter().any(|l| l.trim_start().starts_with("HELP")), "{container} lists HELP itself");
+            assert!(
+                lines.iter().any(|l| l.trim_start().starts_with("HELP")),
+                "{container} lists HELP itself"
+            );
         }
     }
     // CLUSTER HELP needs a cluster-enabled server; elsewhere it is the server's error.
     let plain = client(&server.url(), &rt)?;
-    assert!(plain.cluster_help().await.expect_err("not a cluster").to_string().contains("cluster support disabled"));
+    assert!(plain
+        .cluster_help()
+        .await
+        .expect_err("not a cluster")
+        .to_string()
+        .contains("cluster support disabled"));
     let node = RedisServer::builder().cluster_enabled(true).build();
     let lines = client(&node.url(), &rt)?.cluster_help().await?;
     assert!(lines[0].starts_with("CLUSTER"), "{lines:?}");
@@ -58,12 +66,38 @@ pub async fn deprecated_georadius(rt: Runtime) -> TestResult {
     assert_eq!(near, ["Catania", "Palermo"]);
     let ro: Vec<String> = c.georadius_ro("Sicily", 15.0, 37.0, 100.0, GeoUnit::Kilometers).await?;
     assert_eq!(ro, ["Catania"]);
-    let by_member: Vec<String> = c.georadiusbymember("Sicily", "Palermo", 100.0, GeoUnit::Kilometers).await?;
+    let by_member: Vec<String> = c
+        .georadiusbymember("Sicily", "Palermo", 100.0, GeoUnit::Kilometers)
+        .await?;
     assert_eq!(by_member, ["Palermo"]);
     let none: Vec<String> = c.georadius("Nowhere", 15.0, 37.0, 100.0, GeoUnit::Kilometers).await?;
     assert!(none.is_empty());
     c.set("text", "x").await?;
-    let err = c.georadius::<String>("text", 15.0, 37.0, 1.0, GeoUnit::Meters).await.expect_err("wrong type");
+    let err = c
+        .georadius::<String>("text", 15.0, 37.0, 1.0, GeoUnit::Meters)
+        .await
+        .expect_err("wrong type");
     assert_eq!(err.code(), Some("WRONGTYPE"));
+    Ok(())
+}
+
+/// DEBUG SLEEP blocks the server for the time given; DEBUG OBJECT describes a key.
+pub async fn debug_commands(rt: Runtime) -> TestResult {
+    let server = RedisServer::builder().arg("--enable-debug-command").arg("yes").build();
+    let c = client(&server.url(), &rt)?;
+    c.set("k", "12345").await?;
+    let started = std::time::Instant::now();
+    c.debug_sleep(std::time::Duration::from_millis(200)).await?;
+    assert!(started.elapsed() >= std::time::Duration::from_millis(190));
+    let line = c.debug_object("k").await?;
+    assert!(line.contains("encoding:int") && line.contains("refcount:"), "{line}");
+    let err = c.debug_object("missing").await.expect_err("no such key");
+    assert!(err.to_string().contains("no such key"), "{err}");
+    let plain = RedisServer::new();
+    let err = client(&plain.url(), &rt)?
+        .debug_object("k")
+        .await
+        .expect_err("DEBUG is disabled by default");
+    assert!(err.is_server(), "{err}");
     Ok(())
 }

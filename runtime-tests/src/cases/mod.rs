@@ -4,6 +4,7 @@ pub mod auth;
 pub mod basic;
 pub mod failures;
 pub mod help_commands;
+pub mod migrate;
 pub mod pipelines;
 pub mod pool;
 pub mod protocol;

@@ -1,5 +1,6 @@
 //! Generic key commands: <https://redis.io/docs/latest/commands/?group=generic>.
 
+mod migrate;
 mod options;
 mod types;
 
@@ -9,6 +10,7 @@ use super::scan::ScanOptions;
 use super::{command, subcommand, Commands};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
+pub use migrate::{MigrateOptions, MigrateOutcome};
 pub use options::{CopyOptions, ExpireCondition, RestoreOptions, SortOptions};
 pub use types::{ExpireTime, KeyType, Ttl};
 
@@ -298,6 +300,31 @@ pub trait KeyCommands: Commands {
         // A nonzero timeout below 1 ms must not become 0, which means "no limit".
         let ms = if timeout.is_zero() { 0 } else { millis(timeout).max(1) };
         args.push_uint(ms);
+        self.command(args)
+    }
+
+    /// Moves `keys` (one or more) to another server's database `db`, waiting at
+    /// most `timeout` for the transfer of each. Blocks this server while it
+    /// runs. [MIGRATE](https://redis.io/docs/latest/commands/migrate/)
+    fn migrate(
+        &self,
+        host: &str,
+        port: u16,
+        db: i64,
+        timeout: Duration,
+        keys: impl ToArgs,
+        options: MigrateOptions,
+    ) -> Self::Output<'_, MigrateOutcome> {
+        let mut args = command("MIGRATE");
+        args.push(host.as_bytes());
+        args.push_uint(u64::from(port));
+        // An empty key with KEYS moves several keys in one go.
+        args.push(b"");
+        args.push_int(db);
+        args.push_uint(millis(timeout));
+        options.write_args(&mut args);
+        args.push(b"KEYS");
+        keys.write_args(&mut args);
         self.command(args)
     }
 }

@@ -383,4 +383,25 @@ pub trait ServerCommands: Commands {
     fn time(&self) -> Self::Output<'_, SystemTime> {
         self.command(command("TIME"))
     }
+
+    /// Blocks the server for `duration` (testing timeouts and failover). Needs
+    /// `enable-debug-command yes` (or `local`) on the server; other `DEBUG`
+    /// subcommands go through [`cmd`](crate::cmd).
+    /// [DEBUG](https://redis.io/docs/latest/commands/debug/)
+    fn debug_sleep(&self, duration: std::time::Duration) -> Self::Output<'_, ()> {
+        let mut args = command("DEBUG");
+        args.push(b"SLEEP");
+        args.push_float(duration.as_secs_f64());
+        self.command(args)
+    }
+
+    /// The server's internal view of `key` (encoding, refcount, serialized
+    /// length, LRU idle time) as one line. Needs `enable-debug-command`.
+    /// [DEBUG](https://redis.io/docs/latest/commands/debug/)
+    fn debug_object(&self, key: impl ToSingleArg) -> Self::Output<'_, String> {
+        let mut args = command("DEBUG");
+        args.push(b"OBJECT");
+        key.write_args(&mut args);
+        self.command(args)
+    }
 }
