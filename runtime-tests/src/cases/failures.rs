@@ -17,12 +17,15 @@ pub async fn killed_connection_then_reconnect(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
     let first_id: i64 = c.cmd("CLIENT").arg("ID").query().await?;
-    let blocked = c.cmd("BLPOP").arg("never").arg(10).query::<Value>();
+    // Writes wait while the server is paused: the SET stays in flight until the kill.
+    server.raw_command(&["CLIENT", "PAUSE", "5000", "WRITE"]);
+    let in_flight = c.set("k", "v");
     let killer = async {
         sleep(Duration::from_millis(200)).await;
         server.raw_command(&["CLIENT", "KILL", "ID", &first_id.to_string()])
     };
-    let (result, killed) = join(blocked, killer).await;
+    let (result, killed) = join(in_flight, killer).await;
+    server.raw_command(&["CLIENT", "UNPAUSE"]);
     assert_eq!(killed, "1");
     let err = result.expect_err("the connection was killed");
     assert!(err.is_connection(), "{err}");
