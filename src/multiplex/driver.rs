@@ -40,6 +40,8 @@ pub(super) struct Driver {
     in_flight: VecDeque<Slot>,
     /// How many of the oldest `in_flight` slots were fully written.
     sent: usize,
+    /// Whether the driver already yielded once since it last delivered replies.
+    yielded: bool,
 }
 
 impl Driver {
@@ -53,6 +55,7 @@ impl Driver {
             needs_flush: false,
             in_flight: VecDeque::new(),
             sent: 0,
+            yielded: false,
         }
     }
 
@@ -190,16 +193,32 @@ impl Future for Driver {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         this.shared.driver.register(cx.waker());
+        let mut delivered = false;
         for _ in 0..BUDGET {
             let (took, finished) = this.take_queued();
             if finished {
                 this.fail(Error::closed());
                 return Poll::Ready(());
             }
-            let step = this.poll_write(cx).and_then(|wrote| Ok(wrote | this.poll_read(cx)?));
+            let step = this.poll_write(cx).and_then(|wrote| {
+                let read = this.poll_read(cx)?;
+                delivered |= read;
+                Ok(wrote | read)
+            });
             match step {
                 Ok(progress) if took || progress => continue,
-                Ok(_) => return Poll::Pending,
+                Ok(_) if delivered && !this.yielded => {
+                    // Replies just woke their callers, who will likely send
+                    // more commands: yield once so they are queued first and
+                    // go out together in one write.
+                    this.yielded = true;
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Ok(_) => {
+                    this.yielded = false;
+                    return Poll::Pending;
+                }
                 Err(error) => {
                     this.fail(error);
                     return Poll::Ready(());
