@@ -16,6 +16,9 @@ use crate::resp::{Decoder, Limits, ProtocolError, Value};
 const READ_CHUNK: usize = 64 * 1024;
 /// Below this much free space, the buffer grows before reading.
 const MIN_FREE: usize = 4 * 1024;
+/// Most the buffer grows in one step on the word of a declared bulk length
+/// (the rest is reserved as the bytes really arrive).
+const MAX_STEP: usize = 8 * 1024 * 1024;
 
 pub(crate) struct ReadBuffer {
     buf: BytesMut,
@@ -45,8 +48,15 @@ impl ReadBuffer {
         socket: &mut S,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<usize>> {
-        if self.buf.capacity() - self.buf.len() < MIN_FREE {
-            self.buf.reserve(READ_CHUNK);
+        let len = self.buf.len();
+        // A large bulk payload in progress: make room for the rest of it at once.
+        let wanted = match self.decoder.pending_bulk_end() {
+            Some(end) if end > len => (end - len).min(MAX_STEP),
+            _ => 0,
+        };
+        let free = self.buf.capacity() - len;
+        if free < MIN_FREE || free < wanted {
+            self.buf.reserve(wanted.max(READ_CHUNK));
             // The buffer may have moved: nothing past len is known to be initialised.
             self.initialized = 0;
         }

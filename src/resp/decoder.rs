@@ -70,6 +70,15 @@ impl Default for Decoder {
 }
 
 impl Decoder {
+    /// When the decoder waits for the rest of a bulk payload: the buffer
+    /// length at which that payload (and its CRLF) will be complete. Lets the
+    /// reader grow its buffer in one step instead of many. The length was
+    /// declared by the server: a reader should cap how much it reserves on
+    /// its word.
+    pub fn pending_bulk_end(&self) -> Option<usize> {
+        self.pending.map(|bulk| bulk.end)
+    }
+
     /// A decoder enforcing `limits`.
     #[must_use]
     pub fn new(limits: Limits) -> Decoder {
