@@ -66,9 +66,9 @@ pub use server::{
     LatencyEvent, LatencyHistogram, LatencySample, MemoryStats, ModuleInfo, ModuleLoadOptions, ReplicaInfo, ReplicaOf,
     ReplicationState, Role, ServerCommands, ShutdownOptions, SlowlogEntry,
 };
-pub use sets::{SetCommands, SscanOptions};
+pub use sets::SetCommands;
 pub use sorted_sets::{
-    Aggregate, LexBound, MinMax, ScoreBound, SortedSetCommands, ZAddOptions, ZCombineOptions, ZRange, ZScanOptions,
+    Aggregate, LexBound, MinMax, ScoreBound, SortedSetCommands, ZAddOptions, ZCombineOptions, ZRange,
 };
 pub use streams::{
     AutoClaim, ConsumerPendingEntry, GroupPendingEntry, ParseStreamIdError, PendingEntry, PendingSummary,

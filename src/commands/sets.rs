@@ -1,56 +1,8 @@
 //! Set commands: <https://redis.io/docs/latest/commands/?group=set>.
 
 use super::lists::{with, write_counted};
-use super::{command, Commands};
-use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
-
-/// The `MATCH` and `COUNT` options of [`sscan_options`](SetCommands::sscan_options).
-///
-/// ```
-/// use anyredis::commands::SscanOptions;
-/// let opts = SscanOptions::new().pattern("user:*").count(100);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SscanOptions {
-    /// `MATCH pattern`, already encoded.
-    pattern: Option<Args>,
-    count: Option<u64>,
-}
-
-impl SscanOptions {
-    /// No options: every member, with the server's default batch size.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Only members matching the glob-style `pattern` (`MATCH`). The filter is applied
-    /// after a batch is read, so a step may return few or no members.
-    pub fn pattern(mut self, pattern: impl ToSingleArg) -> Self {
-        let mut args = Args::new();
-        pattern.write_args(&mut args);
-        self.pattern = Some(args);
-        self
-    }
-
-    /// A hint of how much work one step does (`COUNT`; the server's default is 10).
-    pub fn count(mut self, count: u64) -> Self {
-        self.count = Some(count);
-        self
-    }
-}
-
-impl ToArgs for SscanOptions {
-    fn write_args(&self, out: &mut Args) {
-        if let Some(pattern) = &self.pattern {
-            out.push(b"MATCH");
-            pattern.write_args(out);
-        }
-        if let Some(count) = self.count {
-            out.push(b"COUNT");
-            out.push_uint(count);
-        }
-    }
-}
+use super::{command, Commands, ScanOptions};
+use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// Set commands.
 ///
@@ -182,7 +134,7 @@ pub trait SetCommands: Commands {
     /// when done) and a batch of members, which may repeat across steps.
     /// [SSCAN](https://redis.io/docs/latest/commands/sscan/)
     fn sscan<T: FromValue>(&self, key: impl ToSingleArg, cursor: u64) -> Self::Output<'_, (u64, Vec<T>)> {
-        self.sscan_options(key, cursor, SscanOptions::new())
+        self.sscan_options(key, cursor, ScanOptions::new())
     }
 
     /// [`sscan`](Self::sscan) with `MATCH` and `COUNT` options.
@@ -191,7 +143,7 @@ pub trait SetCommands: Commands {
         &self,
         key: impl ToSingleArg,
         cursor: u64,
-        options: SscanOptions,
+        options: ScanOptions,
     ) -> Self::Output<'_, (u64, Vec<T>)> {
         self.command(with(command("SSCAN"), (key, cursor, options)))
     }

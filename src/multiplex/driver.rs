@@ -42,6 +42,8 @@ pub(super) struct Driver {
     sent: usize,
     /// Whether the driver already yielded once since it last delivered replies.
     yielded: bool,
+    /// Replies delivered so far (wrapping), to tell how many one poll delivered.
+    replies: usize,
 }
 
 impl Driver {
@@ -56,6 +58,7 @@ impl Driver {
             in_flight: VecDeque::new(),
             sent: 0,
             yielded: false,
+            replies: 0,
         }
     }
 
@@ -141,6 +144,7 @@ impl Driver {
                     RequestState::Unknown,
                 ));
             };
+            self.replies = self.replies.wrapping_add(1);
             if slot.takes_last_reply() {
                 // Counted down before the caller can see its reply, so a caller
                 // that then checks the connection finds it idle.
@@ -193,24 +197,21 @@ impl Future for Driver {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         this.shared.driver.register(cx.waker());
-        let mut delivered = false;
+        let before = this.replies;
         for _ in 0..BUDGET {
             let (took, finished) = this.take_queued();
             if finished {
                 this.fail(Error::closed());
                 return Poll::Ready(());
             }
-            let step = this.poll_write(cx).and_then(|wrote| {
-                let read = this.poll_read(cx)?;
-                delivered |= read;
-                Ok(wrote | read)
-            });
+            let step = this.poll_write(cx).and_then(|wrote| Ok(wrote | this.poll_read(cx)?));
             match step {
                 Ok(progress) if took || progress => continue,
-                Ok(_) if delivered && !this.yielded => {
-                    // Replies just woke their callers, who will likely send
+                Ok(_) if this.replies.wrapping_sub(before) > 1 && !this.yielded => {
+                    // Replies just woke several callers, who will likely send
                     // more commands: yield once so they are queued first and
-                    // go out together in one write.
+                    // go out together in one write. (With one caller there is
+                    // nothing to gather, and the extra wake-up only costs.)
                     this.yielded = true;
                     cx.waker().wake_by_ref();
                     return Poll::Pending;

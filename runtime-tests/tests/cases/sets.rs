@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use anyredis::commands::SscanOptions;
+use anyredis::commands::ScanOptions;
 use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
@@ -182,7 +182,7 @@ pub async fn random_and_scan(rt: Runtime) -> TestResult {
         let (mut cursor, mut seen, mut steps) = (0, BTreeSet::new(), 0);
         loop {
             let (next, batch) = c
-                .sscan_options::<String>("big", cursor, SscanOptions::new().pattern("m1*").count(50))
+                .sscan_options::<String>("big", cursor, ScanOptions::new().pattern("m1*").count(50))
                 .await?;
             seen.extend(batch);
             steps += 1;

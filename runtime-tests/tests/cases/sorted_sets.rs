@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use anyredis::commands::{Aggregate, LexBound, MinMax, ScoreBound, ZAddOptions, ZCombineOptions, ZRange, ZScanOptions};
+use anyredis::commands::{Aggregate, LexBound, MinMax, ScanOptions, ScoreBound, ZAddOptions, ZCombineOptions, ZRange};
 use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
@@ -298,7 +298,7 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         assert_eq!(all, scored(&[("a", 1.0), ("b", 2.0), ("c", 3.0)]));
 
         // A small set answers in one step.
-        let (cursor, batch) = c.zscan::<String>("s1", 0, ZScanOptions::new()).await?;
+        let (cursor, batch) = c.zscan::<String>("s1", 0, ScanOptions::new()).await?;
         assert_eq!(cursor, 0);
         assert_eq!(batch, scored(&[("a", 1.0), ("b", 2.0), ("c", 3.0)]));
         // A large one needs several; MATCH filters.
@@ -307,7 +307,7 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         let (mut cursor, mut found) = (0, Vec::new());
         let mut steps = 0;
         loop {
-            let opts = ZScanOptions::new().pattern("m1?").count(20);
+            let opts = ScanOptions::new().pattern("m1?").count(20);
             let (next, batch) = c.zscan::<String>("big", cursor, opts).await?;
             found.extend(batch);
             steps += 1;

@@ -9,10 +9,10 @@ mod range;
 
 use std::time::Duration;
 
-pub use options::{Aggregate, MinMax, ZAddOptions, ZCombineOptions, ZScanOptions};
+pub use options::{Aggregate, MinMax, ZAddOptions, ZCombineOptions};
 pub use range::{LexBound, ScoreBound, ZRange};
 
-use super::{command, Commands};
+use super::{command, Commands, ScanOptions};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
 /// `args` followed by everything `rest` writes.
@@ -365,7 +365,7 @@ pub trait SortedSetCommands: Commands {
         &self,
         key: impl ToSingleArg,
         cursor: u64,
-        opts: ZScanOptions,
+        opts: ScanOptions,
     ) -> Self::Output<'_, (u64, Vec<(M, f64)>)> {
         self.command(with(command("ZSCAN"), (key, cursor, opts)))
     }
