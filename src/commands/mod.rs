@@ -21,6 +21,7 @@ mod keys;
 mod lists;
 mod not_offered;
 mod pubsub;
+mod reply;
 mod scan;
 mod scripting;
 mod server;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use super::streams::ReplyMap;
+use super::reply::Fields;
 use super::{command, subcommand, Commands, FlushMode};
 use crate::resp::Value;
 use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
@@ -272,7 +272,7 @@ pub struct LibraryInfo {
 
 impl FromValue for LibraryInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "LibraryInfo")?;
+        let mut m = Fields::new(value, "LibraryInfo")?;
         Ok(LibraryInfo {
             name: m.take("library_name")?,
             engine: m.take("engine")?,
@@ -296,7 +296,7 @@ pub struct FunctionInfo {
 
 impl FromValue for FunctionInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "FunctionInfo")?;
+        let mut m = Fields::new(value, "FunctionInfo")?;
         Ok(FunctionInfo {
             name: m.take("name")?,
             description: m.take("description")?,
@@ -317,7 +317,7 @@ pub struct FunctionStats {
 
 impl FromValue for FunctionStats {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "FunctionStats")?;
+        let mut m = Fields::new(value, "FunctionStats")?;
         Ok(FunctionStats {
             running_script: m.take("running_script")?,
             engines: m.take("engines")?,
@@ -339,7 +339,7 @@ pub struct RunningFunction {
 
 impl FromValue for RunningFunction {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "RunningFunction")?;
+        let mut m = Fields::new(value, "RunningFunction")?;
         Ok(RunningFunction {
             name: m.take("name")?,
             command: m.take("command")?,
@@ -360,7 +360,7 @@ pub struct EngineStats {
 
 impl FromValue for EngineStats {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "EngineStats")?;
+        let mut m = Fields::new(value, "EngineStats")?;
         Ok(EngineStats {
             libraries_count: m.take("libraries_count")?,
             functions_count: m.take("functions_count")?,

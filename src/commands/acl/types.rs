@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::commands::server::reply::{unix_millis, Fields};
+use crate::commands::reply::{unix_millis, Fields};
 use crate::resp::Value;
 use crate::value::{ConversionError, FromValue};
 
@@ -40,9 +40,9 @@ impl FromValue for AclUserInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut f = Fields::new(value, "AclUserInfo")?;
         Ok(AclUserInfo {
-            flags: f.take("flags")?,
-            passwords: f.take("passwords")?,
-            commands: f.take("commands")?,
+            flags: f.require("flags")?,
+            passwords: f.require("passwords")?,
+            commands: f.require("commands")?,
             keys: f.optional::<Joined>("keys")?.unwrap_or_default().0,
             channels: f.optional::<Joined>("channels")?.unwrap_or_default().0,
             selectors: f.optional("selectors")?.unwrap_or_default(),
@@ -66,7 +66,7 @@ impl FromValue for AclSelectorInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut f = Fields::new(value, "AclSelectorInfo")?;
         Ok(AclSelectorInfo {
-            commands: f.take("commands")?,
+            commands: f.require("commands")?,
             keys: f.optional::<Joined>("keys")?.unwrap_or_default().0,
             channels: f.optional::<Joined>("channels")?.unwrap_or_default().0,
         })
@@ -143,15 +143,15 @@ pub struct AclLogEntry {
 impl FromValue for AclLogEntry {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut f = Fields::new(value, "AclLogEntry")?;
-        let age: f64 = f.take("age-seconds")?;
+        let age: f64 = f.require("age-seconds")?;
         Ok(AclLogEntry {
-            count: f.take("count")?,
-            reason: f.take::<String>("reason")?.into(),
-            context: f.take("context")?,
-            object: f.take("object")?,
-            username: f.take("username")?,
+            count: f.require("count")?,
+            reason: f.require::<String>("reason")?.into(),
+            context: f.require("context")?,
+            object: f.require("object")?,
+            username: f.require("username")?,
             age: Duration::try_from_secs_f64(age).unwrap_or_default(),
-            client_info: f.take("client-info")?,
+            client_info: f.require("client-info")?,
             entry_id: f.optional("entry-id")?,
             created: f.optional("timestamp-created")?.map(unix_millis),
             last_updated: f.optional("timestamp-last-updated")?.map(unix_millis),

@@ -5,7 +5,7 @@ use std::ops::Deref;
 use std::str::FromStr;
 use std::vec;
 
-use crate::commands::connection::reply::{invalid, MapFields, TextFields};
+use crate::commands::reply::{invalid, Fields, TextFields};
 use crate::resp::Value;
 use crate::value::{ConversionError, FromValue};
 
@@ -316,7 +316,7 @@ pub struct ClusterShard {
 impl FromValue for ClusterShard {
     /// From the shard map (RESP3 map or RESP2 flat array).
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut map = MapFields::from_value(value)?;
+        let mut map = Fields::new(value, "ClusterShard")?;
         Ok(ClusterShard {
             slots: map.take("slots")?,
             nodes: map.take("nodes")?,
@@ -351,7 +351,7 @@ pub struct ShardNode {
 impl FromValue for ShardNode {
     /// From the node map (RESP3 map or RESP2 flat array).
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut map = MapFields::from_value(value)?;
+        let mut map = Fields::new(value, "ShardNode")?;
         Ok(ShardNode {
             id: map.take("id")?,
             port: map.take("port")?,

@@ -15,7 +15,6 @@
 //! - `CLIENT SETINFO`: sent by the handshake.
 
 mod options;
-pub(crate) mod reply;
 mod types;
 
 use std::time::Duration;

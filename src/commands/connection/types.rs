@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::ops::Deref;
 use std::time::Duration;
 
-use super::reply::{MapFields, TextFields};
+use crate::commands::reply::{Fields, TextFields};
 use crate::resp::Value;
 use crate::value::{ConversionError, FromValue};
 
@@ -180,7 +180,7 @@ impl TrackingInfo {
 impl FromValue for TrackingInfo {
     /// From the map reply (RESP3 map or RESP2 flat array).
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut map = MapFields::from_value(value)?;
+        let mut map = Fields::new(value, "TrackingInfo")?;
         Ok(TrackingInfo {
             flags: map.take("flags")?,
             redirect: map.take("redirect")?,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::reply::{item, items, Fields};
+use crate::commands::reply::{item, items, Fields};
 use crate::resp::Value;
 use crate::value::{ConversionError, FromValue};
 
@@ -129,8 +129,8 @@ impl FromValue for CommandArgument {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut f = Fields::new(value, "CommandArgument")?;
         Ok(CommandArgument {
-            name: f.take("name")?,
-            kind: f.take("type")?,
+            name: f.require("name")?,
+            kind: f.require("type")?,
             display_text: f.optional("display_text")?,
             key_spec_index: f.optional("key_spec_index")?,
             token: f.optional("token")?,

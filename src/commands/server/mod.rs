@@ -7,7 +7,6 @@
 mod command_info;
 mod info;
 mod options;
-pub(crate) mod reply;
 mod types;
 
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::reply::{item, items, unix_seconds, Fields};
+use crate::commands::reply::{item, items, unix_seconds, Fields};
 use crate::resp::Value;
 use crate::value::{ConversionError, FromValue};
 
@@ -224,10 +224,10 @@ pub struct LatencyHistogram {
 impl FromValue for LatencyHistogram {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut fields = Fields::new(value, "LatencyHistogram")?;
-        let mut buckets: Vec<(u64, u64)> = fields.take("histogram_usec")?;
+        let mut buckets: Vec<(u64, u64)> = fields.require("histogram_usec")?;
         buckets.sort_unstable();
         Ok(LatencyHistogram {
-            calls: fields.take("calls")?,
+            calls: fields.require("calls")?,
             buckets,
         })
     }
@@ -251,8 +251,8 @@ impl FromValue for ModuleInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
         let mut fields = Fields::new(value, "ModuleInfo")?;
         Ok(ModuleInfo {
-            name: fields.take("name")?,
-            version: fields.take("ver")?,
+            name: fields.require("name")?,
+            version: fields.require("ver")?,
             path: fields.optional("path")?,
             args: fields.optional("args")?.unwrap_or_default(),
         })

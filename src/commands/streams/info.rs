@@ -5,7 +5,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::types::{ReplyMap, StreamEntry, StreamId};
+use super::types::{StreamEntry, StreamId};
+use crate::commands::reply::Fields;
 use crate::resp::Value;
 use crate::value::{ConversionError, FromValue};
 
@@ -37,7 +38,7 @@ pub struct StreamInfo<F> {
 
 impl<F: FromValue> FromValue for StreamInfo<F> {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "StreamInfo")?;
+        let mut m = Fields::new(value, "StreamInfo")?;
         Ok(StreamInfo {
             length: m.take("length")?,
             radix_tree_keys: m.take("radix-tree-keys")?,
@@ -80,7 +81,7 @@ pub struct StreamInfoFull<F> {
 
 impl<F: FromValue> FromValue for StreamInfoFull<F> {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "StreamInfoFull")?;
+        let mut m = Fields::new(value, "StreamInfoFull")?;
         Ok(StreamInfoFull {
             length: m.take("length")?,
             radix_tree_keys: m.take("radix-tree-keys")?,
@@ -117,7 +118,7 @@ pub struct StreamGroupFull {
 
 impl FromValue for StreamGroupFull {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "StreamGroupFull")?;
+        let mut m = Fields::new(value, "StreamGroupFull")?;
         Ok(StreamGroupFull {
             name: m.take("name")?,
             last_delivered_id: m.take("last-delivered-id")?,
@@ -175,7 +176,7 @@ pub struct StreamConsumerFull {
 
 impl FromValue for StreamConsumerFull {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "StreamConsumerFull")?;
+        let mut m = Fields::new(value, "StreamConsumerFull")?;
         Ok(StreamConsumerFull {
             name: m.take("name")?,
             seen_at: unix_ms(m.take("seen-time")?),
@@ -230,7 +231,7 @@ pub struct StreamGroupInfo {
 
 impl FromValue for StreamGroupInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "StreamGroupInfo")?;
+        let mut m = Fields::new(value, "StreamGroupInfo")?;
         Ok(StreamGroupInfo {
             name: m.take("name")?,
             consumers: m.take("consumers")?,
@@ -259,7 +260,7 @@ pub struct StreamConsumerInfo {
 
 impl FromValue for StreamConsumerInfo {
     fn from_value(value: Value) -> Result<Self, ConversionError> {
-        let mut m = ReplyMap::new(value, "StreamConsumerInfo")?;
+        let mut m = Fields::new(value, "StreamConsumerInfo")?;
         Ok(StreamConsumerInfo {
             name: m.take("name")?,
             pending: m.take("pending")?,

@@ -24,7 +24,6 @@ pub use options::{
     StreamTrim, XAddOptions, XClaimOptions, XGroupCreateOptions, XPendingOptions, XReadGroupOptions, XReadOptions,
     XSetIdOptions,
 };
-pub(crate) use types::ReplyMap;
 pub use types::{AutoClaim, ParseStreamIdError, PendingEntry, PendingSummary, StreamEntry, StreamId, StreamRead};
 
 /// Stream commands.

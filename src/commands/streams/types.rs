@@ -176,37 +176,6 @@ impl<F: FromValue> FromValue for StreamRead<F> {
     }
 }
 
-/// Reads a reply that is a map in RESP3 and a flat `[name, value, ...]` array in
-/// RESP2, field by field. Unknown fields are ignored, so newer servers' additions
-/// do not break the conversion.
-pub(crate) struct ReplyMap {
-    pairs: Vec<(String, Value)>,
-    expected: &'static str,
-}
-
-impl ReplyMap {
-    /// Takes the pairs of `value`; `expected` names the target type in errors.
-    pub(crate) fn new(value: Value, expected: &'static str) -> Result<Self, ConversionError> {
-        let pairs = Vec::from_value(value).map_err(|e| e.with_context(expected))?;
-        Ok(ReplyMap { pairs, expected })
-    }
-
-    /// Converts the field `name`; a missing field converts from nil (so an `Option`
-    /// is `None` and a collection empty).
-    pub(crate) fn take<T: FromValue>(&mut self, name: &str) -> Result<T, ConversionError> {
-        let value = match self.pairs.iter_mut().find(|(key, _)| key == name) {
-            Some((_, value)) => std::mem::replace(value, Value::Nil),
-            None => Value::Nil,
-        };
-        T::from_value(value).map_err(|e| e.with_context(format_args!("field {name:?} of {}", self.expected)))
-    }
-
-    /// The field `name` holding milliseconds, as a [`Duration`].
-    pub(crate) fn millis(&mut self, name: &str) -> Result<Duration, ConversionError> {
-        self.take(name).map(Duration::from_millis)
-    }
-}
-
 /// The reply of `XPENDING key group` (the summary form).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -298,6 +267,7 @@ impl<T: FromValue> FromValue for AutoClaim<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::reply::Fields;
 
     fn bulk(s: &str) -> Value {
         Value::BulkString(Bytes::copy_from_slice(s.as_bytes()))
@@ -360,7 +330,7 @@ mod tests {
     #[test]
     fn reply_map_reports_the_field() {
         let reply = Value::Map(vec![(bulk("count"), bulk("x"))]);
-        let mut map = ReplyMap::new(reply, "Test").unwrap();
+        let mut map = Fields::new(reply, "Test").unwrap();
         let err = map.take::<u64>("count").unwrap_err();
         assert_eq!(err.context(), Some("field \"count\" of Test"));
         assert_eq!(map.take::<Option<u64>>("missing").unwrap(), None);
