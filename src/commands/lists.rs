@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{command, Commands};
+use super::{command, counted, with, Commands};
 use crate::resp::Value;
 use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
 
@@ -115,24 +115,9 @@ impl ToArgs for LposOptions {
     }
 }
 
-/// Writes how many arguments `items` makes, then the arguments: the `numkeys keys...`
-/// form of `LMPOP`, `SINTERCARD` and others.
-pub(super) fn write_counted(args: &mut Args, items: &impl ToArgs) {
-    let mut list = Args::new();
-    items.write_args(&mut list);
-    args.push_uint(list.len() as u64);
-    list.write_args(args);
-}
-
 /// Writes a blocking command's timeout in seconds, with fractions (0 blocks forever).
 fn write_timeout(args: &mut Args, timeout: Duration) {
     args.push_float(timeout.as_secs_f64());
-}
-
-/// Appends `parts` (a key, or a tuple of arguments) to the command started in `args`.
-pub(super) fn with(mut args: Args, parts: impl ToArgs) -> Args {
-    parts.write_args(&mut args);
-    args
 }
 
 /// List commands.
@@ -305,7 +290,7 @@ pub trait ListCommands: Commands {
         count: u64,
     ) -> Self::Output<'_, Option<(String, Vec<T>)>> {
         let mut args = command("LMPOP");
-        write_counted(&mut args, &keys);
+        counted(&keys).write_args(&mut args);
         side.write_args(&mut args);
         args.push(b"COUNT");
         args.push_uint(count);
@@ -359,7 +344,7 @@ pub trait ListCommands: Commands {
     ) -> Self::Output<'_, Option<(String, Vec<T>)>> {
         let mut args = command("BLMPOP");
         write_timeout(&mut args, timeout);
-        write_counted(&mut args, &keys);
+        counted(&keys).write_args(&mut args);
         side.write_args(&mut args);
         args.push(b"COUNT");
         args.push_uint(count);

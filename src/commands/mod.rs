@@ -32,7 +32,7 @@ mod strings;
 
 use crate::connection::Connection;
 use crate::multiplex::ReplyFuture;
-use crate::value::{Args, FromValue};
+use crate::value::{Args, FromValue, ToArgs};
 use crate::Client;
 
 pub use acl::{AclCommands, AclDryRun, AclLogEntry, AclLogReason, AclRule, AclSelectorInfo, AclUserInfo};
@@ -156,6 +156,30 @@ pub(crate) fn command(name: &'static str) -> Args {
     let mut args = Args::with_capacity(64);
     args.push(name.as_bytes());
     args
+}
+
+/// `args` followed by everything `rest` writes (a key, or a tuple of arguments).
+pub(crate) fn with(mut args: Args, rest: impl ToArgs) -> Args {
+    rest.write_args(&mut args);
+    args
+}
+
+/// Arguments preceded by how many they are: the `numkeys key [key ...]` form
+/// of `LMPOP`, `SINTERCARD`, `ZUNION` and others.
+pub(crate) struct Counted(Args);
+
+/// `items` as a [`Counted`] list.
+pub(crate) fn counted(items: impl ToArgs) -> Counted {
+    let mut args = Args::new();
+    items.write_args(&mut args);
+    Counted(args)
+}
+
+impl ToArgs for Counted {
+    fn write_args(&self, out: &mut Args) {
+        out.push_uint(self.0.len() as u64);
+        self.0.write_args(out);
+    }
 }
 
 /// Starts the arguments of a container command's subcommand, e.g. `CLIENT LIST`.

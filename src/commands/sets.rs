@@ -1,7 +1,6 @@
 //! Set commands: <https://redis.io/docs/latest/commands/?group=set>.
 
-use super::lists::{with, write_counted};
-use super::{command, Commands, ScanOptions};
+use super::{command, counted, with, Commands, ScanOptions};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// Set commands.
@@ -105,7 +104,7 @@ pub trait SetCommands: Commands {
     /// [SINTERCARD](https://redis.io/docs/latest/commands/sintercard/)
     fn sintercard(&self, keys: impl ToArgs) -> Self::Output<'_, u64> {
         let mut args = command("SINTERCARD");
-        write_counted(&mut args, &keys);
+        counted(&keys).write_args(&mut args);
         self.command(args)
     }
 
@@ -113,7 +112,7 @@ pub trait SetCommands: Commands {
     /// 0: no limit). [SINTERCARD](https://redis.io/docs/latest/commands/sintercard/)
     fn sintercard_limit(&self, keys: impl ToArgs, limit: u64) -> Self::Output<'_, u64> {
         let mut args = command("SINTERCARD");
-        write_counted(&mut args, &keys);
+        counted(&keys).write_args(&mut args);
         args.push(b"LIMIT");
         args.push_uint(limit);
         self.command(args)

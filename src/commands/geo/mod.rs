@@ -9,7 +9,7 @@ mod types;
 pub use options::{GeoAddOptions, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use types::GeoMember;
 
-use super::sorted_sets::with;
+use super::with;
 use super::{command, Commands};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 

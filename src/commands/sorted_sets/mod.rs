@@ -12,30 +12,8 @@ use std::time::Duration;
 pub use options::{Aggregate, MinMax, ZAddOptions, ZCombineOptions};
 pub use range::{LexBound, ScoreBound, ZRange};
 
-use super::{command, Commands, ScanOptions};
-use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
-
-/// `args` followed by everything `rest` writes.
-pub(super) fn with(mut args: Args, rest: impl ToArgs) -> Args {
-    rest.write_args(&mut args);
-    args
-}
-
-/// Keys preceded by how many they are (`numkeys key [key ...]`).
-struct Counted(Args);
-
-fn counted(keys: impl ToArgs) -> Counted {
-    let mut args = Args::new();
-    keys.write_args(&mut args);
-    Counted(args)
-}
-
-impl ToArgs for Counted {
-    fn write_args(&self, out: &mut Args) {
-        out.push_uint(self.0.len() as u64);
-        self.0.write_args(out);
-    }
-}
+use super::{command, counted, with, Commands, ScanOptions};
+use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// A blocking timeout in seconds; zero blocks forever.
 fn seconds(timeout: Duration) -> f64 {
