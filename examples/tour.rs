@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
+use anyredis::commands::ScanOptions;
 use anyredis::prelude::*;
+use futures_util::TryStreamExt;
 
 fn main() -> anyredis::Result<()> {
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned());
@@ -64,12 +66,48 @@ async fn tour(url: &str) -> anyredis::Result<()> {
     let ok = replies.iter().filter(|r| r.as_deref().ok() == Some("hello")).count();
     println!("10000 concurrent GETs: {ok} correct in {:?}", started.elapsed());
 
-    // 7. A dedicated connection, for when you need one to yourself.
+    // 7. Pipelines: many commands, one write; atomic ones run as MULTI/EXEC.
+    let pipe = client.pipeline();
+    pipe.set("tour:a", 1).incr("tour:a").get::<i64>("tour:a");
+    let ((), incremented, read_back): ((), i64, i64) = pipe.query().await?;
+    println!("pipeline: INCR -> {incremented}, GET -> {read_back}");
+    let tx = client.pipeline().atomic();
+    tx.incr("tour:a").incr("tour:a");
+    let (x, y): (i64, i64) = tx.query().await?;
+    println!("MULTI/EXEC: {x}, {y}");
+
+    // 8. An optimistic transaction: WATCH, read, write, retried if the key changed meanwhile.
+    let ((),): ((),) = client
+        .transaction("tour:a", |tx| async move {
+            let current: i64 = tx.get("tour:a").await?;
+            let pipe = tx.pipeline();
+            pipe.set("tour:a", current * 10);
+            Ok(pipe)
+        })
+        .await?;
+    println!(
+        "after the WATCH transaction: tour:a = {}",
+        client.get::<i64>("tour:a").await?
+    );
+
+    // 9. Blocking commands run on a pooled dedicated connection, never stalling the shared one.
+    client.rpush("tour:jobs", "job-1").await?;
+    let job: Option<(String, String)> = client.blpop("tour:jobs", std::time::Duration::from_secs(1)).await?;
+    println!("BLPOP -> {job:?} (pool: {:?})", client.pool_status());
+
+    // 10. SCAN as a stream: the cursor is handled for you.
+    let keys: Vec<String> = client
+        .scan_iter(ScanOptions::new().pattern("tour:*"))
+        .try_collect()
+        .await?;
+    println!("SCAN tour:* -> {} keys", keys.len());
+
+    // 11. A dedicated connection, for when you need one to yourself.
     let conn = client.dedicated().await?;
     let id: i64 = conn.query(&cmd("CLIENT").arg("ID")).await?;
     println!("dedicated connection id {id}, protocol {:?}", conn.protocol());
 
-    let deleted = client.del(("tour:greeting", "tour:visits", "tour:user:1")).await?;
+    let deleted = client.del(keys).await?;
     println!("cleaned up {deleted} keys");
     client.close().await;
     Ok(())

@@ -29,8 +29,8 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 
 echo "== tour (smol)"
-cargo run --quiet --example tour
+cargo run --quiet -p anyredis --example tour
 echo "== the same client on each runtime"
-cargo run --quiet --example smol
-cargo run --quiet --example async_std --no-default-features --features async-std
-cargo run --quiet --example tokio --no-default-features --features tokio
+cargo run --quiet -p anyredis --example smol
+cargo run --quiet -p anyredis --example async_std --no-default-features --features async-std
+cargo run --quiet -p anyredis --example tokio --no-default-features --features tokio
