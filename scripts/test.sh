@@ -20,7 +20,8 @@ done
 echo "== the decoder's fuzz target builds (cargo-fuzz layout; run it with: cargo fuzz run decode)"
 cargo build --quiet --manifest-path fuzz/Cargo.toml
 
-echo "== formatting and lints"
+echo "== formatting, lints and docs"
 cargo fmt --all -- --check
 cargo clippy --all-targets --all-features --quiet -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --all-features --no-deps -p anyredis
 echo "all checks passed"
