@@ -12,7 +12,7 @@ use crate::connection::Connection;
 use crate::error::RequestState;
 use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
 use crate::pipeline::Pipeline;
-use crate::pool::{block_time, Pool};
+use crate::pool::{block_time, LeasedSource, Pool};
 use crate::resp::Value;
 use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, FromValue, ToArgs};
@@ -243,6 +243,14 @@ impl MuxSource for Client {
 
     fn response_timeout(&self) -> Option<Duration> {
         self.inner.config.response_timeout
+    }
+
+    /// Pipelines holding a blocking command run on a pooled dedicated connection.
+    fn dedicated(&self) -> Option<BoxFuture<'_, Result<Box<dyn MuxSource + Send>>>> {
+        Some(Box::pin(async move {
+            let lease = self.inner.pool.acquire().await?;
+            Ok(Box::new(LeasedSource(lease)) as Box<dyn MuxSource + Send>)
+        }))
     }
 
     /// Blocking commands run on a pooled dedicated connection, never on the shared one.

@@ -9,6 +9,7 @@ use crate::cmd::Cmd;
 use crate::commands::Commands;
 use crate::error::{RequestState, ServerError};
 use crate::multiplex::MuxSource;
+use crate::pool::{block_time, BlockTime};
 use crate::resp::Value;
 use crate::rt::with_timeout;
 use crate::value::{Args, FromValue};
@@ -48,6 +49,8 @@ pub struct Pipeline {
 struct Queued {
     encoded: BytesMut,
     count: usize,
+    /// The longest a queued command may block the connection (`BLPOP` ...).
+    block: Option<BlockTime>,
 }
 
 impl Pipeline {
@@ -102,6 +105,7 @@ impl Pipeline {
         let mut queued = self.lock();
         queued.encoded.clear();
         queued.count = 0;
+        queued.block = None;
     }
 
     /// Sends the queued commands and converts the array of their replies to `T`
@@ -137,15 +141,32 @@ impl Pipeline {
     }
 
     async fn send_via(&self, source: &dyn MuxSource, atomic: bool) -> Result<Option<Vec<Value>>> {
-        let (encoded, count) = {
+        let (encoded, count, block) = {
             let queued = self.lock();
             if queued.count == 0 {
                 return Ok(Some(Vec::new()));
             }
-            (frame(&queued, atomic), queued.count)
+            (frame(&queued, atomic), queued.count, queued.block)
         };
         let total = if atomic { count + 2 } else { count };
-        let limit = source.response_timeout();
+        let mut limit = source.response_timeout();
+        // Inside MULTI a blocking command does not block; outside, the pipeline
+        // waits as long as its longest blocking command and must not stall a
+        // shared connection.
+        let leased = match block.filter(|_| !atomic) {
+            Some(block) => {
+                limit = block.response_timeout(limit);
+                match source.dedicated() {
+                    Some(lease) => Some(lease.await?),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        let source: &dyn MuxSource = match &leased {
+            Some(lease) => &**lease,
+            None => source,
+        };
         let mut tries = if self.idempotent { 2 } else { 1 };
         let replies = loop {
             tries -= 1;
@@ -174,6 +195,12 @@ impl Pipeline {
         let mut queued = self.lock();
         args.write_frame(&mut queued.encoded);
         queued.count += 1;
+        if let Some(block) = block_time(args) {
+            queued.block = Some(match queued.block {
+                Some(longest) => longest.max(block),
+                None => block,
+            });
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Queued> {

@@ -7,7 +7,7 @@ runtime_tests::per_runtime! {
     protocol: [resp2_and_resp3_agree, negotiated_protocol, server_errors, wrong_type_conversion],
     transports: [unix_socket, tls, dedicated_and_own_socket],
     pipelines: [pipeline_replies_in_order, pipeline_mid_error, atomic_pipelines],
-    pool: [blocking_commands_do_not_stall, pool_exhaustion, idle_reaping, broken_and_abandoned_leases],
+    pool: [blocking_commands_do_not_stall, blocking_pipeline, pool_exhaustion, idle_reaping, broken_and_abandoned_leases],
     transactions: [watch_counter_is_exact, watch_conflict_and_body_error],
     help_commands: [container_help, deprecated_georadius, debug_commands],
     migrate: [migrate_between_servers],

@@ -31,6 +31,12 @@ pub(crate) trait MuxSource: Sync {
     fn divert(&self, args: Args) -> std::result::Result<BoxFuture<'_, Result<Value>>, Args> {
         Err(args)
     }
+    /// A connection of the caller's own for work that must not run on this
+    /// source's connection (a pipeline holding a blocking command), when this
+    /// source's connection is shared; `None` when it is already dedicated.
+    fn dedicated(&self) -> Option<BoxFuture<'_, Result<Box<dyn MuxSource + Send>>>> {
+        None
+    }
 }
 
 /// The reply to one command, converted to `T`.

@@ -19,6 +19,14 @@ pub(crate) enum BlockTime {
 }
 
 impl BlockTime {
+    /// The longer of two block times (forever is the longest).
+    pub(crate) fn max(self, other: BlockTime) -> BlockTime {
+        match (self, other) {
+            (BlockTime::For(a), BlockTime::For(b)) => BlockTime::For(a.max(b)),
+            _ => BlockTime::Forever,
+        }
+    }
+
     /// The response timeout for this command given the configured one.
     pub(crate) fn response_timeout(self, configured: Option<Duration>) -> Option<Duration> {
         match (self, configured) {

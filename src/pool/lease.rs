@@ -2,8 +2,13 @@
 
 use std::ops::Deref;
 
+use std::time::Duration;
+
 use super::Pool;
 use crate::connection::Connection;
+use crate::multiplex::{Multiplexer, MuxSource};
+use crate::rt::{BoxFuture, Runtime};
+use crate::Result;
 
 /// A dedicated connection borrowed from the pool.
 pub(crate) struct Lease {
@@ -50,5 +55,27 @@ impl Drop for Lease {
             let reusable = self.clean && conn.outstanding() == 0;
             self.pool.release(conn, reusable);
         }
+    }
+}
+
+/// A lease as a [`MuxSource`]: a pipeline sent on it runs on the leased
+/// connection, which goes back to the pool when this is dropped.
+pub(crate) struct LeasedSource(pub(crate) Lease);
+
+impl MuxSource for LeasedSource {
+    fn live(&self) -> Option<Multiplexer> {
+        self.0.fixed().live()
+    }
+
+    fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>> {
+        self.0.fixed().connect()
+    }
+
+    fn runtime(&self) -> &Runtime {
+        self.0.fixed().runtime()
+    }
+
+    fn response_timeout(&self) -> Option<Duration> {
+        self.0.fixed().response_timeout()
     }
 }

@@ -25,8 +25,8 @@ use crate::error::RequestState;
 use crate::rt::{with_timeout, Runtime};
 use crate::{Error, Result};
 
-pub(crate) use blocking::block_time;
-pub(crate) use lease::Lease;
+pub(crate) use blocking::{block_time, BlockTime};
+pub(crate) use lease::{Lease, LeasedSource};
 
 /// Settings of the pool of dedicated connections.
 ///

@@ -128,3 +128,46 @@ pub async fn broken_and_abandoned_leases(rt: Runtime) -> TestResult {
     assert_eq!((c.pool_status().idle, c.pool_status().open), (0, 0));
     Ok(())
 }
+
+/// A pipeline holding a blocking command runs on a pooled connection too, with
+/// the blocking command's own timeout; inside MULTI it does not block at all.
+pub async fn blocking_pipeline(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = ClientBuilder::from_url(&server.url())?
+        .response_timeout(Some(Duration::from_millis(300)))
+        .runtime(rt)
+        .build()?;
+    let pipe = c.pipeline();
+    pipe.set("before", 1)
+        .add(&cmd("BLPOP").arg("q").arg(2))
+        .get::<i64>("before");
+    let others = async {
+        sleep(Duration::from_millis(500)).await; // longer than the response timeout
+        assert_eq!(
+            c.get::<i64>("before").await.unwrap(),
+            1,
+            "the shared connection still serves"
+        );
+        c.cmd("RPUSH").arg("q").arg("job").query::<i64>().await.unwrap();
+    };
+    let (replies, ()) = join(pipe.query::<((), Option<(String, String)>, i64)>(), others).await;
+    let ((), popped, before) = replies?;
+    assert_eq!(popped, Some(("q".into(), "job".into())));
+    assert_eq!(before, 1);
+    assert_eq!(
+        c.pool_status().idle,
+        1,
+        "the pipeline's connection went back to the pool"
+    );
+
+    let tx = c.pipeline().atomic();
+    tx.add(&cmd("BLPOP").arg("empty").arg(0));
+    let started = Instant::now();
+    let (nothing,): (Option<(String, String)>,) = tx.query().await?;
+    assert_eq!(nothing, None);
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "BLPOP inside MULTI does not block"
+    );
+    Ok(())
+}
