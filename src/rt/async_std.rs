@@ -42,12 +42,12 @@ impl Transport for AsyncStd {
                     .await?
                     .collect(),
             };
-            async_io_net::connect_tcp(addrs, options).await
+            async_io_net::connect_tcp(addrs, options, false).await
         })
     }
 
     fn connect_unix<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, io::Result<BoxSocket>> {
-        Box::pin(async_io_net::connect_unix(path))
+        Box::pin(async_io_net::connect_unix(path, false))
     }
 }
 

@@ -71,6 +71,8 @@ mod async_io_net;
 #[cfg(feature = "async-std")]
 mod async_std;
 mod options;
+#[cfg(any(feature = "smol", feature = "async-std"))]
+mod readiness;
 mod select;
 #[cfg(feature = "smol")]
 mod smol;

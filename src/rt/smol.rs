@@ -35,12 +35,12 @@ impl Transport for Smol {
                 Some(addr) => vec![addr],
                 None => smol::net::resolve((host, port)).await?,
             };
-            async_io_net::connect_tcp(addrs, options).await
+            async_io_net::connect_tcp(addrs, options, true).await
         })
     }
 
     fn connect_unix<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, io::Result<BoxSocket>> {
-        Box::pin(async_io_net::connect_unix(path))
+        Box::pin(async_io_net::connect_unix(path, true))
     }
 }
 
