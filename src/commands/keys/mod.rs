@@ -293,7 +293,9 @@ pub trait KeyCommands: Commands {
 
     /// Waits until the writes sent before on this connection reach `replicas` replicas
     /// or `timeout` passes (`Duration::ZERO`: no limit); returns how many replicas
-    /// acknowledged. Blocks the connection: use a dedicated one. [WAIT](https://redis.io/docs/latest/commands/wait/)
+    /// acknowledged. Blocks the connection: use it on the dedicated [`Connection`](crate::Connection)
+    /// that made the writes (on a `Client`, as a blocking command, it runs on a pooled
+    /// connection, which has written nothing). [WAIT](https://redis.io/docs/latest/commands/wait/)
     fn wait(&self, replicas: u64, timeout: Duration) -> Self::Output<'_, u64> {
         let mut args = command("WAIT");
         args.push_uint(replicas);
