@@ -167,6 +167,7 @@ impl Driver {
         let queued = {
             let mut state = self.shared.lock();
             state.closed = Some(reason.clone());
+            self.shared.ended.store(true, Ordering::Release);
             state.write.clear();
             mem::take(&mut state.queued)
         };

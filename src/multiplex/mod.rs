@@ -28,7 +28,7 @@ pub(crate) use reply::MuxSource;
 pub use reply::ReplyFuture;
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::BytesMut;
@@ -53,6 +53,9 @@ struct Shared {
     driver: AtomicWaker,
     /// Slots queued or in flight: replies still owed by the server.
     outstanding: AtomicUsize,
+    /// Set (never cleared) once the connection is closed or shutting down: the
+    /// lock-free answer to `is_closed`, checked before every command.
+    ended: AtomicBool,
 }
 
 struct State {
@@ -81,6 +84,7 @@ impl Multiplexer {
             }),
             driver: AtomicWaker::new(),
             outstanding: AtomicUsize::new(0),
+            ended: AtomicBool::new(false),
         });
         let (socket, read, _protocol) = conn.into_parts();
         runtime.spawn(driver::Driver::new(shared.clone(), socket, read))?;
@@ -125,13 +129,13 @@ impl Multiplexer {
 
     /// Whether the connection has ended (a new one is needed).
     pub(crate) fn is_closed(&self) -> bool {
-        let state = self.shared.lock();
-        state.closed.is_some() || state.shutdown
+        self.shared.ended.load(Ordering::Acquire)
     }
 
     /// Asks the driver to finish the replies in flight, then close the socket.
     pub(crate) fn shutdown(&self) {
         self.shared.lock().shutdown = true;
+        self.shared.ended.store(true, Ordering::Release);
         self.shared.driver.wake();
     }
 }
@@ -146,6 +150,7 @@ impl Multiplexer {
             state.shutdown = true;
             state.abort = true;
         }
+        self.shared.ended.store(true, Ordering::Release);
         self.shared.driver.wake();
     }
 }
