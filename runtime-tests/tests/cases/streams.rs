@@ -429,6 +429,16 @@ pub async fn blocking_reads(rt: Runtime) -> TestResult {
             }
         );
         assert_eq!(ids(&read?[0].entries), [added?]);
+
+        // A timeout below the server's resolution is raised to 10 ms and times out,
+        // on the shared client too.
+        let tiny = XReadOptions::new().block(Duration::from_micros(1));
+        assert!(c.xread_options::<Fields>(["s"], ["$"], &tiny).await?.is_empty());
+        let tiny = XReadGroupOptions::new().block(Duration::from_nanos(1));
+        assert!(c
+            .xreadgroup_options::<Fields>("g", "a", ["s"], [">"], &tiny)
+            .await?
+            .is_empty());
     }
     Ok(())
 }

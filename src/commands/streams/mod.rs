@@ -4,6 +4,10 @@
 //! for the fields (`Vec<(String, String)>`, `HashMap<String, String>`, ...). Ids are
 //! [`StreamId`]s; where a command also takes a special id (`-`, `+`, `$`, `>`, or
 //! `(id` for an exclusive range bound), any single argument works.
+//!
+//! Idle times (`min_idle`, `IDLE`) are sent in whole milliseconds, rounded up;
+//! a read with [`XReadOptions::block`] is a blocking command (see
+//! [blocking timeouts](super#blocking-timeouts)).
 
 use std::time::Duration;
 
@@ -14,7 +18,7 @@ mod info;
 mod options;
 mod types;
 
-use options::millis;
+use super::time::millis_ceil;
 
 pub use info::{
     ConsumerPendingEntry, GroupPendingEntry, StreamConsumerFull, StreamConsumerInfo, StreamGroupFull, StreamGroupInfo,
@@ -139,7 +143,11 @@ pub trait StreamCommands: CommandTarget {
     ) -> Self::Output<'_, Vec<StreamRead<F>>> {
         let mut args = command("XREAD");
         options.write_args(&mut args);
-        self.command(streams(args, keys, ids))
+        let args = streams(args, keys, ids);
+        self.command(match options.block_time() {
+            Some(block) => args.blocking(block),
+            None => args,
+        })
     }
 
     /// Reads entries from one or more streams as `consumer` of `group`: with id `>`
@@ -169,7 +177,11 @@ pub trait StreamCommands: CommandTarget {
     ) -> Self::Output<'_, Vec<StreamRead<F>>> {
         let mut args = command("XREADGROUP");
         (b"GROUP", group, consumer, options).write_args(&mut args);
-        self.command(streams(args, keys, ids))
+        let args = streams(args, keys, ids);
+        self.command(match options.block_time() {
+            Some(block) => args.blocking(block),
+            None => args,
+        })
     }
 
     /// Acknowledges entries (one or more ids) of `group`; returns how many were
@@ -280,7 +292,7 @@ pub trait StreamCommands: CommandTarget {
         (key, group).write_args(&mut args);
         if let Some(idle) = options.idle {
             args.push(b"IDLE");
-            args.push_uint(millis(idle));
+            args.push_uint(millis_ceil(idle));
         }
         (start, end, count, &options.consumer).write_args(&mut args);
         self.command(args)
@@ -298,7 +310,7 @@ pub trait StreamCommands: CommandTarget {
         options: &XClaimOptions,
     ) -> Self::Output<'_, Vec<StreamEntry<F>>> {
         let mut args = command("XCLAIM");
-        (key, group, consumer, millis(min_idle), ids, options).write_args(&mut args);
+        (key, group, consumer, millis_ceil(min_idle), ids, options).write_args(&mut args);
         self.command(args)
     }
 
@@ -314,7 +326,7 @@ pub trait StreamCommands: CommandTarget {
         options: &XClaimOptions,
     ) -> Self::Output<'_, Vec<StreamId>> {
         let mut args = command("XCLAIM");
-        (key, group, consumer, millis(min_idle), ids, options).write_args(&mut args);
+        (key, group, consumer, millis_ceil(min_idle), ids, options).write_args(&mut args);
         args.push(b"JUSTID");
         self.command(args)
     }
@@ -337,7 +349,7 @@ pub trait StreamCommands: CommandTarget {
             key,
             group,
             consumer,
-            millis(min_idle),
+            millis_ceil(min_idle),
             start,
             count.map(|n| ("COUNT", n)),
         )
@@ -361,7 +373,7 @@ pub trait StreamCommands: CommandTarget {
             key,
             group,
             consumer,
-            millis(min_idle),
+            millis_ceil(min_idle),
             start,
             count.map(|n| ("COUNT", n)),
         )
