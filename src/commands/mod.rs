@@ -17,6 +17,16 @@
 //! [`DedicatedCommands`] are [`CommandClass::ConnectionState`], everything else
 //! is [`CommandClass::Shared`].
 //!
+//! # Naming
+//!
+//! A method named after its command sends the command's required arguments.
+//! Its variant with the command's optional arguments ends in `_options` and
+//! takes them by value, as one argument (an options builder such as
+//! [`SetOptions`], a filter such as [`ClientListFilter`], a [`FlushMode`], a
+//! pattern). A variant taking several `(name, value)` pairs where the plain
+//! method takes one ends in `_pairs` ([`HashCommands::hset_pairs`],
+//! [`ServerCommands::config_set_pairs`]).
+//!
 //! # Durations and times
 //!
 //! Commands take whole seconds or whole milliseconds. A [`Duration`](std::time::Duration)

@@ -88,16 +88,16 @@ fn non_shared_classes() {
     check(blocking, for_ms(time::MAX_MILLIS));
     r.bzmpop::<String, String>(ms(250), k, MinMax::Max, 1);
     check(blocking, for_ms(250));
-    r.xread_options::<Vec<(String, String)>>(["s"], ["$"], &XReadOptions::new().block(ms(100)));
+    r.xread_options::<Vec<(String, String)>>(["s"], ["$"], XReadOptions::new().block(ms(100)));
     check(blocking, for_ms(100));
-    r.xread_options::<Vec<(String, String)>>(["s"], ["$"], &XReadOptions::new().count(1).block(Duration::ZERO));
+    r.xread_options::<Vec<(String, String)>>(["s"], ["$"], XReadOptions::new().count(1).block(Duration::ZERO));
     check(blocking, forever);
-    r.xread_options::<Vec<(String, String)>>(["s"], ["0"], &XReadOptions::new().count(1));
+    r.xread_options::<Vec<(String, String)>>(["s"], ["0"], XReadOptions::new().count(1));
     check(CommandClass::Shared, None);
     let group = XReadGroupOptions::new().block(ms(1)).no_ack();
-    r.xreadgroup_options::<Vec<(String, String)>>("g", "c", ["s"], [">"], &group);
+    r.xreadgroup_options::<Vec<(String, String)>>("g", "c", ["s"], [">"], group);
     check(blocking, for_ms(10));
-    r.xreadgroup_options::<Vec<(String, String)>>("g", "c", ["s"], [">"], &XReadGroupOptions::new());
+    r.xreadgroup_options::<Vec<(String, String)>>("g", "c", ["s"], [">"], XReadGroupOptions::new());
     check(CommandClass::Shared, None);
     r.debug_sleep(ms(200));
     check(blocking, for_ms(200));
@@ -171,9 +171,9 @@ fn sweep(r: &Recorder) {
         r.bzpopmin::<S, S>(k, t);
         r.bzpopmax::<S, S>(k, t);
         r.bzmpop::<S, S>(t, k, MinMax::Min, 2);
-        r.xread_options::<Vec<(S, S)>>(k, ["$", "$"], &XReadOptions::new().block(t));
+        r.xread_options::<Vec<(S, S)>>(k, ["$", "$"], XReadOptions::new().block(t));
         let group = XReadGroupOptions::new().count(3).block(t);
-        r.xreadgroup_options::<Vec<(S, S)>>("g", "c", k, [">", ">"], &group);
+        r.xreadgroup_options::<Vec<(S, S)>>("g", "c", k, [">", ">"], group);
         if !t.is_zero() {
             // `DEBUG SLEEP 0` returns at once; the name-based rule says "forever".
             r.debug_sleep(t);
@@ -318,10 +318,10 @@ fn sweep(r: &Recorder) {
     r.xack("s", "g", ["1-0"]);
     r.xgroup_create("s", "g", "$");
     r.xpending("s", "g");
-    r.xpending_range("s", "g", "-", "+", 10, &XPendingOptions::new().idle(ms(1)));
+    r.xpending_range("s", "g", "-", "+", 10, XPendingOptions::new().idle(ms(1)));
     let claim = XClaimOptions::new().idle(Duration::from_micros(1)).time(at);
-    r.xclaim::<Vec<(S, S)>>("s", "g", "c", ms(1), ["1-0"], &claim);
-    r.xclaim_justid("s", "g", "c", ms(1), ["1-0"], &XClaimOptions::new());
+    r.xclaim::<Vec<(S, S)>>("s", "g", "c", ms(1), ["1-0"], claim);
+    r.xclaim_justid("s", "g", "c", ms(1), ["1-0"], XClaimOptions::new());
     r.xautoclaim::<Vec<(S, S)>>("s", "g", "c", ms(1), "0-0", Some(10));
     r.xautoclaim_justid("s", "g", "c", ms(1), "0-0", None);
     r.xinfo_groups("s");
@@ -436,13 +436,13 @@ fn durations_are_rounded_up() {
     assert_eq!(sent(&r), ["CLIENT", "PAUSE", "1", "ALL"]);
     r.client_kill(ClientKillFilter::new().max_age(ms(1500)));
     assert_eq!(sent(&r), ["CLIENT", "KILL", "MAXAGE", "2"]);
-    r.xclaim_justid("s", "g", "c", Duration::from_micros(1), ["1-0"], &XClaimOptions::new());
+    r.xclaim_justid("s", "g", "c", Duration::from_micros(1), ["1-0"], XClaimOptions::new());
     assert_eq!(sent(&r), ["XCLAIM", "s", "g", "c", "1", "1-0", "JUSTID"]);
     r.blpop::<String>("l", Duration::from_micros(1));
     assert_eq!(sent(&r), ["BLPOP", "l", "0.01"]);
     r.bzmpop::<String, String>(Duration::from_micros(1_500_100), ["z"], MinMax::Min, 1);
     assert_eq!(sent(&r), ["BZMPOP", "1.501", "1", "z", "MIN", "COUNT", "1"]);
-    r.xread_options::<Vec<(String, String)>>(["s"], ["$"], &XReadOptions::new().block(ms(1)));
+    r.xread_options::<Vec<(String, String)>>(["s"], ["$"], XReadOptions::new().block(ms(1)));
     assert_eq!(sent(&r), ["XREAD", "BLOCK", "10", "STREAMS", "s", "$"]);
     r.debug_sleep(Duration::from_nanos(1));
     assert_eq!(sent(&r), ["DEBUG", "SLEEP", "1e-6"]);

@@ -69,7 +69,7 @@ pub trait ConnectionCommands: CommandTarget {
 
     /// Describes the client connections that pass `filter` (a type, or a list of ids).
     /// [CLIENT LIST](https://redis.io/docs/latest/commands/client-list/)
-    fn client_list_filtered(&self, filter: ClientListFilter) -> Self::Output<'_, ClientList> {
+    fn client_list_options(&self, filter: ClientListFilter) -> Self::Output<'_, ClientList> {
         let mut args = subcommand("CLIENT", "LIST");
         filter.write_args(&mut args);
         self.command(args)

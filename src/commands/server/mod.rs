@@ -94,7 +94,7 @@ pub trait ServerCommands: CommandTarget {
     }
 
     /// The names of the commands that pass `filter`. [COMMAND LIST](https://redis.io/docs/latest/commands/command-list/)
-    fn command_list_filtered(&self, filter: CommandListFilter) -> Self::Output<'_, Vec<String>> {
+    fn command_list_options(&self, filter: CommandListFilter) -> Self::Output<'_, Vec<String>> {
         let mut args = subcommand("COMMAND", "LIST");
         filter.write_args(&mut args);
         self.command(args)
@@ -118,7 +118,7 @@ pub trait ServerCommands: CommandTarget {
 
     /// Sets one or more parameters at once, given as `(name, value)` pairs (all or none apply).
     /// [CONFIG SET](https://redis.io/docs/latest/commands/config-set/)
-    fn config_set_many(&self, pairs: impl ToArgs) -> Self::Output<'_, ()> {
+    fn config_set_pairs(&self, pairs: impl ToArgs) -> Self::Output<'_, ()> {
         let mut args = subcommand("CONFIG", "SET");
         pairs.write_args(&mut args);
         self.command(args)
@@ -152,7 +152,7 @@ pub trait ServerCommands: CommandTarget {
     }
 
     /// Deletes every key of every database, freeing memory as `mode` says. [FLUSHALL](https://redis.io/docs/latest/commands/flushall/)
-    fn flushall_with(&self, mode: FlushMode) -> Self::Output<'_, ()> {
+    fn flushall_options(&self, mode: FlushMode) -> Self::Output<'_, ()> {
         let mut args = command("FLUSHALL");
         mode.write_args(&mut args);
         self.command(args)
@@ -164,7 +164,7 @@ pub trait ServerCommands: CommandTarget {
     }
 
     /// Deletes every key of the selected database, freeing memory as `mode` says. [FLUSHDB](https://redis.io/docs/latest/commands/flushdb/)
-    fn flushdb_with(&self, mode: FlushMode) -> Self::Output<'_, ()> {
+    fn flushdb_options(&self, mode: FlushMode) -> Self::Output<'_, ()> {
         let mut args = command("FLUSHDB");
         mode.write_args(&mut args);
         self.command(args)

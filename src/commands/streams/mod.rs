@@ -49,7 +49,7 @@ pub trait StreamCommands: CommandTarget {
         &self,
         key: impl ToSingleArg,
         fields: impl ToArgs,
-        options: &XAddOptions,
+        options: XAddOptions,
     ) -> Self::Output<'_, Option<StreamId>> {
         let mut args = command("XADD");
         key.write_args(&mut args);
@@ -139,7 +139,7 @@ pub trait StreamCommands: CommandTarget {
         &self,
         keys: impl ToArgs,
         ids: impl ToArgs,
-        options: &XReadOptions,
+        options: XReadOptions,
     ) -> Self::Output<'_, Vec<StreamRead<F>>> {
         let mut args = command("XREAD");
         options.write_args(&mut args);
@@ -173,12 +173,13 @@ pub trait StreamCommands: CommandTarget {
         consumer: impl ToSingleArg,
         keys: impl ToArgs,
         ids: impl ToArgs,
-        options: &XReadGroupOptions,
+        options: XReadGroupOptions,
     ) -> Self::Output<'_, Vec<StreamRead<F>>> {
+        let block = options.block_time();
         let mut args = command("XREADGROUP");
         (b"GROUP", group, consumer, options).write_args(&mut args);
         let args = streams(args, keys, ids);
-        self.command(match options.block_time() {
+        self.command(match block {
             Some(block) => args.blocking(block),
             None => args,
         })
@@ -213,7 +214,7 @@ pub trait StreamCommands: CommandTarget {
         key: impl ToSingleArg,
         group: impl ToSingleArg,
         id: impl ToSingleArg,
-        options: &XGroupCreateOptions,
+        options: XGroupCreateOptions,
     ) -> Self::Output<'_, ()> {
         let mut args = subcommand("XGROUP", "CREATE");
         (key, group, id, options).write_args(&mut args);
@@ -286,7 +287,7 @@ pub trait StreamCommands: CommandTarget {
         start: impl ToSingleArg,
         end: impl ToSingleArg,
         count: u64,
-        options: &XPendingOptions,
+        options: XPendingOptions,
     ) -> Self::Output<'_, Vec<PendingEntry>> {
         let mut args = command("XPENDING");
         (key, group).write_args(&mut args);
@@ -307,7 +308,7 @@ pub trait StreamCommands: CommandTarget {
         consumer: impl ToSingleArg,
         min_idle: Duration,
         ids: impl ToArgs,
-        options: &XClaimOptions,
+        options: XClaimOptions,
     ) -> Self::Output<'_, Vec<StreamEntry<F>>> {
         let mut args = command("XCLAIM");
         (key, group, consumer, millis_ceil(min_idle), ids, options).write_args(&mut args);
@@ -323,7 +324,7 @@ pub trait StreamCommands: CommandTarget {
         consumer: impl ToSingleArg,
         min_idle: Duration,
         ids: impl ToArgs,
-        options: &XClaimOptions,
+        options: XClaimOptions,
     ) -> Self::Output<'_, Vec<StreamId>> {
         let mut args = command("XCLAIM");
         (key, group, consumer, millis_ceil(min_idle), ids, options).write_args(&mut args);
@@ -433,7 +434,7 @@ pub trait StreamCommands: CommandTarget {
         &self,
         key: impl ToSingleArg,
         last_id: impl ToSingleArg,
-        options: &XSetIdOptions,
+        options: XSetIdOptions,
     ) -> Self::Output<'_, ()> {
         let mut args = command("XSETID");
         (key, last_id, options).write_args(&mut args);
