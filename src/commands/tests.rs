@@ -354,6 +354,324 @@ fn sweep(r: &Recorder) {
     r.function_list();
     r.client_help();
     r.xinfo_help();
+    rest_of_sweep(r);
+}
+
+/// The rest of the shared typed methods, so that the sweep calls every one
+/// ([`sweep_calls_every_typed_method`] checks).
+#[allow(deprecated)] // SLAVEOF, called like any other
+fn rest_of_sweep(r: &Recorder) {
+    type S = String;
+    type F = Vec<(String, String)>;
+    let k = ["a", "b"];
+
+    // Help.
+    r.acl_help();
+    r.cluster_help();
+    r.command_help();
+    r.config_help();
+    r.function_help();
+    r.latency_help();
+    r.memory_help();
+    r.module_help();
+    r.object_help();
+    r.pubsub_help();
+    r.script_help();
+    r.slowlog_help();
+    r.xgroup_help();
+
+    // Sets, hyperloglog.
+    r.pfmerge("d", k);
+    r.srem("s", ["m"]);
+    r.scard("s");
+    r.sismember("s", "m");
+    r.smismember("s", ["m", "n"]);
+    r.smove("s", "t", "m");
+    r.spop_count::<Vec<S>>("s", 2);
+    r.srandmember::<S>("s");
+    r.srandmember_count::<Vec<S>>("s", -2);
+    r.sdiff::<Vec<S>>(k);
+    r.sdiffstore("d", k);
+    r.sinter::<Vec<S>>(k);
+    r.sinterstore("d", k);
+    r.sintercard(k);
+    r.sunion::<Vec<S>>(k);
+    r.sunionstore("d", k);
+    r.sscan::<S>("s", 0);
+    r.sscan_options::<S>("s", 0, ScanOptions::new());
+
+    // Server.
+    r.bgrewriteaof();
+    r.bgsave();
+    r.bgsave_schedule();
+    r.command_all();
+    r.command_count();
+    r.command_docs(["get"]);
+    r.command_getkeys::<S>(("SET", "k", "v"));
+    r.command_getkeysandflags::<S>(("SET", "k", "v"));
+    r.command_info(["get"]);
+    r.command_list();
+    r.command_list_options(CommandListFilter::Pattern("x*".into()));
+    r.config_set_pairs([("a", "1"), ("b", "2")]);
+    r.config_rewrite();
+    r.config_resetstat();
+    r.flushall();
+    r.flushall_options(FlushMode::Async);
+    r.flushdb();
+    r.flushdb_options(FlushMode::Sync);
+    r.info_sections(["server"]);
+    r.latency_doctor();
+    r.latency_graph("command");
+    r.latency_histogram(["get"]);
+    r.latency_history("command");
+    r.latency_latest();
+    r.latency_reset(["command"]);
+    r.lolwut();
+    r.lolwut_version(5);
+    r.memory_doctor();
+    r.memory_malloc_stats();
+    r.memory_purge();
+    r.memory_stats();
+    r.memory_usage("k");
+    r.memory_usage_samples("k", 5);
+    r.module_list();
+    r.module_load("/m.so");
+    r.module_loadex("/m.so", ModuleLoadOptions::new());
+    r.module_unload("m");
+    r.replicaof(ReplicaOf::NoOne);
+    r.slaveof(ReplicaOf::master("h", 6379));
+    r.role();
+    r.save();
+    r.shutdown(ShutdownOptions::new());
+    r.slowlog_get(5);
+    r.slowlog_get_all();
+    r.slowlog_len();
+    r.slowlog_reset();
+    r.swapdb(0, 1);
+
+    // Strings, scripting.
+    r.lcs_idx("a", "b", LcsOptions::new());
+    r.evalsha::<S>("0123", k, ["x"]);
+    r.eval_ro::<S>("return 1", k, ["x"]);
+    r.evalsha_ro::<S>("0123", k, ["x"]);
+    r.fcall::<S>("f", k, ["x"]);
+    r.fcall_ro::<S>("f", k, ["x"]);
+    r.script_exists(["0123"]);
+    r.script_flush(Some(FlushMode::Async));
+    r.script_kill();
+    r.function_load("code");
+    r.function_load_replace("code");
+    r.function_delete("lib");
+    r.function_flush(None);
+    r.function_list_options(FunctionListOptions::new());
+    r.function_dump();
+    r.function_restore("payload", Some(RestorePolicy::Replace));
+    r.function_stats();
+    r.function_kill();
+
+    // Sorted sets.
+    r.zadd_options("z", [(1.0, "a")], ZAddOptions::new());
+    r.zadd_incr("z", "a", 1.0, ZAddOptions::new());
+    r.zincrby("z", 1.0, "a");
+    r.zrem("z", ["a"]);
+    r.zcard("z");
+    r.zcount("z", ScoreBound::NegInf, 3.0);
+    r.zlexcount("z", LexBound::inclusive("a"), LexBound::exclusive("c"));
+    r.zmscore("z", ["a", "b"]);
+    r.zrank("z", "a");
+    r.zrevrank("z", "a");
+    r.zrange_withscores::<S>("z", ZRange::rank(0, -1));
+    r.zrangestore("d", "z", ZRange::rank(0, 1));
+    r.zrangebyscore::<S>("z", 1.0, 2.0);
+    r.zrevrangebyscore::<S>("z", 2.0, 1.0);
+    r.zrangebylex::<S>("z", LexBound::inclusive("a"), LexBound::inclusive("b"));
+    r.zrevrangebylex::<S>("z", LexBound::inclusive("b"), LexBound::inclusive("a"));
+    r.zrevrange::<S>("z", 0, -1);
+    r.zremrangebyrank("z", 0, 1);
+    r.zremrangebyscore("z", 1.0, 2.0);
+    r.zremrangebylex("z", LexBound::inclusive("a"), LexBound::inclusive("b"));
+    r.zpopmax::<S>("z", 1);
+    r.zrandmember::<S>("z");
+    r.zrandmember_count::<S>("z", 2);
+    r.zrandmember_withscores::<S>("z", 2);
+    r.zdiff::<S>(k);
+    r.zdiff_withscores::<S>(k);
+    r.zdiffstore("d", k);
+    r.zinter::<S>(k);
+    r.zinter_withscores::<S>(k, ZCombineOptions::new());
+    r.zinterstore("d", k, ZCombineOptions::new());
+    r.zintercard(k, Some(3));
+    r.zunion::<S>(k);
+    r.zunion_withscores::<S>(k, ZCombineOptions::new());
+    r.zunionstore("d", k, ZCombineOptions::new());
+    r.zscan::<S>("z", 0, ScanOptions::new());
+
+    // Geo.
+    let shape = GeoShape::Radius {
+        radius: 1.0,
+        unit: GeoUnit::Kilometers,
+    };
+    let search = || GeoSearch::from_lonlat(2.35, 48.85, shape);
+    r.geoadd("g", (2.35, 48.85, "paris"));
+    r.geoadd_options("g", (2.35, 48.85, "paris"), GeoAddOptions::new());
+    r.geodist("g", "a", "b", GeoUnit::Meters);
+    r.geohash("g", ["a"]);
+    r.geopos("g", ["a"]);
+    r.geosearch::<S>("g", search());
+    r.geosearch_options::<S>("g", search(), GeoWith::all());
+    r.geosearchstore("d", "g", search());
+    r.geosearchstore_dist("d", "g", search());
+    r.georadius_ro::<S>("g", 2.35, 48.85, 1.0, GeoUnit::Miles);
+    r.georadiusbymember_ro::<S>("g", "a", 1.0, GeoUnit::Miles);
+    r.georadius::<S>("g", 2.35, 48.85, 1.0, GeoUnit::Miles);
+    r.georadiusbymember::<S>("g", "a", 1.0, GeoUnit::Miles);
+
+    // ACL.
+    r.acl_cat();
+    r.acl_cat_commands("read");
+    r.acl_deluser(["u"]);
+    r.acl_dryrun("u", ("GET", "k"));
+    r.acl_genpass();
+    r.acl_genpass_bits(128);
+    r.acl_getuser("u");
+    r.acl_list();
+    r.acl_load();
+    r.acl_log();
+    r.acl_log_count(5);
+    r.acl_log_reset();
+    r.acl_save();
+    r.acl_setuser("u", ["on", "+get"]);
+    r.acl_users();
+    r.acl_whoami();
+
+    // Connection, hashes.
+    r.ping_message::<S>("hi");
+    r.client_list_options(ClientListFilter::Type(ClientType::Normal));
+    r.hset_pairs("h", [("f", "v"), ("g", "w")]);
+    r.hmset("h", [("f", "v")]);
+    r.hsetnx("h", "f", "v");
+    r.hmget::<S>("h", ["f"]);
+    r.hkeys::<S>("h");
+    r.hvals::<S>("h");
+    r.hlen("h");
+    r.hexists("h", "f");
+    r.hstrlen("h", "f");
+    r.hincrbyfloat("h", "f", 0.5);
+    r.hrandfield::<S>("h");
+    r.hrandfield_count::<S>("h", 2);
+    r.hrandfield_withvalues::<S, S>("h", 2);
+    r.hscan::<S, S>("h", 0, ScanOptions::new());
+
+    // Cluster.
+    r.cluster_myid();
+    r.cluster_myshardid();
+    r.cluster_info();
+    r.cluster_keyslot("k");
+    r.cluster_countkeysinslot(1);
+    r.cluster_getkeysinslot::<S>(1, 10);
+    r.cluster_nodes();
+    r.cluster_replicas("id");
+    r.cluster_slaves("id");
+    r.cluster_slots();
+    r.cluster_shards();
+    r.cluster_links::<S>();
+    r.cluster_count_failure_reports("id");
+    r.cluster_addslots([1, 2]);
+    r.cluster_addslotsrange([(1, 5)]);
+    r.cluster_delslots([1]);
+    r.cluster_delslotsrange([(1, 5)]);
+    r.cluster_flushslots();
+    r.cluster_setslot(1, SetSlot::Node("id".into()));
+    r.cluster_bumpepoch();
+    r.cluster_set_config_epoch(3);
+    r.cluster_meet("127.0.0.1", 7000, None);
+    r.cluster_forget("id");
+    r.cluster_replicate("id");
+    r.cluster_failover(FailoverMode::Force);
+    r.cluster_reset(ResetMode::Soft);
+    r.cluster_saveconfig();
+
+    // Streams.
+    r.xadd_options("s", [("f", "v")], XAddOptions::new().no_mkstream());
+    r.xrange_count::<F>("s", "-", "+", 2);
+    r.xrevrange::<F>("s", "+", "-");
+    r.xrevrange_count::<F>("s", "+", "-", 2);
+    r.xdel("s", ["1-0"]);
+    r.xtrim("s", &StreamTrim::max_len(10));
+    r.xgroup_create_options("s", "g", "$", XGroupCreateOptions::new().mkstream());
+    r.xgroup_createconsumer("s", "g", "c");
+    r.xgroup_delconsumer("s", "g", "c");
+    r.xgroup_destroy("s", "g");
+    r.xgroup_setid("s", "g", "$", Some(3));
+    r.xinfo_stream::<F>("s");
+    r.xinfo_stream_full::<F>("s", Some(10));
+    r.xinfo_consumers("s", "g");
+    r.xsetid("s", "5-0");
+    r.xsetid_options("s", "5-0", XSetIdOptions::new().entries_added(5));
+
+    // Bitmaps, pub/sub.
+    r.bitcount("k");
+    r.bitcount_range("k", BitRange::bytes(0, -1));
+    r.bitfield("k", &BitField::new());
+    r.bitfield_ro("k", &BitField::new());
+    r.bitop(BitOp::And, "d", k);
+    r.bitpos("k", true);
+    r.bitpos_range("k", false, BitRange::bits(0, 7));
+    r.getbit("k", 3);
+    r.setbit("k", 3, true);
+    r.spublish("ch", "m");
+    r.pubsub_channels();
+    r.pubsub_channels_options("n*");
+    r.pubsub_numsub(["ch"]);
+    r.pubsub_shardchannels();
+    r.pubsub_shardchannels_options("n*");
+    r.pubsub_shardnumsub(["ch"]);
+}
+
+/// The sweep calls every method of every typed command trait, so that the
+/// agreement test covers them all (a new method must be added to the sweep).
+#[test]
+fn sweep_calls_every_typed_method() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut sources = Vec::new();
+    let mut pending = vec![dir];
+    while let Some(path) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("commands/tests.rs") {
+                sources.push(std::fs::read_to_string(&path).unwrap_or_default());
+            }
+        }
+    }
+    let this = include_str!("tests.rs");
+    let mut missing = Vec::new();
+    let mut methods = 0;
+    for source in &sources {
+        let mut in_trait = false;
+        for line in source.lines() {
+            if line.starts_with("pub trait ") && line.contains("Commands: CommandTarget") {
+                in_trait = true;
+            } else if line.starts_with('}') {
+                in_trait = false;
+            } else if let Some(rest) = line.strip_prefix("    fn ").filter(|_| in_trait) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                methods += 1;
+                if !this.contains(&format!("r.{name}(")) && !this.contains(&format!("r.{name}::<")) {
+                    missing.push(name);
+                }
+            }
+        }
+    }
+    assert!(methods > 300, "found only {methods} typed methods");
+    assert!(missing.is_empty(), "typed methods missing from the sweep: {missing:?}");
 }
 
 /// For every command the sweep sends, the class (and block time) a typed
@@ -364,7 +682,7 @@ fn typed_classes_agree_with_classify() {
     let r = Recorder::default();
     sweep(&r);
     let sent = r.take();
-    assert!(sent.len() > 200, "{}", sent.len());
+    assert!(sent.len() > 400, "{}", sent.len());
     for args in sent {
         let mut raw = args.clone();
         raw.classify();
