@@ -151,10 +151,8 @@ impl Multiplexer {
             limits,
         });
         let driver = driver::Driver::new(shared.clone(), socket, read, runtime.clone());
-        if let Err(e) = runtime.spawn(driver) {
-            // The driver was dropped unpolled: its drop ended the connection.
-            return Err(e);
-        }
+        // On failure the driver was dropped unpolled, and its drop ended the connection.
+        runtime.spawn(driver)?;
         Ok(Multiplexer { shared })
     }
 
