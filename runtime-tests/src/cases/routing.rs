@@ -174,12 +174,11 @@ pub async fn transaction_handle_ends_with_its_attempt(rt: Runtime) -> TestResult
     // Commands that change state are refused among a transaction's reads.
     drop(other);
     let err = c
-        .transaction("k", |tx| async move {
+        .transaction::<_, (), _, _>("k", |tx| async move {
             tx.cmd("SELECT").arg(1).query::<()>().await?;
             Ok(tx.pipeline())
         })
         .await
-        .map(|()| ())
         .expect_err("refused");
     assert_eq!(err.kind(), ErrorKind::Usage, "{err}");
     Ok(())
