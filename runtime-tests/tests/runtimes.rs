@@ -23,6 +23,7 @@ runtime_tests::per_runtime! {
         queue_bounds_refuse_with_a_typed_error,
         close_closes,
         connect_fails_fast,
+        unresponsive_connection_is_abandoned,
     ],
     torture: [cancellation_torture, server_killed_during_incr, idempotent_retry],
     failures: [
