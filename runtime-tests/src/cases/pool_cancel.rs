@@ -78,7 +78,10 @@ fn server_is_asleep(server: &RedisServer) -> bool {
 
 /// Puts the server to sleep for `seconds` from a thread of its own, and
 /// returns once it sleeps. The thread ends when the sleep does.
-async fn put_to_sleep(server: &RedisServer, seconds: u32) -> Result<JoinHandle<()>, Box<dyn std::error::Error + Send + Sync>> {
+async fn put_to_sleep(
+    server: &RedisServer,
+    seconds: u32,
+) -> Result<JoinHandle<()>, Box<dyn std::error::Error + Send + Sync>> {
     let mut raw: RawConnection = server.raw_connection()?;
     raw.set_timeout(Some(Duration::from_secs(u64::from(seconds) + 30)))?;
     let seconds = seconds.to_string();
