@@ -13,6 +13,7 @@ runtime_tests::per_runtime! {
         dropped_during_health_check,
         handed_to_dropped_waiter,
         close_fails_waiters_and_closes_leases,
+        health_check_replaces_bad_connection,
     ],
     transactions: [watch_counter_is_exact, watch_conflict_and_body_error],
     help_commands: [container_help, deprecated_georadius, debug_commands],

@@ -326,3 +326,55 @@ pub async fn close_fails_waiters_and_closes_leases(rt: Runtime) -> TestResult {
     assert_eq!(d.pool_status().idle, 0);
     Ok(())
 }
+
+/// The ids of the server's clients whose last command was `cmd`.
+fn client_ids(server: &RedisServer, cmd: &str) -> Vec<String> {
+    server
+        .raw_command(&["CLIENT", "LIST"])
+        .lines()
+        .filter(|line| info_field(line, "cmd") == Some(cmd))
+        .filter_map(|line| info_field(line, "id").map(str::to_owned))
+        .collect()
+}
+
+/// A pooled connection that fails while idle is found out before it is
+/// leased again (it broke, or its `PING` fails) and replaced: the caller's
+/// command succeeds on a new connection.
+pub async fn health_check_replaces_bad_connection(rt: Runtime) -> TestResult {
+    let server = RedisServer::builder()
+        .acl_user("worker", "secret", "~* &* +@all")
+        .build();
+    let mut pool = pool_config(1, Duration::from_secs(10));
+    pool.health_check_after = Duration::ZERO;
+    let c = ClientBuilder::from_url(&server.url())?
+        .username("worker")
+        .password("secret")
+        .pool(pool)
+        .runtime(rt)
+        .build()?;
+
+    // Killed while idle.
+    assert_eq!(blpop(&c, "q", 0.01).await?, None);
+    let first = client_ids(&server, "blpop");
+    assert_eq!(first.len(), 1, "{first:?}");
+    server.raw_command(&["CLIENT", "KILL", "ID", first[0].as_str()]);
+    assert_eq!(blpop(&c, "q", 0.01).await?, None, "served on a new connection");
+    let second = client_ids(&server, "blpop");
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(first, second);
+    assert_eq!(c.pool_status().open, 1);
+
+    // Alive but failing its PING (the user may no longer run it).
+    server.raw_command(&["ACL", "SETUSER", "worker", "-ping"]);
+    assert_eq!(blpop(&c, "q", 0.01).await?, None, "served on a new connection");
+    let third = client_ids(&server, "blpop");
+    assert_eq!(
+        third.len(),
+        1,
+        "the connection that failed its PING is closed: {third:?}"
+    );
+    assert_ne!(second, third);
+    let status = c.pool_status();
+    assert_eq!((status.idle, status.open), (1, 1));
+    Ok(())
+}
