@@ -21,7 +21,7 @@
 //!   [`crate::ErrorKind::Closed`], and makes leases close their connections
 //!   when released; [`Pool::closed`] waits until none is left open.
 
-mod blocking;
+mod conn;
 mod lease;
 mod permit;
 
@@ -32,13 +32,12 @@ use std::time::{Duration, Instant};
 use futures_channel::oneshot;
 
 use crate::config::Config;
-use crate::connection::Connection;
 use crate::error::RequestState;
 use crate::rt::{with_timeout, Runtime};
 use crate::{Error, Result};
 
-pub(crate) use blocking::{block_time, BlockTime};
-pub(crate) use lease::{Lease, LeasedSource};
+use conn::PoolConn as Connection;
+pub(crate) use lease::Lease;
 use permit::Permit;
 
 /// Settings of the pool of dedicated connections.
@@ -244,7 +243,7 @@ impl Pool {
     }
 
     async fn healthy(&self, conn: &Connection) -> bool {
-        let ping = conn.query::<String>(&crate::cmd("PING"));
+        let ping = conn.ping();
         let limit = Some(self.inner.config.connect_timeout.unwrap_or(Duration::from_secs(5)));
         matches!(with_timeout(&self.inner.runtime, limit, ping).await, Ok(Ok(_)))
     }
@@ -258,7 +257,7 @@ impl Pool {
     fn release(&self, conn: Arc<Connection>, permit: Permit, reusable: bool) {
         if !reusable || conn.is_closed() || self.is_closed() {
             // Close it now, whoever still holds a handle to it.
-            conn.fixed().mux.abort();
+            conn.abort();
             drop(conn);
             drop(permit);
             return;
@@ -304,7 +303,7 @@ impl Pool {
             Grant::Lease(lease) => {
                 let (conn, permit) = lease.into_parts();
                 permit.disarm();
-                conn.fixed().mux.abort();
+                conn.abort();
                 state.slot_freed();
             }
             Grant::Slot(permit) => {
@@ -328,7 +327,7 @@ impl Pool {
             (idle, std::mem::take(&mut state.waiters))
         };
         for (conn, _) in &idle {
-            conn.fixed().mux.abort();
+            conn.abort();
         }
         // Their receivers see the senders dropped: `Closed`.
         drop(waiters);
