@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use super::time::millis_ceil;
 use super::{command, subcommand, CommandTarget};
-use crate::connection::Connection;
+use crate::dedicated::Connection;
 use crate::value::{Args, BlockTime, CommandClass, FromValue, ToArgs, ToSingleArg};
 
 /// `args` marked as changing (or depending on) the state of its connection.

@@ -77,8 +77,8 @@ mod time;
 #[cfg(test)]
 mod tests;
 
-use crate::connection::Connection;
-use crate::multiplex::ReplyFuture;
+use crate::dedicated::Connection;
+use crate::request::ReplyFuture;
 #[cfg(doc)]
 use crate::value::CommandClass;
 use crate::value::{Args, FromValue, ToArgs};
@@ -145,17 +145,17 @@ pub trait CommandTarget {
 }
 
 impl CommandTarget for Client {
-    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<T>;
 
-    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
 
 impl CommandTarget for Connection {
-    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<T>;
 
-    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
@@ -184,17 +184,17 @@ impl<C: CommandTarget + ?Sized> ClusterCommands for C {}
 /// several round trips (such as the `SCAN` streams) are written on this.
 pub trait AsyncCommandTarget: CommandTarget + Sync {
     /// Sends the command in `args` (name first); the future resolves to its reply as `T`.
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T>;
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T>;
 }
 
 impl AsyncCommandTarget for Client {
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
 
 impl AsyncCommandTarget for Connection {
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
