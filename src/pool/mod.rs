@@ -19,7 +19,8 @@
 //!   it is leased again.
 //! - [`Pool::close`] closes idle connections, fails waiters with
 //!   [`crate::ErrorKind::Closed`], and makes leases close their connections
-//!   when released; [`Pool::closed`] waits until none is left open.
+//!   when released (a leased connection stays its holder's until then: a
+//!   `BLPOP k 0` may hold it for ever, so nobody waits for that).
 
 mod conn;
 mod lease;
@@ -100,8 +101,6 @@ struct State {
     waiters: VecDeque<oneshot::Sender<Grant>>,
     closed: bool,
     reaper_running: bool,
-    /// Callers of [`Pool::closed`], told when `open` reaches zero.
-    drained: Vec<oneshot::Sender<()>>,
 }
 
 impl State {
@@ -109,11 +108,6 @@ impl State {
     /// never opened) and nobody takes the slot over.
     fn slot_freed(&mut self) {
         self.open = self.open.saturating_sub(1);
-        if self.open == 0 {
-            for drained in self.drained.drain(..) {
-                let _ = drained.send(());
-            }
-        }
     }
 }
 
@@ -331,27 +325,6 @@ impl Pool {
         }
         // Their receivers see the senders dropped: `Closed`.
         drop(waiters);
-    }
-
-    /// Returns once no connection the pool opened is still open (leased,
-    /// idle or being opened). Meant for after [`Pool::close`]; before it,
-    /// returns whenever the pool happens to be empty.
-    // Called by `Client::close`, which the owner of `client.rs` wires in.
-    #[allow(dead_code)]
-    pub(crate) async fn closed(&self) {
-        loop {
-            let receiver = {
-                let mut state = self.lock();
-                if state.open == 0 {
-                    return;
-                }
-                state.drained.retain(|sender| !sender.is_canceled());
-                let (sender, receiver) = oneshot::channel();
-                state.drained.push(sender);
-                receiver
-            };
-            let _ = receiver.await;
-        }
     }
 
     /// (idle, open) counts, for tests and introspection.
