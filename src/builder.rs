@@ -225,6 +225,8 @@ impl ClientBuilder {
 }
 
 #[cfg(test)]
+// Mirrors how users outside the crate (where the types are non_exhaustive) set fields.
+#[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
     use crate::ErrorKind;

@@ -36,7 +36,10 @@ impl Inputs {
 /// The public fields of a `TlsConfig` can change after a clone shared this
 /// cache, so each lookup checks the inputs and rebuilds when they differ.
 #[derive(Clone, Default)]
-pub(crate) struct TlsCache(Arc<Mutex<Option<(Inputs, Arc<ClientConfig>)>>>);
+pub(crate) struct TlsCache(Arc<Mutex<Option<Entry>>>);
+
+/// A built configuration and what it was built from.
+type Entry = (Inputs, Arc<ClientConfig>);
 
 impl TlsCache {
     /// The configuration for `tls`, built by `build` the first time (or when

@@ -132,11 +132,19 @@ mod tests {
     #[test]
     fn hello_fallback_is_decided_by_the_error_code() {
         assert!(unsupported("NOPROTO unsupported protocol version"));
-        assert!(unsupported("ERR unknown command 'HELLO', with args beginning with: '3' "));
-        assert!(unsupported("ERR unknown command `HELLO`, with args beginning with: `3`, "));
+        assert!(unsupported(
+            "ERR unknown command 'HELLO', with args beginning with: '3' "
+        ));
+        assert!(unsupported(
+            "ERR unknown command `HELLO`, with args beginning with: `3`, "
+        ));
         // An auth failure that merely mentions the words is not a missing HELLO.
-        assert!(!unsupported("WRONGPASS invalid username-password pair or user is disabled."));
-        assert!(!unsupported("NOAUTH HELLO must be called with the client already authenticated, unknown command"));
+        assert!(!unsupported(
+            "WRONGPASS invalid username-password pair or user is disabled."
+        ));
+        assert!(!unsupported(
+            "NOAUTH HELLO must be called with the client already authenticated, unknown command"
+        ));
         assert!(!unsupported("ERR wrong number of arguments, unknown command follows"));
     }
 }

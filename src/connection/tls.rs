@@ -165,6 +165,8 @@ impl ServerCertVerifier for AcceptAnyCert {
 }
 
 #[cfg(test)]
+// Mirrors how users outside the crate (where the types are non_exhaustive) set fields.
+#[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
 

@@ -295,7 +295,10 @@ mod tests {
     #[test]
     fn runtime_unavailable_is_found_by_type_not_text() {
         let e = RuntimeUnavailable::new("nothing here").into_io();
-        assert_eq!(RuntimeUnavailable::find(&e).map(|r| r.to_string()).as_deref(), Some("nothing here"));
+        assert_eq!(
+            RuntimeUnavailable::find(&e).map(|r| r.to_string()).as_deref(),
+            Some("nothing here")
+        );
         let lookalike = io::Error::other("no tokio runtime is running on this thread");
         assert!(RuntimeUnavailable::find(&lookalike).is_none());
     }
@@ -324,7 +327,12 @@ mod tests {
             }
         }
         let base = test_runtime();
-        let rt = Runtime::new("panicky", base.executor.clone(), Arc::new(Panicky), base.transport.clone());
+        let rt = Runtime::new(
+            "panicky",
+            base.executor.clone(),
+            Arc::new(Panicky),
+            base.transport.clone(),
+        );
         let mut sleep = rt.sleep(Duration::MAX);
         assert!(futures_util::FutureExt::now_or_never(&mut sleep).is_none());
         let out = futures_util::FutureExt::now_or_never(with_timeout(&rt, Some(Duration::MAX), async { 1 }));

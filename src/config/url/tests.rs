@@ -155,7 +155,10 @@ fn repeated_options_are_refused() {
         ("rediss://h?insecure=true&insecure=false", "insecure"),
     ] {
         let e = err(url);
-        assert!(e.contains(&format!("option {name} is given more than once")), "{url}: {e}");
+        assert!(
+            e.contains(&format!("option {name} is given more than once")),
+            "{url}: {e}"
+        );
     }
     let e = err("redis://h?password=hunter2&password=hunter3");
     assert!(!e.contains("hunter"), "{e}");
@@ -172,7 +175,10 @@ fn zero_durations_are_refused() {
     for option in ["connect_timeout", "response_timeout"] {
         for zero in ["0", "0s", "0ms", "0.0"] {
             let e = err(&format!("redis://h?{option}={zero}"));
-            assert!(e.contains(option) && e.contains("use `none` to wait without limit"), "{e}");
+            assert!(
+                e.contains(option) && e.contains("use `none` to wait without limit"),
+                "{e}"
+            );
         }
         let c = parse(&format!("redis://h?{option}=none")).unwrap();
         assert!(c.connect_timeout.is_none() || c.response_timeout.is_none());
