@@ -66,7 +66,7 @@ pub mod value;
 
 pub use client::{Client, ClientBuilder, ClientCmd, PoolStatus};
 pub use cmd::{cmd, Cmd};
-pub use commands::Commands;
+pub use commands::CommandTarget;
 pub use config::{Addr, Config, Protocol, TlsConfig};
 pub use connection::Connection;
 pub use error::{Error, ErrorKind, RequestState, Result, ServerError};
@@ -81,10 +81,9 @@ pub use value::{FromValue, ToArgs, ToSingleArg};
 /// Everything most programs need: `use anyredis::prelude::*;`.
 pub mod prelude {
     pub use crate::commands::{
-        AclCommands, AsyncCommands, BitmapCommands, ClusterCommands, Commands, ConnectionCommands, DedicatedCommands,
-        GeoCommands, HashCommands, HelpCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands,
-        ScanCommands, ScriptingCommands, ServerCommands, SetCommands, SortedSetCommands, StreamCommands,
-        StringCommands,
+        AclCommands, BitmapCommands, ClusterCommands, ConnectionCommands, DedicatedCommands, GeoCommands, HashCommands,
+        HelpCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands, ScanCommands, ScriptingCommands,
+        ServerCommands, SetCommands, SortedSetCommands, StreamCommands, StringCommands,
     };
     pub use crate::{cmd, Client, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 }

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 use bytes::BytesMut;
 
 use crate::cmd::Cmd;
-use crate::commands::Commands;
+use crate::commands::CommandTarget;
 use crate::error::{RequestState, ServerError};
 use crate::multiplex::MuxSource;
 use crate::pool::{block_time, BlockTime};
@@ -275,7 +275,7 @@ fn exec_result(mut replies: Vec<Value>) -> Result<Option<Vec<Value>>> {
     }
 }
 
-impl Commands for Pipeline {
+impl CommandTarget for Pipeline {
     type Output<'a, T: FromValue + 'a> = &'a Pipeline;
 
     fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> &'a Pipeline {

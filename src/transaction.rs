@@ -5,7 +5,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use crate::backoff;
-use crate::commands::{AsyncCommands, Commands};
+use crate::commands::{AsyncCommandTarget, CommandTarget};
 use crate::multiplex::{FixedMux, ReplyFuture};
 use crate::pipeline::Pipeline;
 use crate::resp::Value;
@@ -29,7 +29,7 @@ impl Transaction {
     }
 }
 
-impl Commands for Transaction {
+impl CommandTarget for Transaction {
     type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
 
     fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
@@ -37,7 +37,7 @@ impl Commands for Transaction {
     }
 }
 
-impl AsyncCommands for Transaction {
+impl AsyncCommandTarget for Transaction {
     fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
         ReplyFuture::new(&self.fixed, args)
     }

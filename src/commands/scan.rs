@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use futures_util::stream::{FusedStream, Stream};
 
 use super::keys::{with_key, KeyType};
-use super::{command, AsyncCommands};
+use super::{command, AsyncCommandTarget};
 use crate::multiplex::ReplyFuture;
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 use crate::Result;
@@ -92,7 +92,7 @@ impl<T> Unpin for ScanStream<'_, T> {}
 
 impl<'a, T: FromValue + 'a> ScanStream<'a, T> {
     /// A stream that sends `prefix` (command name and key), the cursor, then `options`.
-    fn new<C: AsyncCommands + ?Sized>(handle: &'a C, prefix: Args, options: ScanOptions) -> Self {
+    fn new<C: AsyncCommandTarget + ?Sized>(handle: &'a C, prefix: Args, options: ScanOptions) -> Self {
         let request = move |cursor: u64| {
             let mut args = prefix.clone();
             args.push_uint(cursor);
@@ -174,7 +174,7 @@ impl<T> std::fmt::Debug for ScanStream<'_, T> {
 /// let keys: Vec<String> = client.scan_iter(ScanOptions::new().pattern("user:*")).try_collect().await?;
 /// # Ok(()) }
 /// ```
-pub trait ScanCommands: AsyncCommands {
+pub trait ScanCommands: AsyncCommandTarget {
     /// Every key of the current database (filtered by `options`). [SCAN](https://redis.io/docs/latest/commands/scan/)
     fn scan_iter<'a, T: FromValue + 'a>(&'a self, options: ScanOptions) -> ScanStream<'a, T> {
         ScanStream::new(self, command("SCAN"), options)
