@@ -73,6 +73,36 @@ pub async fn huge_durations_do_not_panic(rt: Runtime) -> TestResult {
     );
     let conn = c.dedicated().await?;
     assert_eq!(conn.query::<String>(&cmd("PING")).await?, "PONG");
+    let pipe = c.pipeline();
+    pipe.rpush("q", "y").blpop::<String>("q", Duration::from_secs(1));
+    let (_, popped): (i64, Option<(String, String)>) = pipe.query().await?;
+    assert_eq!(popped, Some(("q".to_owned(), "y".to_owned())));
+
+    // A failed connect makes the client compute its reconnect backoff from
+    // `Duration::MAX`: capped, no `Instant` overflow.
+    let mut gone = RedisServer::new();
+    let unreachable = ClientBuilder::from_url(&gone.url())?
+        .reconnect_backoff(Duration::MAX, Duration::MAX)
+        .runtime(rt.clone())
+        .build()?;
+    gone.kill();
+    let err = unreachable.ping().await.expect_err("the server is gone");
+    assert!(err.is_connection(), "{err}");
+
+    // `response_timeout(Duration::MAX)` on the shared and a dedicated connection.
+    // (Not yet with a blocking command: `pool/blocking.rs` adds the block time
+    // to the response timeout without saturating; reported to its owner.)
+    let patient = ClientBuilder::from_url(&server.url())?
+        .response_timeout(max)
+        .runtime(rt.clone())
+        .build()?;
+    assert_eq!(patient.ping().await?, "PONG");
+    let pipe = patient.pipeline();
+    pipe.set("p", 1).incr("p");
+    let ((), n): ((), i64) = pipe.query().await?;
+    assert_eq!(n, 2);
+    let conn = patient.dedicated().await?;
+    assert_eq!(conn.query::<String>(&cmd("PING")).await?, "PONG");
 
     // The TLS handshake limit and the connect limit with `Duration::MAX`.
     let mut config = Config::from_url(&server.url())?;
@@ -205,19 +235,29 @@ pub async fn resp2_without_hello(rt: Runtime) -> TestResult {
     Ok(())
 }
 
-/// The client's own TCP socket as `/proc/net/tcp` shows it: `(timer, seconds
-/// left)` for the entry whose local address is `local` (`ip:port`).
+/// An `ip:port` as `/proc/net/tcp` prints it (the address as the in-memory u32).
 #[cfg(target_os = "linux")]
-fn proc_tcp_timer(local: &str) -> Result<Option<(u8, u64)>, Box<dyn std::error::Error + Send + Sync>> {
-    let (ip, port) = local.rsplit_once(':').ok_or("no port in addr")?;
+fn proc_addr(addr: &str) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let (ip, port) = addr.rsplit_once(':').ok_or("no port in addr")?;
     let ip: std::net::Ipv4Addr = ip.parse()?;
     let port: u16 = port.parse()?;
-    // /proc/net/tcp prints the address as the in-memory u32, i.e. little-endian on x86/arm.
-    let want = format!("{:08X}:{:04X}", u32::from_ne_bytes(ip.octets()), port);
+    Ok(format!("{:08X}:{:04X}", u32::from_ne_bytes(ip.octets()), port))
+}
+
+/// The client's own TCP socket as `/proc/net/tcp` shows it: `(timer, seconds
+/// left)` for the established connection from `local` to `remote` (`ip:port`,
+/// the `addr` and `laddr` of `CLIENT INFO`).
+#[cfg(target_os = "linux")]
+fn proc_tcp_timer(local: &str, remote: &str) -> Result<Option<(u8, u64)>, Box<dyn std::error::Error + Send + Sync>> {
+    let (local, remote) = (proc_addr(local)?, proc_addr(remote)?);
     let table = std::fs::read_to_string("/proc/net/tcp")?;
     for line in table.lines().skip(1) {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.get(1) != Some(&want.as_str()) {
+        // Field 3 is the state: 01 = ESTABLISHED.
+        if fields.get(1) != Some(&local.as_str())
+            || fields.get(2) != Some(&remote.as_str())
+            || fields.get(3) != Some(&"01")
+        {
             continue;
         }
         // Field 5 is `tr:tm->when`: timer kind (2 = keepalive) and ticks left (USER_HZ = 100).
@@ -240,14 +280,18 @@ pub async fn keepalive_has_its_effect(rt: Runtime) -> TestResult {
         let c = client(&format!("{}?keepalive=300s&nodelay=false", server.url()), &rt)?;
         let info: String = c.cmd("CLIENT").arg("INFO").query().await?;
         let addr = info_field(&info, "addr").ok_or("no addr")?.to_owned();
-        let (timer, left) = proc_tcp_timer(&addr)?.ok_or_else(|| format!("{addr} not in /proc/net/tcp"))?;
+        let laddr = info_field(&info, "laddr").ok_or("no laddr")?.to_owned();
+        let (timer, left) =
+            proc_tcp_timer(&addr, &laddr)?.ok_or_else(|| format!("{addr} -> {laddr} not in /proc/net/tcp"))?;
         assert_eq!(timer, 2, "no keepalive timer on {addr}");
         assert!(left > 60 && left <= 300, "keepalive due in {left}s");
 
         let c = client(&format!("{}?keepalive=none", server.url()), &rt)?;
         let info: String = c.cmd("CLIENT").arg("INFO").query().await?;
         let addr = info_field(&info, "addr").ok_or("no addr")?.to_owned();
-        let (timer, _) = proc_tcp_timer(&addr)?.ok_or_else(|| format!("{addr} not in /proc/net/tcp"))?;
+        let laddr = info_field(&info, "laddr").ok_or("no laddr")?.to_owned();
+        let (timer, _) =
+            proc_tcp_timer(&addr, &laddr)?.ok_or_else(|| format!("{addr} -> {laddr} not in /proc/net/tcp"))?;
         assert_ne!(timer, 2, "keepalive timer despite keepalive=none on {addr}");
     }
     #[cfg(not(target_os = "linux"))]
