@@ -15,8 +15,8 @@ use crate::Result;
 /// # Durations
 /// Every limit that takes an `Option<Duration>` reads `None` as "no limit".
 /// Zero is never "no limit": [`ClientBuilder::build`] refuses a zero
-/// `connect_timeout`, `response_timeout`, pool `acquire_timeout` or pool
-/// `idle_timeout` with an [`crate::ErrorKind::Config`] error (it would fail
+/// `connect_timeout`, `response_timeout`, `unresponsive_timeout`, pool
+/// `acquire_timeout` or pool `idle_timeout` with an [`crate::ErrorKind::Config`] error (it would fail
 /// every call at once). Long durations, up to `Duration::MAX`, are fine: a
 /// limit beyond about a century is treated as no limit, and reconnect backoff
 /// waits are capped at one hour. TCP keepalive takes 1 s to 32767 s (the
@@ -189,6 +189,31 @@ impl ClientBuilder {
     /// hour, whatever the values. A zero `first` turns the backoff off.
     pub fn reconnect_backoff(mut self, first: Duration, cap: Duration) -> Self {
         self.config.reconnect_backoff = (first, cap.max(first));
+        self
+    }
+
+    /// Most bytes of commands waiting to be written per connection (default
+    /// 64 MiB); past it, commands fail at once with
+    /// [`crate::ErrorKind::QueueFull`]. See [`Config::max_queued_bytes`].
+    pub fn max_queued_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_queued_bytes = bytes;
+        self
+    }
+
+    /// Most requests (commands or pipelines) queued or awaiting replies per
+    /// connection (default 1,048,576); past it, commands fail at once with
+    /// [`crate::ErrorKind::QueueFull`]. 0 is refused by [`ClientBuilder::build`].
+    /// See [`Config::max_in_flight`].
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.config.max_in_flight = requests;
+        self
+    }
+
+    /// How long the shared connection may owe replies while receiving
+    /// nothing before it is replaced (default 30 s; `None`: never; zero is
+    /// refused by [`ClientBuilder::build`]). See [`Config::unresponsive_timeout`].
+    pub fn unresponsive_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.config.unresponsive_timeout = limit;
         self
     }
 

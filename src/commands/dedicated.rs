@@ -13,7 +13,7 @@
 //!   they belong to the pub/sub handle.
 
 use super::{command, subcommand, CommandTarget};
-use crate::connection::Connection;
+use crate::dedicated::Connection;
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
 /// Commands for a dedicated [`Connection`] only.

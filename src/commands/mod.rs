@@ -30,8 +30,8 @@ mod sorted_sets;
 mod streams;
 mod strings;
 
-use crate::connection::Connection;
-use crate::multiplex::ReplyFuture;
+use crate::dedicated::Connection;
+use crate::request::ReplyFuture;
 use crate::value::{Args, FromValue, ToArgs};
 use crate::Client;
 
@@ -96,17 +96,17 @@ pub trait CommandTarget {
 }
 
 impl CommandTarget for Client {
-    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<T>;
 
-    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
 
 impl CommandTarget for Connection {
-    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<T>;
 
-    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
@@ -135,17 +135,17 @@ impl<C: CommandTarget + ?Sized> ClusterCommands for C {}
 /// several round trips (such as the `SCAN` streams) are written on this.
 pub trait AsyncCommandTarget: CommandTarget + Sync {
     /// Sends the command in `args` (name first); the future resolves to its reply as `T`.
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T>;
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T>;
 }
 
 impl AsyncCommandTarget for Client {
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
 
 impl AsyncCommandTarget for Connection {
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }

@@ -10,7 +10,7 @@ use futures_util::stream::{FusedStream, Stream};
 
 use super::keys::{with_key, KeyType};
 use super::{command, AsyncCommandTarget};
-use crate::multiplex::ReplyFuture;
+use crate::request::ReplyFuture;
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 use crate::Result;
 
@@ -65,7 +65,7 @@ impl ToArgs for ScanOptions {
 type Page<T> = (u64, Vec<T>);
 
 /// Sends the request for one page, given the cursor.
-type PageRequest<'a, T> = Box<dyn Fn(u64) -> ReplyFuture<'a, Page<T>> + Send + Sync + 'a>;
+type PageRequest<'a, T> = Box<dyn Fn(u64) -> ReplyFuture<Page<T>> + Send + Sync + 'a>;
 
 /// Every element of a `SCAN`-family iteration, as a [`Stream`] of `Result<T>`.
 ///
@@ -81,7 +81,7 @@ type PageRequest<'a, T> = Box<dyn Fn(u64) -> ReplyFuture<'a, Page<T>> + Send + S
 #[must_use = "streams do nothing unless polled"]
 pub struct ScanStream<'a, T> {
     request: PageRequest<'a, T>,
-    pending: Option<ReplyFuture<'a, Page<T>>>,
+    pending: Option<ReplyFuture<Page<T>>>,
     buffer: std::vec::IntoIter<T>,
     /// The cursor of the next request; `None` when the server has said it is done.
     cursor: Option<u64>,

@@ -42,8 +42,9 @@ impl Config {
     ///
     /// Refused, with an [`crate::ErrorKind::Config`] error:
     /// - TCP port 0;
-    /// - a zero `connect_timeout`, `response_timeout`, `pool.acquire_timeout`
-    ///   or `pool.idle_timeout` (write `None` for "no limit");
+    /// - a zero `connect_timeout`, `response_timeout`, `unresponsive_timeout`,
+    ///   `pool.acquire_timeout` or `pool.idle_timeout` (write `None` for "no limit");
+    /// - `max_in_flight` of 0;
     /// - a TCP keepalive shorter than 1 s or longer than 32767 s;
     /// - `pool.max_connections` of 0;
     /// - a reconnect backoff whose first wait is longer than its cap;
@@ -63,6 +64,16 @@ impl Config {
         if self.pool.idle_timeout == Some(Duration::ZERO) {
             return Err(Error::config(
                 "the pool's idle_timeout must not be zero; use `none` to keep idle connections",
+            ));
+        }
+        if self.unresponsive_timeout == Some(Duration::ZERO) {
+            return Err(Error::config(
+                "unresponsive_timeout must not be zero; use `none` to turn the check off",
+            ));
+        }
+        if self.max_in_flight == 0 {
+            return Err(Error::config(
+                "max_in_flight must be at least 1 (0 would refuse every command)",
             ));
         }
         keepalive(self.tcp.keepalive)?;
@@ -117,6 +128,12 @@ mod tests {
         let mut c = Config::default();
         c.pool.max_connections = 0;
         assert!(refused(&c).contains("max_connections"));
+        let mut c = Config::default();
+        c.unresponsive_timeout = Some(Duration::ZERO);
+        assert!(refused(&c).contains("unresponsive_timeout"));
+        let mut c = Config::default();
+        c.max_in_flight = 0;
+        assert!(refused(&c).contains("max_in_flight"));
     }
 
     #[test]
@@ -141,6 +158,7 @@ mod tests {
         c.pool.idle_timeout = Some(Duration::MAX);
         c.pool.health_check_after = Duration::MAX;
         c.reconnect_backoff = (Duration::MAX, Duration::MAX);
+        c.unresponsive_timeout = Some(Duration::MAX);
         c.validate().unwrap();
         c.tcp.keepalive = Some(Duration::MAX);
         assert!(refused(&c).contains("at most 32767s"));

@@ -2,13 +2,7 @@
 
 use std::ops::Deref;
 
-use std::time::Duration;
-
-use super::Pool;
-use crate::connection::Connection;
-use crate::multiplex::{Multiplexer, MuxSource};
-use crate::rt::{BoxFuture, Runtime};
-use crate::Result;
+use super::{Connection, Pool};
 
 /// A dedicated connection borrowed from the pool.
 pub(crate) struct Lease {
@@ -52,30 +46,10 @@ impl Drop for Lease {
         if let Some(conn) = self.conn.take() {
             // Replies still owed (e.g. a blocking command whose caller gave up)
             // would reach the next user: close such a connection instead.
-            let reusable = self.clean && conn.outstanding() == 0;
+            // `retire` also ends every handle of this holder (epoch), so
+            // nothing they still hold can send on the next holder's lease.
+            let reusable = conn.retire() && self.clean;
             self.pool.release(conn, reusable);
         }
-    }
-}
-
-/// A lease as a [`MuxSource`]: a pipeline sent on it runs on the leased
-/// connection, which goes back to the pool when this is dropped.
-pub(crate) struct LeasedSource(pub(crate) Lease);
-
-impl MuxSource for LeasedSource {
-    fn live(&self) -> Option<Multiplexer> {
-        self.0.fixed().live()
-    }
-
-    fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>> {
-        self.0.fixed().connect()
-    }
-
-    fn runtime(&self) -> &Runtime {
-        self.0.fixed().runtime()
-    }
-
-    fn response_timeout(&self) -> Option<Duration> {
-        self.0.fixed().response_timeout()
     }
 }

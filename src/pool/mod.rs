@@ -10,7 +10,7 @@
 //!   one idle longer than `health_check_after` is checked with `PING` before
 //!   it is leased again.
 
-mod blocking;
+mod conn;
 mod lease;
 
 use std::collections::VecDeque;
@@ -20,13 +20,12 @@ use std::time::{Duration, Instant};
 use futures_channel::oneshot;
 
 use crate::config::Config;
-use crate::connection::Connection;
 use crate::error::RequestState;
 use crate::rt::{with_timeout, Runtime};
 use crate::{Error, Result};
 
-pub(crate) use blocking::{block_time, BlockTime};
-pub(crate) use lease::{Lease, LeasedSource};
+use conn::PoolConn as Connection;
+pub(crate) use lease::Lease;
 
 /// Settings of the pool of dedicated connections.
 ///
@@ -169,7 +168,7 @@ impl Pool {
     }
 
     async fn healthy(&self, conn: &Connection) -> bool {
-        let ping = conn.query::<String>(&crate::cmd("PING"));
+        let ping = conn.ping();
         let limit = Some(self.inner.config.connect_timeout.unwrap_or(Duration::from_secs(5)));
         matches!(with_timeout(&self.inner.runtime, limit, ping).await, Ok(Ok(_)))
     }

@@ -9,6 +9,7 @@ pub mod migrate;
 pub mod pipelines;
 pub mod pool;
 pub mod protocol;
+pub mod routing;
 pub mod torture;
 pub mod transactions;
 pub mod transports;
