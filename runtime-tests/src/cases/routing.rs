@@ -319,3 +319,38 @@ pub async fn connect_fails_fast(rt: Runtime) -> TestResult {
     client(&server.url(), &rt)?.connect().await?;
     Ok(())
 }
+
+/// A shared connection that owes replies and hears nothing for
+/// `unresponsive_timeout` is closed: its caller gets `ConnectionLost` (sent,
+/// unanswered) instead of waiting for ever, and later commands work again.
+pub async fn unresponsive_connection_is_abandoned(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = ClientBuilder::from_url(&server.url())?
+        .unresponsive_timeout(Some(Duration::from_millis(300)))
+        .response_timeout(None)
+        .runtime(rt)
+        .build()?;
+    c.set("k", "v").await?;
+    // Another client keeps the server busy for 2.5 s: our connection hears nothing.
+    let mut raw = server.raw_connection()?;
+    let busy = std::thread::spawn(move || raw.command(&["EVAL", crate::cases::failures::BUSY_SCRIPT, "0", "2500000"]));
+    // Until the script runs, GETs are answered; the first one sent while it
+    // runs hears nothing.
+    let started = std::time::Instant::now();
+    let err = loop {
+        match c.get::<String>("k").await {
+            Ok(v) if started.elapsed() < Duration::from_secs(2) => {
+                assert_eq!(v, "v");
+                crate::util::sleep(Duration::from_millis(5)).await;
+            }
+            Ok(v) => return Err(format!("answered during the busy script: {v}").into()),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err.kind(), ErrorKind::ConnectionLost, "{err}");
+    assert_eq!(err.request_state(), RequestState::SentUnanswered, "{err}");
+    assert!(err.to_string().contains("unresponsive"), "{err}");
+    busy.join().map_err(|_| "the busy thread panicked")??;
+    assert_eq!(c.get::<String>("k").await?, "v");
+    Ok(())
+}
