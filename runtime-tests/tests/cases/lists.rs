@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyredis::commands::{InsertPosition, LinsertReply, LposOptions, Side};
+use anyredis::commands::{InsertPosition, LinsertReply, LposOptions, MinMax, Side};
 use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
@@ -289,6 +289,43 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
         c.set("s", "v").await?;
         assert_code(d.blpop::<String>("s", Duration::ZERO).await, "WRONGTYPE");
     }
+    Ok(())
+}
+
+/// Blocking timeouts below the server's resolution (1 µs, 1 ms) are raised to
+/// 10 ms and time out (Redis 6.2 never answers `BLPOP k 0.001`); an enormous
+/// one (`Duration::MAX`) is accepted by the server. On the shared client and on
+/// a dedicated connection.
+pub async fn sub_resolution_timeouts(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = fresh(&server.url(), &rt).await?;
+    let d = c.dedicated().await?;
+    for tiny in [
+        Duration::from_nanos(1),
+        Duration::from_micros(1),
+        Duration::from_millis(1),
+    ] {
+        assert_eq!(c.blpop::<String>("empty", tiny).await?, None);
+        assert_eq!(d.brpop::<String>("empty", tiny).await?, None);
+        assert_eq!(
+            d.blmove::<String>("empty", "b", Side::Left, Side::Left, tiny).await?,
+            None
+        );
+        assert_eq!(c.blmpop::<String>("empty", Side::Left, 1, tiny).await?, None);
+        assert_eq!(c.bzpopmin::<String, String>("zempty", tiny).await?, None);
+        assert_eq!(d.bzmpop::<String, String>(tiny, "zempty", MinMax::Max, 1).await?, None);
+    }
+    // Parsed before the lists are looked at: the server accepts the clamped value.
+    c.rpush("full", ["1", "2"]).await?;
+    assert_eq!(
+        d.blpop::<String>("full", Duration::MAX).await?,
+        Some(("full".to_owned(), "1".to_owned()))
+    );
+    c.zadd("z", [(1.0, "m")]).await?;
+    assert_eq!(
+        c.bzpopmax::<String, String>("z", Duration::MAX).await?,
+        Some(("z".to_owned(), "m".to_owned(), 1.0))
+    );
     Ok(())
 }
 
