@@ -46,8 +46,6 @@ pub(crate) fn delay(base: Duration, cap: Duration, attempt: u32) -> Duration {
 /// The instant `delay` after `now`, saturating: a delay too long for
 /// `Instant` arithmetic gives an instant [`MAX_DELAY`] after `now` (or `now`
 /// itself if even that overflows). Use it instead of `now + delay`.
-// For the reconnect state in client.rs, whose owner switches `Instant::now() + delay` to it.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn not_before(now: Instant, delay: Duration) -> Instant {
     now.checked_add(delay)
         .or_else(|| now.checked_add(MAX_DELAY))

@@ -79,11 +79,14 @@ impl Client {
     /// - `rediss://...` for TLS (feature `tls`);
     /// - `unix:///path/to/redis.sock[?db=N&user=U&password=P]`.
     ///
-    /// Options: `protocol=2|3`, `db=N`, `client_name=NAME`, `connect_timeout=5s`,
-    /// `response_timeout=500ms` (or `none`), `keepalive=60s|none`,
-    /// `nodelay=true|false`, `user=U`, `password=P`, `lib_info=true|false`,
-    /// and for `rediss://` only `insecure=true` (no certificate checks).
-    /// User names and passwords are percent-decoded.
+    /// Options: `protocol=2|3`, `db=N`, `client_name=NAME` (or `name`),
+    /// `connect_timeout=5s`, `response_timeout=500ms` (or `none`),
+    /// `keepalive=60s|none`, `nodelay=true|false`, `user=U` (or `username`),
+    /// `password=P`, `lib_info=true|false`, `max_connections=N`, and for
+    /// `rediss://` only `insecure=true` (no certificate checks); the README
+    /// has the table with defaults. User names, passwords and values are
+    /// percent-decoded (an invalid escape is an error); a repeated option,
+    /// port 0 or a zero timeout is refused.
     pub fn open(url: &str) -> Result<Client> {
         ClientBuilder::from_url(url)?.build()
     }
@@ -262,11 +265,7 @@ impl Inner {
                 state.failures = state.failures.saturating_add(1);
                 let (base, cap) = self.config.reconnect_backoff;
                 let delay = backoff::delay(base, cap, state.failures);
-                let now = Instant::now();
-                // A delay too large for the clock waits an hour instead of panicking.
-                state.not_before = now
-                    .checked_add(delay)
-                    .or_else(|| now.checked_add(Duration::from_secs(3600)));
+                state.not_before = Some(backoff::not_before(Instant::now(), delay));
                 state.last_error = Some(e.clone());
             }
         }

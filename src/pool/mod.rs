@@ -226,7 +226,10 @@ impl Pool {
         if self.is_closed() {
             return Err(Error::closed());
         }
-        let conn = Connection::connect(&self.inner.config, &self.inner.runtime).await?;
+        // Boxed: the connect and handshake future is large, and every caller
+        // of `acquire` (pipelines, transactions, blocking commands) would
+        // otherwise carry it inline.
+        let conn = Box::pin(Connection::connect(&self.inner.config, &self.inner.runtime)).await?;
         let lease = Lease::new(Arc::new(conn), permit);
         if self.is_closed() {
             // Closed while connecting: dropping the lease closes the connection.

@@ -83,8 +83,12 @@ pub async fn slowlog_and_latency(rt: Runtime) -> TestResult {
     for c in both_protocols(&server, &rt)? {
         c.config_set("slowlog-log-slower-than", 0).await?;
         c.slowlog_reset().await?;
-        c.cmd("CLIENT").arg(("SETNAME", "slowpoke")).query::<()>().await?;
-        c.set("slow-key", "slow-value").await?;
+        // Naming a connection changes its state: a dedicated one (the shared
+        // connection refuses CLIENT SETNAME; its name comes from the config).
+        let conn = c.dedicated().await?;
+        conn.cmd("CLIENT").arg(("SETNAME", "slowpoke")).query::<()>().await?;
+        conn.set("slow-key", "slow-value").await?;
+        drop(conn);
         let entries = c.slowlog_get(2).await?;
         assert_eq!(entries.len(), 2);
         let set = &entries[0];
