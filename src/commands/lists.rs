@@ -123,8 +123,9 @@ fn write_timeout(args: &mut Args, timeout: Duration) {
 /// List commands.
 ///
 /// Blocking commands (`BLPOP`, `BLMOVE`, ...) take their timeout as a [`Duration`]
-/// (`Duration::ZERO` blocks forever) and answer `None` when it passes. They hold the
-/// connection while they wait, so send them on a dedicated connection
+/// (`Duration::ZERO` blocks forever) and reply nil when it passes (ask for
+/// `Option<_>`). They hold the connection while they wait, so send them on a
+/// dedicated connection
 /// ([`Client::dedicated`](crate::Client::dedicated)).
 pub trait ListCommands: CommandTarget {
     /// Adds one or more `elements` to the head of the list at `key` (the last one

@@ -5,7 +5,8 @@ use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// Set commands.
 ///
-/// Commands that answer a whole set are generic over the collection `C`: ask for
+/// Commands that answer a whole set let you choose the collection (the reply type
+/// `R`, see [the convention](super#replies-you-choose-the-type-of)): ask for
 /// `HashSet<String>`, `BTreeSet<Vec<u8>>`, `Vec<String>`, ... (RESP2 sends an array,
 /// RESP3 a set; both convert).
 pub trait SetCommands: CommandTarget {

@@ -55,22 +55,22 @@ pub async fn push_edit_pop(rt: Runtime) -> TestResult {
         assert_eq!(c.llen("missing").await?, 0);
 
         // Ranges and indexes, negative from the tail.
-        assert_eq!(c.lrange::<String>("l", 1, 2).await?, ["a", "b"]);
-        assert_eq!(c.lrange::<String>("l", -2, -1).await?, ["5", "e"]);
-        assert_eq!(c.lrange::<String>("l", 5, 1).await?, Vec::<String>::new());
-        assert_eq!(c.lrange::<String>("missing", 0, -1).await?, Vec::<String>::new());
-        assert_eq!(c.lindex::<String>("l", 0).await?, Some("z".into()));
-        assert_eq!(c.lindex::<i64>("l", -2).await?, Some(5));
-        assert_eq!(c.lindex::<String>("l", 100).await?, None);
-        assert_eq!(c.lindex::<String>("missing", 0).await?, None);
+        assert_eq!(c.lrange::<Vec<String>>("l", 1, 2).await?, ["a", "b"]);
+        assert_eq!(c.lrange::<Vec<String>>("l", -2, -1).await?, ["5", "e"]);
+        assert_eq!(c.lrange::<Vec<String>>("l", 5, 1).await?, Vec::<String>::new());
+        assert_eq!(c.lrange::<Vec<String>>("missing", 0, -1).await?, Vec::<String>::new());
+        assert_eq!(c.lindex::<Option<String>>("l", 0).await?, Some("z".into()));
+        assert_eq!(c.lindex::<Option<i64>>("l", -2).await?, Some(5));
+        assert_eq!(c.lindex::<Option<String>>("l", 100).await?, None);
+        assert_eq!(c.lindex::<Option<String>>("missing", 0).await?, None);
 
         // LSET, and its errors.
         c.lset("l", -1, "E").await?;
         c.lset("l", 0, b"\x00bin".as_slice()).await?;
-        assert_eq!(c.lindex::<Vec<u8>>("l", 0).await?, Some(b"\x00bin".to_vec()));
+        assert_eq!(c.lindex::<Option<Vec<u8>>>("l", 0).await?, Some(b"\x00bin".to_vec()));
         assert_code(c.lset("l", 100, "x").await, "ERR");
         assert_code(c.lset("missing", 0, "x").await, "ERR");
-        c.lpop::<String>("l").await?; // a b c d 5 E
+        c.lpop::<Option<String>>("l").await?; // a b c d 5 E
 
         // LINSERT: the new length, pivot not found, no list.
         assert_eq!(
@@ -108,24 +108,24 @@ pub async fn push_edit_pop(rt: Runtime) -> TestResult {
         assert_eq!(all(&c, "l").await?, ["c2", "d", "5"]);
 
         // Pops: one, several, nil and empty.
-        assert_eq!(c.rpop::<u32>("l").await?, Some(5));
-        assert_eq!(c.lpop::<String>("l").await?, Some("c2".into()));
+        assert_eq!(c.rpop::<Option<u32>>("l").await?, Some(5));
+        assert_eq!(c.lpop::<Option<String>>("l").await?, Some("c2".into()));
         c.rpush("l", ["e", "f", "g"]).await?; // d e f g
-        assert_eq!(c.lpop_count::<String>("l", 2).await?, ["d", "e"]);
-        assert_eq!(c.rpop_count::<String>("l", 5).await?, ["g", "f"]);
-        assert_eq!(c.lpop::<String>("l").await?, None);
-        assert_eq!(c.rpop::<String>("l").await?, None);
-        assert_eq!(c.lpop_count::<String>("l", 3).await?, Vec::<String>::new());
-        assert_eq!(c.rpop_count::<String>("l", 3).await?, Vec::<String>::new());
+        assert_eq!(c.lpop_count::<Vec<String>>("l", 2).await?, ["d", "e"]);
+        assert_eq!(c.rpop_count::<Vec<String>>("l", 5).await?, ["g", "f"]);
+        assert_eq!(c.lpop::<Option<String>>("l").await?, None);
+        assert_eq!(c.rpop::<Option<String>>("l").await?, None);
+        assert_eq!(c.lpop_count::<Vec<String>>("l", 3).await?, Vec::<String>::new());
+        assert_eq!(c.rpop_count::<Vec<String>>("l", 3).await?, Vec::<String>::new());
 
         // A string is not a list.
         c.set("s", "v").await?;
         assert_code(c.lpush("s", "x").await, "WRONGTYPE");
         assert_code(c.llen("s").await, "WRONGTYPE");
-        assert_code(c.lrange::<String>("s", 0, -1).await, "WRONGTYPE");
-        assert_code(c.lpop::<String>("s").await, "WRONGTYPE");
+        assert_code(c.lrange::<Vec<String>>("s", 0, -1).await, "WRONGTYPE");
+        assert_code(c.lpop::<Option<String>>("s").await, "WRONGTYPE");
         assert_code(c.lpos("s", "v").await, "WRONGTYPE");
-        assert_code(c.lmove::<String>("s", "d", Side::Left, Side::Left).await, "WRONGTYPE");
+        assert_code(c.lmove::<Option<String>>("s", "d", Side::Left, Side::Left).await, "WRONGTYPE");
     }
     Ok(())
 }
@@ -170,49 +170,49 @@ pub async fn move_and_mpop(rt: Runtime) -> TestResult {
         c.rpush("src", ["a", "b", "c", "d", "e"]).await?;
 
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Left, Side::Right).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Right).await?,
             Some("a".into())
         );
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Right, Side::Left).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Right, Side::Left).await?,
             Some("e".into())
         );
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Left, Side::Left).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Left).await?,
             Some("b".into())
         );
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Right, Side::Right).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Right, Side::Right).await?,
             Some("d".into())
         );
         assert_eq!(all(&c, "dst").await?, ["b", "e", "a", "d"]);
-        assert_eq!(c.rpoplpush::<String>("src", "dst").await?, Some("c".into()));
+        assert_eq!(c.rpoplpush::<Option<String>>("src", "dst").await?, Some("c".into()));
         assert_eq!(all(&c, "dst").await?, ["c", "b", "e", "a", "d"]);
         assert_eq!(c.llen("src").await?, 0);
-        assert_eq!(c.lmove::<String>("src", "dst", Side::Left, Side::Left).await?, None);
-        assert_eq!(c.rpoplpush::<String>("src", "dst").await?, None);
+        assert_eq!(c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Left).await?, None);
+        assert_eq!(c.rpoplpush::<Option<String>>("src", "dst").await?, None);
         // Rotating a list onto itself.
-        assert_eq!(c.rpoplpush::<String>("dst", "dst").await?, Some("d".into()));
+        assert_eq!(c.rpoplpush::<Option<String>>("dst", "dst").await?, Some("d".into()));
         assert_eq!(all(&c, "dst").await?, ["d", "c", "b", "e", "a"]);
 
         // LMPOP takes the first non-empty list; the reply names it.
         c.rpush("second", ["1", "2", "3"]).await?;
         assert_eq!(
-            c.lmpop::<String>(["empty", "second", "dst"], Side::Left, 2).await?,
+            c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second", "dst"], Side::Left, 2).await?,
             Some(("second".to_owned(), vec!["1".to_owned(), "2".to_owned()]))
         );
         assert_eq!(
-            c.lmpop::<u16>(("empty", "second"), Side::Right, 10).await?,
+            c.lmpop::<Option<(String, Vec<u16>)>>(("empty", "second"), Side::Right, 10).await?,
             Some(("second".to_owned(), vec![3]))
         );
         assert_eq!(
-            c.lmpop::<String>(vec!["dst"], Side::Right, 2).await?,
+            c.lmpop::<Option<(String, Vec<String>)>>(vec!["dst"], Side::Right, 2).await?,
             Some(("dst".to_owned(), vec!["a".to_owned(), "e".to_owned()]))
         );
-        assert_eq!(c.lmpop::<String>(["empty", "second"], Side::Left, 1).await?, None);
-        assert_code(c.lmpop::<String>("dst", Side::Left, 0).await, "ERR");
+        assert_eq!(c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second"], Side::Left, 1).await?, None);
+        assert_code(c.lmpop::<Option<(String, Vec<String>)>>("dst", Side::Left, 0).await, "ERR");
         c.set("s", "v").await?;
-        assert_code(c.lmpop::<String>(["s"], Side::Left, 1).await, "WRONGTYPE");
+        assert_code(c.lmpop::<Option<(String, Vec<String>)>>(["s"], Side::Left, 1).await, "WRONGTYPE");
     }
     Ok(())
 }
@@ -229,18 +229,18 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
         // With data present, nothing waits (a zero timeout would wait forever).
         c.rpush("a", ["1", "2", "3", "4", "5", "6"]).await?;
         assert_eq!(
-            d.blpop::<String>(["empty", "a"], Duration::ZERO).await?,
+            d.blpop::<Option<(String, String)>>(["empty", "a"], Duration::ZERO).await?,
             Some(("a".to_owned(), "1".to_owned()))
         );
-        assert_eq!(d.brpop::<u16>("a", short).await?, Some(("a".to_owned(), 6)));
+        assert_eq!(d.brpop::<Option<(String, u16)>>("a", short).await?, Some(("a".to_owned(), 6)));
         assert_eq!(
-            d.blmove::<String>("a", "b", Side::Left, Side::Right, Duration::ZERO)
+            d.blmove::<Option<String>>("a", "b", Side::Left, Side::Right, Duration::ZERO)
                 .await?,
             Some("2".into())
         );
-        assert_eq!(d.brpoplpush::<String>("a", "b", short).await?, Some("5".into()));
+        assert_eq!(d.brpoplpush::<Option<String>>("a", "b", short).await?, Some("5".into()));
         assert_eq!(
-            d.blmpop::<String>(["empty", "a"], Side::Left, 5, Duration::ZERO)
+            d.blmpop::<Option<(String, Vec<String>)>>(["empty", "a"], Side::Left, 5, Duration::ZERO)
                 .await?,
             Some(("a".to_owned(), vec!["3".to_owned(), "4".to_owned()]))
         );
@@ -248,34 +248,34 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
 
         // Empty lists: each one times out with None, after about the timeout.
         let started = Instant::now();
-        assert_eq!(d.blpop::<String>(["a", "empty"], short).await?, None);
-        assert_eq!(d.brpop::<String>("a", short).await?, None);
+        assert_eq!(d.blpop::<Option<(String, String)>>(["a", "empty"], short).await?, None);
+        assert_eq!(d.brpop::<Option<(String, String)>>("a", short).await?, None);
         assert_eq!(
-            d.blmove::<String>("a", "b", Side::Right, Side::Left, short).await?,
+            d.blmove::<Option<String>>("a", "b", Side::Right, Side::Left, short).await?,
             None
         );
-        assert_eq!(d.brpoplpush::<String>("a", "b", short).await?, None);
-        assert_eq!(d.blmpop::<String>("a", Side::Right, 1, short).await?, None);
+        assert_eq!(d.brpoplpush::<Option<String>>("a", "b", short).await?, None);
+        assert_eq!(d.blmpop::<Option<(String, Vec<String>)>>("a", Side::Right, 1, short).await?, None);
         assert!(started.elapsed() >= short * 5, "{:?}", started.elapsed());
 
         // A real wait: the dedicated connection blocks until the shared client pushes.
         let wait = Duration::from_secs(10);
         let started = Instant::now();
-        let (popped, pushed) = join(d.brpop::<String>(["q1", "q2"], wait), async {
+        let (popped, pushed) = join(d.brpop::<Option<(String, String)>>(["q1", "q2"], wait), async {
             wait_until_blocked(&c).await?;
             c.rpush("q2", ["x", "y"]).await
         })
         .await;
         assert_eq!(popped?, Some(("q2".to_owned(), "y".to_owned())));
         assert_eq!(pushed?, 2);
-        let (moved, pushed) = join(d.blmove::<String>("q3", "q2", Side::Left, Side::Left, wait), async {
+        let (moved, pushed) = join(d.blmove::<Option<String>>("q3", "q2", Side::Left, Side::Left, wait), async {
             wait_until_blocked(&c).await?;
             c.lpush("q3", "z").await
         })
         .await;
         assert_eq!(moved?, Some("z".into()));
         assert_eq!(pushed?, 1);
-        let (popped, pushed) = join(d.blmpop::<String>("q4", Side::Right, 3, wait), async {
+        let (popped, pushed) = join(d.blmpop::<Option<(String, Vec<String>)>>("q4", Side::Right, 3, wait), async {
             wait_until_blocked(&c).await?;
             c.rpush("q4", ["m", "n"]).await
         })
@@ -287,7 +287,7 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
 
         // A blocking pop on the wrong type fails at once.
         c.set("s", "v").await?;
-        assert_code(d.blpop::<String>("s", Duration::ZERO).await, "WRONGTYPE");
+        assert_code(d.blpop::<Option<(String, String)>>("s", Duration::ZERO).await, "WRONGTYPE");
     }
     Ok(())
 }

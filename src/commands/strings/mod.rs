@@ -1,7 +1,8 @@
 //! String commands: <https://redis.io/docs/latest/commands/?group=string>.
 //!
-//! Reading methods are generic over the reply type: ask for `Option<T>` where the
-//! key may be missing (`get::<Option<String>>`), `Vec<u8>` or
+//! Reading methods are generic over the whole reply `R` (see
+//! [the convention](super#replies-you-choose-the-type-of)): ask for `Option<_>`
+//! where the key may be missing (`get::<Option<String>>`), `Vec<u8>` or
 //! [`Bytes`](bytes::Bytes) for binary values.
 
 mod options;
