@@ -34,10 +34,24 @@
 //! ## How commands travel
 //!
 //! All clones of a [`Client`] share one connection. Concurrent commands are
-//! written together and their replies matched in order (see the `multiplex`
-//! module docs for the picture), so concurrency is pipelining. A caller that
-//! drops its future never desynchronises the connection. Use
-//! [`Client::dedicated`] for a [`Connection`] of your own.
+//! written together and their replies matched in order, so concurrency is
+//! pipelining:
+//!
+//! ```text
+//!  task A ─ GET a ─┐                         ┌─> reply a ─> task A
+//!  task B ─ GET b ─┼─> write buffer ─> one ──┤   (in order)
+//!  task C ─ SET c ─┘                  write  └─> reply b ─> task B, OK ─> task C
+//! ```
+//!
+//! A caller that drops its future never desynchronises the connection: its
+//! reply is read and thrown away. Each command carries a routing class
+//! ([`value::CommandClass`]), set when it is built: blocking commands
+//! (`BLPOP`, `XREAD ... BLOCK`) run on a pooled dedicated connection so they
+//! never stall the shared one; commands that change a connection's state
+//! (`SELECT`, `WATCH`, `SUBSCRIBE`, `CLIENT TRACKING`, ...) are refused on the
+//! shared connection with [`ErrorKind::Usage`] and run on a [`Connection`] of
+//! your own ([`Client::dedicated`]). Reply futures own what they need
+//! (`'static + Send`), so they can be spawned.
 //!
 //! ## Errors
 //!

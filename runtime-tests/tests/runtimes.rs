@@ -8,6 +8,13 @@ runtime_tests::per_runtime! {
     transports: [unix_socket, tls, dedicated_and_own_socket],
     pipelines: [pipeline_replies_in_order, pipeline_mid_error, atomic_pipelines],
     pool: [blocking_commands_do_not_stall, blocking_pipeline, pool_exhaustion, idle_reaping, broken_and_abandoned_leases],
+    pool_cancel: [
+        dropped_while_connecting,
+        dropped_during_health_check,
+        handed_to_dropped_waiter,
+        close_fails_waiters_and_closes_leases,
+        health_check_replaces_bad_connection,
+    ],
     transactions: [watch_counter_is_exact, watch_conflict_and_body_error],
     help_commands: [container_help, deprecated_georadius, debug_commands],
     migrate: [migrate_between_servers],

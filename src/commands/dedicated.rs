@@ -22,7 +22,7 @@ use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 /// While a `MULTI` is open the server answers every command with `QUEUED`, so
 /// send the queued commands with a reply type that accepts a status (`()`, as
 /// [`StringCommands::set`](super::StringCommands::set) has) or with
-/// [`Connection::query`]; their results come back from [`exec`](Self::exec).
+/// [`Connection::cmd`]; their results come back from [`exec`](Self::exec).
 pub trait DedicatedCommands: CommandTarget {
     /// Switches this connection to database `db`. [SELECT](https://redis.io/docs/latest/commands/select/)
     fn select(&self, db: i64) -> Self::Output<'_, ()> {

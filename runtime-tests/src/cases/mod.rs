@@ -7,6 +7,7 @@ pub mod help_commands;
 pub mod migrate;
 pub mod pipelines;
 pub mod pool;
+pub mod pool_cancel;
 pub mod protocol;
 pub mod routing;
 pub mod torture;
