@@ -137,11 +137,7 @@ pub trait HashCommands: CommandTarget {
     /// Like [`hrandfield_count`](Self::hrandfield_count), with each field's value
     /// (`WITHVALUES`): ask for pairs, e.g. `Vec<(String, String)>` (a `HashMap` loses
     /// repeats). [HRANDFIELD](https://redis.io/docs/latest/commands/hrandfield/)
-    fn hrandfield_withvalues<R: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        count: i64,
-    ) -> Self::Output<'_, R> {
+    fn hrandfield_withvalues<R: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, R> {
         let mut args = with_key(command("HRANDFIELD"), key);
         args.push_int(count);
         args.push(b"WITHVALUES");
@@ -152,12 +148,7 @@ pub trait HashCommands: CommandTarget {
     /// `(u64, Vec<(String, String)>)`. Pass cursor `0` first, then each returned cursor
     /// until it is `0` again (or use [`hscan_iter`](super::ScanCommands::hscan_iter)).
     /// [HSCAN](https://redis.io/docs/latest/commands/hscan/)
-    fn hscan<R: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        cursor: u64,
-        options: ScanOptions,
-    ) -> Self::Output<'_, R> {
+    fn hscan<R: FromValue>(&self, key: impl ToSingleArg, cursor: u64, options: ScanOptions) -> Self::Output<'_, R> {
         let mut args = with_key(command("HSCAN"), key);
         args.push_uint(cursor);
         options.write_args(&mut args);

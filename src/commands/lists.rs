@@ -276,23 +276,14 @@ pub trait ListCommands: CommandTarget {
     /// Moves the last element of `source` to the head of `destination` and returns it;
     /// nil when `source` is empty: ask for `Option<_>`. Same as [`lmove`](Self::lmove)
     /// `Right, Left`. [RPOPLPUSH](https://redis.io/docs/latest/commands/rpoplpush/)
-    fn rpoplpush<R: FromValue>(
-        &self,
-        source: impl ToSingleArg,
-        destination: impl ToSingleArg,
-    ) -> Self::Output<'_, R> {
+    fn rpoplpush<R: FromValue>(&self, source: impl ToSingleArg, destination: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("RPOPLPUSH"), (source, destination)))
     }
 
     /// Pops up to `count` elements from the `side` end of the first non-empty list of
     /// one or more `keys`; returns that key and the elements, nil when all are empty:
     /// ask for e.g. `Option<(String, Vec<String>)>`. [LMPOP](https://redis.io/docs/latest/commands/lmpop/)
-    fn lmpop<R: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        side: Side,
-        count: u64,
-    ) -> Self::Output<'_, R> {
+    fn lmpop<R: FromValue>(&self, keys: impl ToArgs, side: Side, count: u64) -> Self::Output<'_, R> {
         let mut args = command("LMPOP");
         counted(&keys).write_args(&mut args);
         side.write_args(&mut args);

@@ -6,7 +6,7 @@ use crate::value::{FromValue, ToArgs, ToSingleArg};
 /// Set commands.
 ///
 /// Commands that answer a whole set let you choose the collection (the reply type
-/// `R`, see [the convention](super#replies-you-choose-the-type-of)): ask for
+/// `R`, see [the convention](super#replies-you-choose-the-type-of-the-whole-reply)): ask for
 /// `HashSet<String>`, `BTreeSet<Vec<u8>>`, `Vec<String>`, ... (RESP2 sends an array,
 /// RESP3 a set; both convert).
 pub trait SetCommands: CommandTarget {

@@ -98,7 +98,9 @@ pub async fn search(rt: Runtime) -> TestResult {
         let square = GeoSearch::from_lonlat(15.0, 37.0, GeoShape::rect(400.0, 400.0, GeoUnit::Kilometers)).asc();
         let found = c.geosearch::<Vec<String>>("Sicily", square.clone()).await?;
         assert_eq!(found, strings(&["Catania", "Palermo", "edge2", "edge1"]));
-        let found = c.geosearch::<Vec<String>>("Sicily", around.clone().asc().count(1)).await?;
+        let found = c
+            .geosearch::<Vec<String>>("Sicily", around.clone().asc().count(1))
+            .await?;
         assert_eq!(found, strings(&["Catania"]));
         assert_eq!(
             c.geosearch::<Vec<String>>("Sicily", around.clone().count_any(1))

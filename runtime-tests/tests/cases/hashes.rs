@@ -103,7 +103,10 @@ pub async fn counters_random_scan(rt: Runtime) -> TestResult {
         // HRANDFIELD.
         assert_eq!(c.hrandfield::<Option<String>>("h").await?, None);
         assert!(c.hrandfield_count::<Vec<String>>("h", 3).await?.is_empty());
-        assert!(c.hrandfield_withvalues::<Vec<(String, String)>>("h", 3).await?.is_empty());
+        assert!(c
+            .hrandfield_withvalues::<Vec<(String, String)>>("h", 3)
+            .await?
+            .is_empty());
         c.hset_multiple("h", [("a", 1), ("b", 2), ("c", 3)]).await?;
         let one = c.hrandfield::<Option<String>>("h").await?.ok_or("no field")?;
         assert!(["a", "b", "c"].contains(&one.as_str()), "{one}");
@@ -145,7 +148,9 @@ pub async fn counters_random_scan(rt: Runtime) -> TestResult {
             .hscan::<(u64, Vec<(String, u32)>)>("big", 0, ScanOptions::new().pattern("f1?").count(1000))
             .await?;
         assert_eq!((next, pairs.len()), (0, 10));
-        let (next, pairs) = c.hscan::<(u64, Vec<(String, String)>)>("missing", 0, ScanOptions::new()).await?;
+        let (next, pairs) = c
+            .hscan::<(u64, Vec<(String, String)>)>("missing", 0, ScanOptions::new())
+            .await?;
         assert_eq!((next, pairs), (0, vec![]));
     }
     Ok(())

@@ -228,13 +228,19 @@ pub async fn sort(rt: Runtime) -> TestResult {
             .await?;
 
         assert_eq!(c.sort::<Vec<u32>>("ids", SortOptions::new()).await?, [1, 2, 3, 10]);
-        assert_eq!(c.sort::<Vec<u32>>("ids", SortOptions::new().desc()).await?, [10, 3, 2, 1]);
+        assert_eq!(
+            c.sort::<Vec<u32>>("ids", SortOptions::new().desc()).await?,
+            [10, 3, 2, 1]
+        );
         assert_eq!(
             c.sort::<Vec<String>>("ids", SortOptions::new().alpha()).await?,
             ["1", "10", "2", "3"]
         );
         assert_eq!(c.sort::<Vec<u32>>("ids", SortOptions::new().limit(1, 2)).await?, [2, 3]);
-        assert_eq!(c.sort::<Vec<u32>>("ids", SortOptions::new().by("w_*")).await?, [10, 3, 2, 1]);
+        assert_eq!(
+            c.sort::<Vec<u32>>("ids", SortOptions::new().by("w_*")).await?,
+            [10, 3, 2, 1]
+        );
         assert_eq!(
             c.sort::<Vec<u32>>("ids", SortOptions::new().by("nosort")).await?,
             [3, 1, 10, 2]

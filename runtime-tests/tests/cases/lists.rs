@@ -125,7 +125,10 @@ pub async fn push_edit_pop(rt: Runtime) -> TestResult {
         assert_code(c.lrange::<Vec<String>>("s", 0, -1).await, "WRONGTYPE");
         assert_code(c.lpop::<Option<String>>("s").await, "WRONGTYPE");
         assert_code(c.lpos("s", "v").await, "WRONGTYPE");
-        assert_code(c.lmove::<Option<String>>("s", "d", Side::Left, Side::Left).await, "WRONGTYPE");
+        assert_code(
+            c.lmove::<Option<String>>("s", "d", Side::Left, Side::Left).await,
+            "WRONGTYPE",
+        );
     }
     Ok(())
 }
@@ -182,14 +185,18 @@ pub async fn move_and_mpop(rt: Runtime) -> TestResult {
             Some("b".into())
         );
         assert_eq!(
-            c.lmove::<Option<String>>("src", "dst", Side::Right, Side::Right).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Right, Side::Right)
+                .await?,
             Some("d".into())
         );
         assert_eq!(all(&c, "dst").await?, ["b", "e", "a", "d"]);
         assert_eq!(c.rpoplpush::<Option<String>>("src", "dst").await?, Some("c".into()));
         assert_eq!(all(&c, "dst").await?, ["c", "b", "e", "a", "d"]);
         assert_eq!(c.llen("src").await?, 0);
-        assert_eq!(c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Left).await?, None);
+        assert_eq!(
+            c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Left).await?,
+            None
+        );
         assert_eq!(c.rpoplpush::<Option<String>>("src", "dst").await?, None);
         // Rotating a list onto itself.
         assert_eq!(c.rpoplpush::<Option<String>>("dst", "dst").await?, Some("d".into()));
@@ -198,21 +205,34 @@ pub async fn move_and_mpop(rt: Runtime) -> TestResult {
         // LMPOP takes the first non-empty list; the reply names it.
         c.rpush("second", ["1", "2", "3"]).await?;
         assert_eq!(
-            c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second", "dst"], Side::Left, 2).await?,
+            c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second", "dst"], Side::Left, 2)
+                .await?,
             Some(("second".to_owned(), vec!["1".to_owned(), "2".to_owned()]))
         );
         assert_eq!(
-            c.lmpop::<Option<(String, Vec<u16>)>>(("empty", "second"), Side::Right, 10).await?,
+            c.lmpop::<Option<(String, Vec<u16>)>>(("empty", "second"), Side::Right, 10)
+                .await?,
             Some(("second".to_owned(), vec![3]))
         );
         assert_eq!(
-            c.lmpop::<Option<(String, Vec<String>)>>(vec!["dst"], Side::Right, 2).await?,
+            c.lmpop::<Option<(String, Vec<String>)>>(vec!["dst"], Side::Right, 2)
+                .await?,
             Some(("dst".to_owned(), vec!["a".to_owned(), "e".to_owned()]))
         );
-        assert_eq!(c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second"], Side::Left, 1).await?, None);
-        assert_code(c.lmpop::<Option<(String, Vec<String>)>>("dst", Side::Left, 0).await, "ERR");
+        assert_eq!(
+            c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second"], Side::Left, 1)
+                .await?,
+            None
+        );
+        assert_code(
+            c.lmpop::<Option<(String, Vec<String>)>>("dst", Side::Left, 0).await,
+            "ERR",
+        );
         c.set("s", "v").await?;
-        assert_code(c.lmpop::<Option<(String, Vec<String>)>>(["s"], Side::Left, 1).await, "WRONGTYPE");
+        assert_code(
+            c.lmpop::<Option<(String, Vec<String>)>>(["s"], Side::Left, 1).await,
+            "WRONGTYPE",
+        );
     }
     Ok(())
 }
@@ -229,10 +249,14 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
         // With data present, nothing waits (a zero timeout would wait forever).
         c.rpush("a", ["1", "2", "3", "4", "5", "6"]).await?;
         assert_eq!(
-            d.blpop::<Option<(String, String)>>(["empty", "a"], Duration::ZERO).await?,
+            d.blpop::<Option<(String, String)>>(["empty", "a"], Duration::ZERO)
+                .await?,
             Some(("a".to_owned(), "1".to_owned()))
         );
-        assert_eq!(d.brpop::<Option<(String, u16)>>("a", short).await?, Some(("a".to_owned(), 6)));
+        assert_eq!(
+            d.brpop::<Option<(String, u16)>>("a", short).await?,
+            Some(("a".to_owned(), 6))
+        );
         assert_eq!(
             d.blmove::<Option<String>>("a", "b", Side::Left, Side::Right, Duration::ZERO)
                 .await?,
@@ -251,11 +275,16 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
         assert_eq!(d.blpop::<Option<(String, String)>>(["a", "empty"], short).await?, None);
         assert_eq!(d.brpop::<Option<(String, String)>>("a", short).await?, None);
         assert_eq!(
-            d.blmove::<Option<String>>("a", "b", Side::Right, Side::Left, short).await?,
+            d.blmove::<Option<String>>("a", "b", Side::Right, Side::Left, short)
+                .await?,
             None
         );
         assert_eq!(d.brpoplpush::<Option<String>>("a", "b", short).await?, None);
-        assert_eq!(d.blmpop::<Option<(String, Vec<String>)>>("a", Side::Right, 1, short).await?, None);
+        assert_eq!(
+            d.blmpop::<Option<(String, Vec<String>)>>("a", Side::Right, 1, short)
+                .await?,
+            None
+        );
         assert!(started.elapsed() >= short * 5, "{:?}", started.elapsed());
 
         // A real wait: the dedicated connection blocks until the shared client pushes.
@@ -268,17 +297,23 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
         .await;
         assert_eq!(popped?, Some(("q2".to_owned(), "y".to_owned())));
         assert_eq!(pushed?, 2);
-        let (moved, pushed) = join(d.blmove::<Option<String>>("q3", "q2", Side::Left, Side::Left, wait), async {
-            wait_until_blocked(&c).await?;
-            c.lpush("q3", "z").await
-        })
+        let (moved, pushed) = join(
+            d.blmove::<Option<String>>("q3", "q2", Side::Left, Side::Left, wait),
+            async {
+                wait_until_blocked(&c).await?;
+                c.lpush("q3", "z").await
+            },
+        )
         .await;
         assert_eq!(moved?, Some("z".into()));
         assert_eq!(pushed?, 1);
-        let (popped, pushed) = join(d.blmpop::<Option<(String, Vec<String>)>>("q4", Side::Right, 3, wait), async {
-            wait_until_blocked(&c).await?;
-            c.rpush("q4", ["m", "n"]).await
-        })
+        let (popped, pushed) = join(
+            d.blmpop::<Option<(String, Vec<String>)>>("q4", Side::Right, 3, wait),
+            async {
+                wait_until_blocked(&c).await?;
+                c.rpush("q4", ["m", "n"]).await
+            },
+        )
         .await;
         assert_eq!(popped?, Some(("q4".to_owned(), vec!["n".to_owned(), "m".to_owned()])));
         assert_eq!(pushed?, 2);
@@ -287,7 +322,10 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
 
         // A blocking pop on the wrong type fails at once.
         c.set("s", "v").await?;
-        assert_code(d.blpop::<Option<(String, String)>>("s", Duration::ZERO).await, "WRONGTYPE");
+        assert_code(
+            d.blpop::<Option<(String, String)>>("s", Duration::ZERO).await,
+            "WRONGTYPE",
+        );
     }
     Ok(())
 }

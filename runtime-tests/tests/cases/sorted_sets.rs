@@ -121,13 +121,19 @@ pub async fn ranges(rt: Runtime) -> TestResult {
         let low_rev = ZRange::score(ScoreBound::NegInf, 2.5).rev();
         assert_eq!(c.zrange::<Vec<String>>("z", low_rev).await?, strings(&["b", "a"]));
 
-        let with = c.zrange_withscores::<Vec<(String, f64)>>("z", ZRange::rank(0, 1)).await?;
+        let with = c
+            .zrange_withscores::<Vec<(String, f64)>>("z", ZRange::rank(0, 1))
+            .await?;
         assert_eq!(with, scored(&[("a", 1.0), ("b", 2.0)]));
         let with = c
             .zrange_withscores::<Vec<(String, f64)>>("z", ZRange::score(4, ScoreBound::PosInf).rev())
             .await?;
         assert_eq!(with, scored(&[("e", 5.0), ("d", 4.0)]));
-        assert_eq!(c.zrange_withscores::<Vec<(String, f64)>>("missing", ZRange::rank(0, -1)).await?, []);
+        assert_eq!(
+            c.zrange_withscores::<Vec<(String, f64)>>("missing", ZRange::rank(0, -1))
+                .await?,
+            []
+        );
         assert_eq!(
             c.zrange::<Vec<String>>("missing", ZRange::rank(0, -1)).await?,
             Vec::<String>::new()
@@ -153,7 +159,9 @@ pub async fn ranges(rt: Runtime) -> TestResult {
         );
         assert_eq!(c.zrangestore("dst2", "missing", ZRange::rank(0, -1)).await?, 0);
 
-        let old = c.zrangebyscore::<Vec<String>>("z", ScoreBound::Exclusive(1.0), 3).await?;
+        let old = c
+            .zrangebyscore::<Vec<String>>("z", ScoreBound::Exclusive(1.0), 3)
+            .await?;
         assert_eq!(old, strings(&["b", "c"]));
         let old = c.zrevrangebyscore::<Vec<String>>("z", ScoreBound::PosInf, 4).await?;
         assert_eq!(old, strings(&["e", "d"]));
@@ -199,16 +207,27 @@ pub async fn pops(rt: Runtime) -> TestResult {
         c.zadd("z", [(1.0, "a"), (2.0, "b"), (3.0, "c"), (4.0, "d"), (5.0, "e")])
             .await?;
         assert_eq!(c.zpopmin::<Vec<(String, f64)>>("z", 1).await?, scored(&[("a", 1.0)]));
-        assert_eq!(c.zpopmax::<Vec<(String, f64)>>("z", 2).await?, scored(&[("e", 5.0), ("d", 4.0)]));
+        assert_eq!(
+            c.zpopmax::<Vec<(String, f64)>>("z", 2).await?,
+            scored(&[("e", 5.0), ("d", 4.0)])
+        );
         assert_eq!(c.zpopmin::<Vec<(String, f64)>>("missing", 3).await?, []);
 
-        let popped = c.zmpop::<Option<(String, Vec<(String, f64)>)>>(["missing", "z"], MinMax::Min, 5).await?;
+        let popped = c
+            .zmpop::<Option<(String, Vec<(String, f64)>)>>(["missing", "z"], MinMax::Min, 5)
+            .await?;
         assert_eq!(popped, Some(("z".to_owned(), scored(&[("b", 2.0), ("c", 3.0)]))));
-        assert_eq!(c.zmpop::<Option<(String, Vec<(String, f64)>)>>(["missing", "z"], MinMax::Max, 1).await?, None);
+        assert_eq!(
+            c.zmpop::<Option<(String, Vec<(String, f64)>)>>(["missing", "z"], MinMax::Max, 1)
+                .await?,
+            None
+        );
 
         c.zadd("q", [(1.0, "x"), (2.0, "y"), (3.0, "w")]).await?;
         let second = Duration::from_secs(1);
-        let min = c.bzpopmin::<Option<(String, String, f64)>>(["empty", "q"], second).await?;
+        let min = c
+            .bzpopmin::<Option<(String, String, f64)>>(["empty", "q"], second)
+            .await?;
         assert_eq!(min, Some(("q".to_owned(), "x".to_owned(), 1.0)));
         let max = c.bzpopmax::<Option<(String, String, f64)>>(["q"], second).await?;
         assert_eq!(max, Some(("q".to_owned(), "w".to_owned(), 3.0)));
@@ -219,16 +238,23 @@ pub async fn pops(rt: Runtime) -> TestResult {
 
         let conn = c.dedicated().await?;
         let short = Duration::from_millis(100);
-        assert_eq!(conn.bzpopmin::<Option<(String, String, f64)>>(["empty"], short).await?, None);
         assert_eq!(
-            conn.bzmpop::<Option<(String, Vec<(String, f64)>)>>(short, ["empty"], MinMax::Min, 1).await?,
+            conn.bzpopmin::<Option<(String, String, f64)>>(["empty"], short).await?,
+            None
+        );
+        assert_eq!(
+            conn.bzmpop::<Option<(String, Vec<(String, f64)>)>>(short, ["empty"], MinMax::Min, 1)
+                .await?,
             None
         );
 
-        let (popped, added) = futures_lite::future::zip(conn.bzpopmax::<Option<(String, String, f64)>>(["late"], second * 5), async {
-            sleep(Duration::from_millis(50)).await;
-            c.zadd("late", [(7.0, "v")]).await
-        })
+        let (popped, added) = futures_lite::future::zip(
+            conn.bzpopmax::<Option<(String, String, f64)>>(["late"], second * 5),
+            async {
+                sleep(Duration::from_millis(50)).await;
+                c.zadd("late", [(7.0, "v")]).await
+            },
+        )
         .await;
         assert_eq!(added?, 1);
         assert_eq!(popped?, Some(("late".to_owned(), "v".to_owned(), 7.0)));
@@ -251,7 +277,9 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         let both = ["s1", "s2"];
 
         assert_eq!(c.zinter::<Vec<String>>(both).await?, strings(&["b", "c"]));
-        let sum = c.zinter_withscores::<Vec<(String, f64)>>(both, ZCombineOptions::new()).await?;
+        let sum = c
+            .zinter_withscores::<Vec<(String, f64)>>(both, ZCombineOptions::new())
+            .await?;
         assert_eq!(sum, scored(&[("b", 12.0), ("c", 23.0)]));
         let opts = ZCombineOptions::new().weights([2.0, 0.5]).aggregate(Aggregate::Max);
         assert_eq!(
@@ -265,7 +293,9 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
 
         let weighted = ZCombineOptions::new().weights([1.0, 0.0]);
         assert_eq!(c.zunionstore("u", both, weighted).await?, 4);
-        let stored = c.zrange_withscores::<Vec<(String, f64)>>("u", ZRange::rank(0, -1)).await?;
+        let stored = c
+            .zrange_withscores::<Vec<(String, f64)>>("u", ZRange::rank(0, -1))
+            .await?;
         assert_eq!(stored, scored(&[("d", 0.0), ("a", 1.0), ("b", 2.0), ("c", 3.0)]));
         assert_eq!(c.zinterstore("i", both, ZCombineOptions::new()).await?, 2);
         assert_eq!(c.zscore("i", "c").await?, Some(23.0));
@@ -274,10 +304,14 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         assert_eq!(c.zintercard(["s1", "missing"], None).await?, 0);
 
         assert_eq!(c.zdiff::<Vec<String>>(both).await?, strings(&["a"]));
-        assert_eq!(c.zdiff_withscores::<Vec<(String, f64)>>(both).await?, scored(&[("a", 1.0)]));
+        assert_eq!(
+            c.zdiff_withscores::<Vec<(String, f64)>>(both).await?,
+            scored(&[("a", 1.0)])
+        );
         assert_eq!(c.zdiffstore("d", ["s2", "s1"]).await?, 1);
         assert_eq!(
-            c.zrange_withscores::<Vec<(String, f64)>>("d", ZRange::rank(0, -1)).await?,
+            c.zrange_withscores::<Vec<(String, f64)>>("d", ZRange::rank(0, -1))
+                .await?,
             scored(&[("d", 30.0)])
         );
 
@@ -287,7 +321,10 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         let distinct: BTreeSet<String> = c.zrandmember_count::<Vec<String>>("s1", 5).await?.into_iter().collect();
         assert_eq!(distinct, BTreeSet::from(["a", "b", "c"].map(String::from)));
         assert_eq!(c.zrandmember_count::<Vec<String>>("s1", -5).await?.len(), 5);
-        assert_eq!(c.zrandmember_count::<Vec<String>>("missing", 2).await?, Vec::<String>::new());
+        assert_eq!(
+            c.zrandmember_count::<Vec<String>>("missing", 2).await?,
+            Vec::<String>::new()
+        );
         let repeated = c.zrandmember_withscores::<Vec<(String, f64)>>("s1", -4).await?;
         assert_eq!(repeated.len(), 4);
         for (member, score) in &repeated {
@@ -298,7 +335,9 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         assert_eq!(all, scored(&[("a", 1.0), ("b", 2.0), ("c", 3.0)]));
 
         // A small set answers in one step.
-        let (cursor, batch) = c.zscan::<(u64, Vec<(String, f64)>)>("s1", 0, ScanOptions::new()).await?;
+        let (cursor, batch) = c
+            .zscan::<(u64, Vec<(String, f64)>)>("s1", 0, ScanOptions::new())
+            .await?;
         assert_eq!(cursor, 0);
         assert_eq!(batch, scored(&[("a", 1.0), ("b", 2.0), ("c", 3.0)]));
         // A large one needs several; MATCH filters.

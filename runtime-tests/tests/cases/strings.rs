@@ -80,14 +80,21 @@ pub async fn set_options_and_expiry(rt: Runtime) -> TestResult {
     assert!(c.set_options("b", 1, SetOptions::new().nx().ex(hour)).await?);
     assert!(!c.set_options("c", 1, SetOptions::new().xx()).await?);
     assert!(c.set_options("b", 2, SetOptions::new().xx()).await?);
-    assert_eq!(c.mget::<Vec<Option<i64>>>(["a", "b", "c"]).await?, [Some(6), Some(2), None]);
+    assert_eq!(
+        c.mget::<Vec<Option<i64>>>(["a", "b", "c"]).await?,
+        [Some(6), Some(2), None]
+    );
 
     // SET ... GET: the old value, nil for a new key; NX + GET (Redis 7.0+).
     assert_eq!(
         c.set_get::<Option<String>>("a", "x", SetOptions::new()).await?,
         Some("6".into())
     );
-    assert_eq!(c.set_get::<Option<String>>("new", "y", SetOptions::new().ex(hour)).await?, None);
+    assert_eq!(
+        c.set_get::<Option<String>>("new", "y", SetOptions::new().ex(hour))
+            .await?,
+        None
+    );
     assert!(pttl(&c, "new").await? > 0);
     assert_eq!(
         c.set_get::<Option<String>>("a", "z", SetOptions::new().nx()).await?,
@@ -160,7 +167,10 @@ pub async fn ranges_and_multi(rt: Runtime) -> TestResult {
     assert_eq!(c.mget::<Vec<String>>(["m8", "m9"]).await?, ["x", "y"]);
 
     c.cmd("SADD").arg("set").arg("x").query::<()>().await?;
-    assert_eq!(c.mget::<Vec<Option<String>>>(["set", "m1"]).await?, [None, Some("a".into())]);
+    assert_eq!(
+        c.mget::<Vec<Option<String>>>(["set", "m1"]).await?,
+        [None, Some("a".into())]
+    );
     assert_code(c.append("set", "x").await, "WRONGTYPE");
     assert_code(c.strlen("set").await, "WRONGTYPE");
     assert_code(c.getrange::<String>("set", 0, 1).await, "WRONGTYPE");

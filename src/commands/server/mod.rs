@@ -71,10 +71,7 @@ pub trait ServerCommands: CommandTarget {
     /// The keys a full command line would access, each with its flags (`RW`, `access`,
     /// ...): ask for e.g. `Vec<(String, Vec<String>)>`.
     /// [COMMAND GETKEYSANDFLAGS](https://redis.io/docs/latest/commands/command-getkeysandflags/)
-    fn command_getkeysandflags<R: FromValue>(
-        &self,
-        command_line: impl ToArgs,
-    ) -> Self::Output<'_, R> {
+    fn command_getkeysandflags<R: FromValue>(&self, command_line: impl ToArgs) -> Self::Output<'_, R> {
         let mut args = subcommand("COMMAND", "GETKEYSANDFLAGS");
         command_line.write_args(&mut args);
         self.command(args)

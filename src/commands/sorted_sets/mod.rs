@@ -152,24 +152,14 @@ pub trait SortedSetCommands: CommandTarget {
 
     /// Members from `min` to `max` in lex order (ask for a collection); older form of
     /// [`ZRange::lex`] (deprecated in Redis 6.2). [ZRANGEBYLEX](https://redis.io/docs/latest/commands/zrangebylex/)
-    fn zrangebylex<R: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        min: LexBound,
-        max: LexBound,
-    ) -> Self::Output<'_, R> {
+    fn zrangebylex<R: FromValue>(&self, key: impl ToSingleArg, min: LexBound, max: LexBound) -> Self::Output<'_, R> {
         self.command(with(command("ZRANGEBYLEX"), (key, min, max)))
     }
 
     /// Members from `max` down to `min` in lex order (ask for a collection); older form
     /// of `ZRange::lex(..).rev()` (deprecated in Redis 6.2).
     /// [ZREVRANGEBYLEX](https://redis.io/docs/latest/commands/zrevrangebylex/)
-    fn zrevrangebylex<R: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        max: LexBound,
-        min: LexBound,
-    ) -> Self::Output<'_, R> {
+    fn zrevrangebylex<R: FromValue>(&self, key: impl ToSingleArg, max: LexBound, min: LexBound) -> Self::Output<'_, R> {
         self.command(with(command("ZREVRANGEBYLEX"), (key, max, min)))
     }
 
@@ -216,11 +206,7 @@ pub trait SortedSetCommands: CommandTarget {
     /// `keys`, waiting up to `timeout` (zero: forever): `(key, member, score)`, nil on
     /// timeout; ask for e.g. `Option<(String, String, f64)>`.
     /// [BZPOPMIN](https://redis.io/docs/latest/commands/bzpopmin/)
-    fn bzpopmin<R: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        timeout: Duration,
-    ) -> Self::Output<'_, R> {
+    fn bzpopmin<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         self.command(with(command("BZPOPMIN"), (keys, seconds(timeout))))
     }
 
@@ -228,11 +214,7 @@ pub trait SortedSetCommands: CommandTarget {
     /// `keys`, waiting up to `timeout` (zero: forever): `(key, member, score)`, nil on
     /// timeout; ask for e.g. `Option<(String, String, f64)>`.
     /// [BZPOPMAX](https://redis.io/docs/latest/commands/bzpopmax/)
-    fn bzpopmax<R: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        timeout: Duration,
-    ) -> Self::Output<'_, R> {
+    fn bzpopmax<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         self.command(with(command("BZPOPMAX"), (keys, seconds(timeout))))
     }
 
@@ -240,12 +222,7 @@ pub trait SortedSetCommands: CommandTarget {
     /// or more `keys`: `(key, [(member, score)])`, nil if all are empty; ask for e.g.
     /// `Option<(String, Vec<(String, f64)>)>`. Redis 7.0+.
     /// [ZMPOP](https://redis.io/docs/latest/commands/zmpop/)
-    fn zmpop<R: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        side: MinMax,
-        count: u64,
-    ) -> Self::Output<'_, R> {
+    fn zmpop<R: FromValue>(&self, keys: impl ToArgs, side: MinMax, count: u64) -> Self::Output<'_, R> {
         self.command(with(command("ZMPOP"), (counted(keys), side, "COUNT", count)))
     }
 
@@ -278,11 +255,7 @@ pub trait SortedSetCommands: CommandTarget {
 
     /// [`zrandmember_count`](Self::zrandmember_count) with scores: ask for pairs, e.g.
     /// `Vec<(String, f64)>`. [ZRANDMEMBER](https://redis.io/docs/latest/commands/zrandmember/)
-    fn zrandmember_withscores<R: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        count: i64,
-    ) -> Self::Output<'_, R> {
+    fn zrandmember_withscores<R: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, R> {
         self.command(with(command("ZRANDMEMBER"), (key, count, WITHSCORES)))
     }
 
@@ -311,11 +284,7 @@ pub trait SortedSetCommands: CommandTarget {
 
     /// Members found in all of one or more `keys`, with scores combined as `opts` say:
     /// ask for pairs, e.g. `Vec<(String, f64)>`. [ZINTER](https://redis.io/docs/latest/commands/zinter/)
-    fn zinter_withscores<R: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        opts: ZCombineOptions,
-    ) -> Self::Output<'_, R> {
+    fn zinter_withscores<R: FromValue>(&self, keys: impl ToArgs, opts: ZCombineOptions) -> Self::Output<'_, R> {
         self.command(with(command("ZINTER"), (counted(keys), opts, WITHSCORES)))
     }
 
@@ -340,11 +309,7 @@ pub trait SortedSetCommands: CommandTarget {
 
     /// Members found in any of one or more `keys`, with scores combined as `opts` say:
     /// ask for pairs, e.g. `Vec<(String, f64)>`. [ZUNION](https://redis.io/docs/latest/commands/zunion/)
-    fn zunion_withscores<R: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        opts: ZCombineOptions,
-    ) -> Self::Output<'_, R> {
+    fn zunion_withscores<R: FromValue>(&self, keys: impl ToArgs, opts: ZCombineOptions) -> Self::Output<'_, R> {
         self.command(with(command("ZUNION"), (counted(keys), opts, WITHSCORES)))
     }
 
@@ -357,12 +322,7 @@ pub trait SortedSetCommands: CommandTarget {
     /// One step of an incremental iteration: the next cursor (0 when done) and a batch
     /// of members with scores, e.g. `(u64, Vec<(String, f64)>)`. Start with cursor 0.
     /// [ZSCAN](https://redis.io/docs/latest/commands/zscan/)
-    fn zscan<R: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        cursor: u64,
-        opts: ScanOptions,
-    ) -> Self::Output<'_, R> {
+    fn zscan<R: FromValue>(&self, key: impl ToSingleArg, cursor: u64, opts: ScanOptions) -> Self::Output<'_, R> {
         self.command(with(command("ZSCAN"), (key, cursor, opts)))
     }
 }

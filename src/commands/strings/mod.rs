@@ -1,7 +1,7 @@
 //! String commands: <https://redis.io/docs/latest/commands/?group=string>.
 //!
 //! Reading methods are generic over the whole reply `R` (see
-//! [the convention](super#replies-you-choose-the-type-of)): ask for `Option<_>`
+//! [the convention](super#replies-you-choose-the-type-of-the-whole-reply)): ask for `Option<_>`
 //! where the key may be missing (`get::<Option<String>>`), `Vec<u8>` or
 //! [`Bytes`](bytes::Bytes) for binary values.
 
