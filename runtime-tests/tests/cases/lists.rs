@@ -330,6 +330,39 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
     Ok(())
 }
 
+/// Replies shaped by the caller: binary key names and elements from the blocking
+/// and multi-key pops (not UTF-8, so a `String` would fail), nil as `None`, and the
+/// collection of one's choice.
+pub async fn binary_replies(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let key: &[u8] = b"q\xff";
+    let elements: [&[u8]; 3] = [b"\x00\xfe", b"\xc3\x28", b"ok"];
+    for url in urls(&server) {
+        let c = fresh(&url, &rt).await?;
+        let d = c.dedicated().await?;
+        c.rpush(key, elements).await?;
+
+        let popped: Option<(Vec<u8>, Vec<u8>)> = d.blpop(key, Duration::ZERO).await?;
+        assert_eq!(popped, Some((key.to_vec(), elements[0].to_vec())));
+        let err = d
+            .brpop::<Option<(String, String)>>(key, Duration::ZERO)
+            .await
+            .unwrap_err();
+        assert!(err.is_conversion(), "{err}");
+        let head: Option<Vec<u8>> = c.lindex(key, 0).await?;
+        assert_eq!(head.as_deref(), Some(elements[1]));
+        let rest: std::collections::VecDeque<Vec<u8>> = c.lrange(key, 0, -1).await?;
+        assert_eq!(rest, [elements[1]]);
+        let popped: Option<(Vec<u8>, Vec<Vec<u8>>)> = c.lmpop(["empty", "x"], Side::Left, 5).await?;
+        assert_eq!(popped, None);
+        let popped: Option<(bytes::Bytes, Vec<bytes::Bytes>)> = c.lmpop(key, Side::Left, 5).await?;
+        assert_eq!(popped, Some((key.into(), vec![elements[1].into()])));
+        let gone: Option<Vec<u8>> = c.lpop(key).await?;
+        assert_eq!(gone, None);
+    }
+    Ok(())
+}
+
 /// Waits until the server reports one blocked client.
 async fn wait_until_blocked(c: &Client) -> anyredis::Result<()> {
     loop {
