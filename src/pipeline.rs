@@ -185,10 +185,10 @@ impl Pipeline {
             None => Plan::Here,
         };
         let limit = limit_for(block, source.response_timeout());
-        let total = if atomic { count + 2 } else { count };
-        let mut tries = if self.idempotent { 2 } else { 1 };
+        let total = if atomic { count.saturating_add(2) } else { count };
+        let mut tries: u32 = if self.idempotent { 2 } else { 1 };
         let replies = loop {
-            tries -= 1;
+            tries = tries.saturating_sub(1);
             let attempt = async {
                 match (route, source.pool()) {
                     (Plan::Pool, Some(pool)) => {
@@ -222,7 +222,7 @@ impl Pipeline {
     fn push(&self, args: &Args) {
         let mut queued = self.lock();
         args.write_frame(&mut queued.encoded);
-        queued.count += 1;
+        queued.count = queued.count.saturating_add(1);
         if let Some(block) = args.block_time().filter(|_| args.class() == CommandClass::Blocking) {
             queued.block = Some(match queued.block {
                 Some(longest) => longest.max(block),
@@ -254,7 +254,7 @@ pub(crate) fn convert<T: FromValue>(replies: Vec<Value>) -> Result<T> {
 
 /// The bytes to send: the queued commands, inside `MULTI` / `EXEC` if atomic.
 fn frame(queued: &Queued, atomic: bool) -> BytesMut {
-    let mut out = BytesMut::with_capacity(queued.encoded.len() + 32);
+    let mut out = BytesMut::with_capacity(queued.encoded.len().saturating_add(32));
     if atomic {
         out.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n");
     }
@@ -268,10 +268,10 @@ fn frame(queued: &Queued, atomic: bool) -> BytesMut {
 /// Sends pre-encoded commands on the source's live connection (connecting when
 /// needed; once more if the connection ended before they were queued).
 async fn send(source: &Arc<dyn Source>, encoded: &[u8], count: usize) -> Result<Vec<Value>> {
-    let mut attempts = 0;
+    let mut attempts: u32 = 0;
     let epoch = source.epoch();
     let receiver = loop {
-        attempts += 1;
+        attempts = attempts.saturating_add(1);
         let mux = match source.live() {
             Some(mux) => mux,
             None => source.clone().connect().await?,

@@ -7,7 +7,7 @@ mod cases {
 }
 
 runtime_tests::per_runtime! { local:
-    keys: [keyspace_basics, expiry, dump_restore_object, sort, wait],
+    keys: [keyspace_basics, expiry, fractional_expiry, dump_restore_object, sort, wait],
     hashes: [read_write, counters_random_scan],
     scan: [scan_keyspace, collection_streams],
 }

@@ -1,6 +1,8 @@
 //! Commands that change or depend on a connection's state (`SELECT`, `WATCH`,
-//! ...). They are offered only on a dedicated [`Connection`], never on the
-//! shared connection of a `Client`, where they would affect every caller.
+//! `WAIT`, ...). They are offered only on a dedicated [`Connection`], never on the
+//! shared connection of a `Client`, where they would affect every caller (or, for
+//! `WAIT`, mean nothing). Each sets the routing class
+//! [`CommandClass::ConnectionState`].
 //!
 //! Left out on purpose, even here:
 //!
@@ -12,9 +14,29 @@
 //! - `SUBSCRIBE` and `MONITOR`: they turn the connection into a message stream;
 //!   they belong to the pub/sub handle.
 
+use std::time::Duration;
+
+use super::time::millis_ceil;
 use super::{command, subcommand, CommandTarget};
 use crate::dedicated::Connection;
-use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
+use crate::value::{Args, BlockTime, CommandClass, FromValue, ToArgs, ToSingleArg};
+
+/// `args` marked as changing (or depending on) the state of its connection.
+fn state(args: Args) -> Args {
+    args.with_class(CommandClass::ConnectionState)
+}
+
+/// `WAIT`'s and `WAITAOF`'s timeout: whole milliseconds rounded up (0: no limit),
+/// and how long the command may block.
+fn wait_timeout(args: &mut Args, timeout: Duration) -> BlockTime {
+    let ms = millis_ceil(timeout);
+    args.push_uint(ms);
+    if ms == 0 {
+        BlockTime::Forever
+    } else {
+        BlockTime::For(Duration::from_millis(ms))
+    }
+}
 
 /// Commands for a dedicated [`Connection`] only.
 ///
@@ -28,7 +50,7 @@ pub trait DedicatedCommands: CommandTarget {
     fn select(&self, db: i64) -> Self::Output<'_, ()> {
         let mut args = command("SELECT");
         args.push_int(db);
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Watches one or more keys: a later `EXEC` is aborted if any of them changes first.
@@ -36,18 +58,18 @@ pub trait DedicatedCommands: CommandTarget {
     fn watch(&self, keys: impl ToArgs) -> Self::Output<'_, ()> {
         let mut args = command("WATCH");
         keys.write_args(&mut args);
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Forgets every watched key. [UNWATCH](https://redis.io/docs/latest/commands/unwatch/)
     fn unwatch(&self) -> Self::Output<'_, ()> {
-        self.command(command("UNWATCH"))
+        self.command(state(command("UNWATCH")))
     }
 
     /// Starts a transaction: later commands are queued until `EXEC`.
     /// [MULTI](https://redis.io/docs/latest/commands/multi/)
     fn multi(&self) -> Self::Output<'_, ()> {
-        self.command(command("MULTI"))
+        self.command(state(command("MULTI")))
     }
 
     /// Runs the queued commands and returns their replies, nil when a watched key changed
@@ -55,13 +77,13 @@ pub trait DedicatedCommands: CommandTarget {
     /// queued command, e.g. `Option<(i64, String)>`. A command that failed inside the
     /// transaction is an error element. [EXEC](https://redis.io/docs/latest/commands/exec/)
     fn exec<R: FromValue>(&self) -> Self::Output<'_, R> {
-        self.command(command("EXEC"))
+        self.command(state(command("EXEC")))
     }
 
     /// Drops the queued commands and ends the transaction (and unwatches every key).
     /// [DISCARD](https://redis.io/docs/latest/commands/discard/)
     fn discard(&self) -> Self::Output<'_, ()> {
-        self.command(command("DISCARD"))
+        self.command(state(command("DISCARD")))
     }
 
     /// Names this connection (no spaces; an empty name removes it).
@@ -69,7 +91,7 @@ pub trait DedicatedCommands: CommandTarget {
     fn client_setname(&self, name: impl ToSingleArg) -> Self::Output<'_, ()> {
         let mut args = subcommand("CLIENT", "SETNAME");
         name.write_args(&mut args);
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Turns server-assisted client-side caching on or off for this connection.
@@ -80,7 +102,7 @@ pub trait DedicatedCommands: CommandTarget {
     fn client_tracking(&self, tracking: Tracking) -> Self::Output<'_, ()> {
         let mut args = subcommand("CLIENT", "TRACKING");
         tracking.write_args(&mut args);
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Whether the keys read by the next command are tracked (`YES` in `OPTIN` mode,
@@ -88,7 +110,7 @@ pub trait DedicatedCommands: CommandTarget {
     fn client_caching(&self, yes: bool) -> Self::Output<'_, ()> {
         let mut args = subcommand("CLIENT", "CACHING");
         args.push(if yes { b"YES" } else { b"NO" });
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Protects this connection from client eviction (`maxmemory-clients`), or not.
@@ -96,7 +118,7 @@ pub trait DedicatedCommands: CommandTarget {
     fn client_no_evict(&self, on: bool) -> Self::Output<'_, ()> {
         let mut args = subcommand("CLIENT", "NO-EVICT");
         args.push(on_off(on));
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Whether this connection's reads leave keys' LRU/LFU stats untouched. Redis 7.2+.
@@ -104,25 +126,25 @@ pub trait DedicatedCommands: CommandTarget {
     fn client_no_touch(&self, on: bool) -> Self::Output<'_, ()> {
         let mut args = subcommand("CLIENT", "NO-TOUCH");
         args.push(on_off(on));
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Lets this connection read from a cluster replica.
     /// [READONLY](https://redis.io/docs/latest/commands/readonly/)
     fn readonly(&self) -> Self::Output<'_, ()> {
-        self.command(command("READONLY"))
+        self.command(state(command("READONLY")))
     }
 
     /// Ends `READONLY`: reads on a replica are redirected to the master again.
     /// [READWRITE](https://redis.io/docs/latest/commands/readwrite/)
     fn readwrite(&self) -> Self::Output<'_, ()> {
-        self.command(command("READWRITE"))
+        self.command(state(command("READWRITE")))
     }
 
     /// Lets the next command reach a slot being imported (after an `-ASK` redirect).
     /// [ASKING](https://redis.io/docs/latest/commands/asking/)
     fn asking(&self) -> Self::Output<'_, ()> {
-        self.command(command("ASKING"))
+        self.command(state(command("ASKING")))
     }
 
     /// Resets the connection as if new: discards a transaction, unwatches, turns tracking
@@ -131,7 +153,7 @@ pub trait DedicatedCommands: CommandTarget {
     /// [`Connection::protocol`] still reports the handshake's protocol.
     /// [RESET](https://redis.io/docs/latest/commands/reset/)
     fn reset(&self) -> Self::Output<'_, ()> {
-        self.command(command("RESET"))
+        self.command(state(command("RESET")))
     }
 
     /// Re-authenticates this connection as the `default` user with `password`.
@@ -139,7 +161,7 @@ pub trait DedicatedCommands: CommandTarget {
     fn auth(&self, password: impl ToSingleArg) -> Self::Output<'_, ()> {
         let mut args = command("AUTH");
         password.write_args(&mut args);
-        self.command(args)
+        self.command(state(args))
     }
 
     /// Re-authenticates this connection as the ACL user `username`.
@@ -148,7 +170,33 @@ pub trait DedicatedCommands: CommandTarget {
         let mut args = command("AUTH");
         username.write_args(&mut args);
         password.write_args(&mut args);
-        self.command(args)
+        self.command(state(args))
+    }
+
+    /// Waits until the writes sent before on this connection reach `replicas`
+    /// replicas or `timeout` passes; returns how many replicas acknowledged.
+    /// `timeout` is sent in whole milliseconds, rounded up (a non-zero timeout never
+    /// becomes 0); `Duration::ZERO` waits without limit. Blocks this connection
+    /// meanwhile. [WAIT](https://redis.io/docs/latest/commands/wait/)
+    fn wait(&self, replicas: u64, timeout: Duration) -> Self::Output<'_, u64> {
+        let mut args = command("WAIT");
+        args.push_uint(replicas);
+        let block = wait_timeout(&mut args, timeout);
+        self.command(state(args).with_block_time(block))
+    }
+
+    /// Waits until the writes sent before on this connection are fsynced to the
+    /// append-only file of the local server (when `local` is 1) and of at least
+    /// `replicas` replicas, or `timeout` passes; returns how many local servers
+    /// (none or one) and how many replicas did. `timeout` as for [`wait`](Self::wait).
+    /// Redis 7.2+.
+    /// [WAITAOF](https://redis.io/docs/latest/commands/waitaof/)
+    fn waitaof(&self, local: u64, replicas: u64, timeout: Duration) -> Self::Output<'_, (u64, u64)> {
+        let mut args = command("WAITAOF");
+        args.push_uint(local);
+        args.push_uint(replicas);
+        let block = wait_timeout(&mut args, timeout);
+        self.command(state(args).with_block_time(block))
     }
 }
 

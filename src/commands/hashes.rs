@@ -22,13 +22,13 @@ pub trait HashCommands: CommandTarget {
 
     /// Sets several fields of the hash at `key`: one or more `(field, value)` pairs (a
     /// slice, `Vec` or array of pairs, or a map); returns how many fields are new. [HSET](https://redis.io/docs/latest/commands/hset/)
-    fn hset_multiple(&self, key: impl ToSingleArg, pairs: impl ToArgs) -> Self::Output<'_, u64> {
+    fn hset_pairs(&self, key: impl ToSingleArg, pairs: impl ToArgs) -> Self::Output<'_, u64> {
         let mut args = with_key(command("HSET"), key);
         pairs.write_args(&mut args);
         self.command(args)
     }
 
-    /// Sets several fields, like [`hset_multiple`](Self::hset_multiple) (deprecated by
+    /// Sets several fields, like [`hset_pairs`](Self::hset_pairs) (deprecated by
     /// Redis in favour of `HSET`). [HMSET](https://redis.io/docs/latest/commands/hmset/)
     fn hmset(&self, key: impl ToSingleArg, pairs: impl ToArgs) -> Self::Output<'_, ()> {
         let mut args = with_key(command("HMSET"), key);

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::time::push_block_secs;
 use super::{command, counted, with, CommandTarget};
 use crate::resp::Value;
 use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
@@ -115,18 +116,14 @@ impl ToArgs for LposOptions {
     }
 }
 
-/// Writes a blocking command's timeout in seconds, with fractions (0 blocks forever).
-fn write_timeout(args: &mut Args, timeout: Duration) {
-    args.push_float(timeout.as_secs_f64());
-}
-
 /// List commands.
 ///
 /// Blocking commands (`BLPOP`, `BLMOVE`, ...) take their timeout as a [`Duration`]
-/// (`Duration::ZERO` blocks forever) and reply nil when it passes (ask for
-/// `Option<_>`). They hold the connection while they wait, so send them on a
-/// dedicated connection
-/// ([`Client::dedicated`](crate::Client::dedicated)).
+/// and reply nil when it passes (ask for `Option<_>`). `Duration::ZERO` blocks
+/// forever; other timeouts are sent in whole milliseconds, rounded up, and at least
+/// 10 ms (see [blocking timeouts](super#blocking-timeouts)). They hold their
+/// connection while they wait: on a [`Client`](crate::Client) they run on a pooled
+/// connection of their own, never on the shared one.
 pub trait ListCommands: CommandTarget {
     /// Adds one or more `elements` to the head of the list at `key` (the last one
     /// ends up first) and returns the new length. [LPUSH](https://redis.io/docs/latest/commands/lpush/)
@@ -299,8 +296,8 @@ pub trait ListCommands: CommandTarget {
     fn blpop<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         let mut args = command("BLPOP");
         keys.write_args(&mut args);
-        write_timeout(&mut args, timeout);
-        self.command(args)
+        let block = push_block_secs(&mut args, timeout);
+        self.command(args.blocking(block))
     }
 
     /// Pops the last element of the first non-empty list of one or more `keys`,
@@ -310,8 +307,8 @@ pub trait ListCommands: CommandTarget {
     fn brpop<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         let mut args = command("BRPOP");
         keys.write_args(&mut args);
-        write_timeout(&mut args, timeout);
-        self.command(args)
+        let block = push_block_secs(&mut args, timeout);
+        self.command(args.blocking(block))
     }
 
     /// [`lmove`](Self::lmove) that waits up to `timeout` for `source` to have an
@@ -326,8 +323,8 @@ pub trait ListCommands: CommandTarget {
     ) -> Self::Output<'_, R> {
         let mut args = command("BLMOVE");
         (source, destination, from, to).write_args(&mut args);
-        write_timeout(&mut args, timeout);
-        self.command(args)
+        let block = push_block_secs(&mut args, timeout);
+        self.command(args.blocking(block))
     }
 
     /// [`lmpop`](Self::lmpop) that waits up to `timeout` for one of the lists to have
@@ -341,12 +338,12 @@ pub trait ListCommands: CommandTarget {
         timeout: Duration,
     ) -> Self::Output<'_, R> {
         let mut args = command("BLMPOP");
-        write_timeout(&mut args, timeout);
+        let block = push_block_secs(&mut args, timeout);
         counted(&keys).write_args(&mut args);
         side.write_args(&mut args);
         args.push(b"COUNT");
         args.push_uint(count);
-        self.command(args)
+        self.command(args.blocking(block))
     }
 
     /// [`rpoplpush`](Self::rpoplpush) that waits up to `timeout`; nil when timed out: ask
@@ -360,7 +357,7 @@ pub trait ListCommands: CommandTarget {
     ) -> Self::Output<'_, R> {
         let mut args = command("BRPOPLPUSH");
         (source, destination).write_args(&mut args);
-        write_timeout(&mut args, timeout);
-        self.command(args)
+        let block = push_block_secs(&mut args, timeout);
+        self.command(args.blocking(block))
     }
 }

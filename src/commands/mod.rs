@@ -5,8 +5,51 @@
 //! implements it (a blanket impl gives every family to every [`CommandTarget`]
 //! handle). Bring the traits into scope with `use anyredis::prelude::*`.
 //!
-//! Commands that change the connection's state (`SELECT`, `WATCH`, ...) are
-//! in [`DedicatedCommands`], implemented only for [`Connection`].
+//! Commands that change the connection's state (`SELECT`, `WATCH`, `WAIT`, ...)
+//! are in [`DedicatedCommands`], implemented only for [`Connection`].
+//!
+//! # Routing
+//!
+//! Every typed method sets the routing class of the arguments it builds
+//! ([`Args::class`]): blocking commands are [`CommandClass::Blocking`] with their
+//! timeout as the [`BlockTime`](crate::value::BlockTime) (so a
+//! [`Client`] runs them on a pooled connection of their own), the methods of
+//! [`DedicatedCommands`] are [`CommandClass::ConnectionState`], everything else
+//! is [`CommandClass::Shared`].
+//!
+//! # Naming
+//!
+//! A method named after its command sends the command's required arguments.
+//! Its variant with the command's optional arguments ends in `_options` and
+//! takes them by value, as one argument (an options builder such as
+//! [`SetOptions`], a filter such as [`ClientListFilter`], a [`FlushMode`], a
+//! pattern). A variant taking several `(name, value)` pairs where the plain
+//! method takes one ends in `_pairs` ([`HashCommands::hset_pairs`],
+//! [`ServerCommands::config_set_pairs`]).
+//!
+//! # Durations and times
+//!
+//! Commands take whole seconds or whole milliseconds. A [`Duration`](std::time::Duration)
+//! or [`SystemTime`](std::time::SystemTime) that is not a whole number of the
+//! command's unit is **rounded up** to the next unit, never truncated: a non-zero
+//! duration is never sent as 0 (for `EXPIRE`, 0 would delete the key) and an
+//! expiry never comes earlier than asked. So `expire(k, 900 ms)` sends
+//! `EXPIRE k 1`, `setex(k, 1.5 s, v)` sends `SETEX k 2 v`, and `pexpire(k, 1 µs)`
+//! sends `PEXPIRE k 1`. Each command keeps its unit: for millisecond precision use
+//! the millisecond form (`pexpire`, `psetex`, [`Expiry::Px`], ...). Times before
+//! the Unix epoch count as 0. Values saturate at about 146 million years (half of
+//! `i64::MAX` milliseconds), which every server accepts, so `Duration::MAX`
+//! neither panics nor is refused.
+//!
+//! # Blocking timeouts
+//!
+//! Blocking commands (`BLPOP`, `BRPOP`, `BRPOPLPUSH`, `BLMOVE`, `BLMPOP`,
+//! `BZPOPMIN`, `BZPOPMAX`, `BZMPOP`, `XREAD`/`XREADGROUP` with `BLOCK`) take their
+//! timeout as a `Duration`: `Duration::ZERO` blocks until data arrives; any other
+//! timeout is sent in whole milliseconds, rounded up, and **at least 10 ms**.
+//! Redis 6.2 never answers `BLPOP k 0.001` (a timeout below its timer's
+//! resolution), so shorter timeouts are raised to 10 ms to behave the same on
+//! every server.
 //!
 //! # Replies: you choose the type of the whole reply
 //!
@@ -76,9 +119,15 @@ mod sets;
 mod sorted_sets;
 mod streams;
 mod strings;
+mod time;
+
+#[cfg(test)]
+mod tests;
 
 use crate::dedicated::Connection;
 use crate::request::ReplyFuture;
+#[cfg(doc)]
+use crate::value::CommandClass;
 use crate::value::{Args, FromValue, ToArgs};
 use crate::Client;
 

@@ -32,7 +32,7 @@ pub trait PubSubCommands: CommandTarget {
 
     /// The active channels whose name matches the glob-style `pattern`.
     /// [PUBSUB CHANNELS](https://redis.io/docs/latest/commands/pubsub-channels/)
-    fn pubsub_channels_matching(&self, pattern: impl ToSingleArg) -> Self::Output<'_, Vec<String>> {
+    fn pubsub_channels_options(&self, pattern: impl ToSingleArg) -> Self::Output<'_, Vec<String>> {
         let mut args = subcommand("PUBSUB", "CHANNELS");
         pattern.write_args(&mut args);
         self.command(args)
@@ -59,7 +59,7 @@ pub trait PubSubCommands: CommandTarget {
 
     /// The active shard channels whose name matches the glob-style `pattern`.
     /// [PUBSUB SHARDCHANNELS](https://redis.io/docs/latest/commands/pubsub-shardchannels/)
-    fn pubsub_shardchannels_matching(&self, pattern: impl ToSingleArg) -> Self::Output<'_, Vec<String>> {
+    fn pubsub_shardchannels_options(&self, pattern: impl ToSingleArg) -> Self::Output<'_, Vec<String>> {
         let mut args = subcommand("PUBSUB", "SHARDCHANNELS");
         pattern.write_args(&mut args);
         self.command(args)

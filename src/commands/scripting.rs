@@ -152,7 +152,7 @@ pub trait ScriptingCommands: CommandTarget {
 
     /// The libraries whose name matches a pattern, with or without their code.
     /// [FUNCTION LIST](https://redis.io/docs/latest/commands/function-list/)
-    fn function_list_options(&self, options: &FunctionListOptions) -> Self::Output<'_, Vec<LibraryInfo>> {
+    fn function_list_options(&self, options: FunctionListOptions) -> Self::Output<'_, Vec<LibraryInfo>> {
         let mut args = subcommand("FUNCTION", "LIST");
         options.write_args(&mut args);
         self.command(args)

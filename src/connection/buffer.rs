@@ -51,10 +51,10 @@ impl ReadBuffer {
         let len = self.buf.len();
         // A large bulk payload in progress: make room for the rest of it at once.
         let wanted = match self.decoder.pending_bulk_end() {
-            Some(end) if end > len => (end - len).min(MAX_STEP),
+            Some(end) => end.saturating_sub(len).min(MAX_STEP),
             _ => 0,
         };
-        let free = self.buf.capacity() - len;
+        let free = self.buf.capacity().saturating_sub(len);
         if free < MIN_FREE || free < wanted {
             self.buf.reserve(wanted.max(READ_CHUNK));
             // The buffer may have moved: nothing past len is known to be initialised.
@@ -63,21 +63,25 @@ impl ReadBuffer {
         let spare = self.buf.spare_capacity_mut();
         let spare_len = spare.len();
         if self.initialized < spare_len {
-            for byte in &mut spare[self.initialized..] {
+            for byte in spare.iter_mut().skip(self.initialized) {
                 *byte = MaybeUninit::new(0);
             }
             self.initialized = spare_len;
         }
         // SAFETY: every byte of `spare` was initialised above or by an earlier read/zeroing
         // (tracked by `initialized`), so viewing it as `&mut [u8]` is sound.
+        #[allow(unsafe_code)] // The one reviewed exception, see the SAFETY notes.
         let target = unsafe { &mut *(spare as *mut [MaybeUninit<u8>] as *mut [u8]) };
         let n = match Pin::new(socket).poll_read(cx, target) {
             Poll::Ready(Ok(n)) => n.min(spare_len),
             other => return other,
         };
         // SAFETY: the first `n` spare bytes were initialised (and written by the read).
-        unsafe { self.buf.set_len(self.buf.len() + n) };
-        self.initialized -= n;
+        #[allow(unsafe_code)]
+        unsafe {
+            self.buf.set_len(self.buf.len().saturating_add(n))
+        };
+        self.initialized = self.initialized.saturating_sub(n);
         Poll::Ready(Ok(n))
     }
 }

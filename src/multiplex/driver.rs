@@ -129,7 +129,7 @@ impl Driver {
     fn poll_write(&mut self, cx: &mut Context<'_>) -> Result<bool> {
         let mut progress = false;
         while self.written < self.write.len() {
-            match Pin::new(&mut self.socket).poll_write(cx, &self.write[self.written..]) {
+            match Pin::new(&mut self.socket).poll_write(cx, self.write.get(self.written..).unwrap_or_default()) {
                 Poll::Ready(Ok(0)) => {
                     return Err(Error::connection_lost(
                         "the socket accepted no bytes",
@@ -137,7 +137,7 @@ impl Driver {
                     ))
                 }
                 Poll::Ready(Ok(n)) => {
-                    self.written += n;
+                    self.written = self.written.saturating_add(n);
                     progress = true;
                 }
                 Poll::Ready(Err(e)) => return Err(Error::io("writing requests", e)),

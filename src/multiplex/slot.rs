@@ -113,7 +113,7 @@ impl Slot {
                     Some(Slot::Many {
                         sender,
                         replies,
-                        left: left - 1,
+                        left: left.saturating_sub(1),
                     })
                 } else {
                     let _ = sender.send(Ok(replies));
@@ -134,7 +134,7 @@ impl Slot {
                     Some(Slot::Confirmations {
                         sender,
                         replies,
-                        left: left - 1,
+                        left: left.saturating_sub(1),
                     })
                 } else {
                     let _ = sender.send(Ok(Value::Array(replies)));

@@ -347,7 +347,7 @@ impl Pool {
         }
         let weak: Weak<Inner> = Arc::downgrade(&self.inner);
         let timer = self.inner.runtime.clone();
-        let period = (limit / 2).max(Duration::from_millis(10));
+        let period = limit.checked_div(2).unwrap_or(limit).max(Duration::from_millis(10));
         let task = async move {
             loop {
                 timer.sleep(period).await;

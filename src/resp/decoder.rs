@@ -13,6 +13,13 @@
 //!    tree whose strings are [`Bytes::slice`]s of that one frame: payloads are never
 //!    copied. The builder is iterative, so deep nesting cannot overflow the call stack.
 
+// Exception to the crate's lint policy, reviewed: every index and sum here is
+// a position inside the buffer being scanned (so below `isize::MAX`), checked
+// against the buffer's length by the scanner before it is used, and the
+// declared lengths from the peer are bounded by `Limits` before any
+// arithmetic. The property and fuzz tests exercise exactly these paths.
+#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
 use bytes::{Buf, Bytes, BytesMut};
 
 use super::grammar::{classify, element_count, is_type_byte, Head};

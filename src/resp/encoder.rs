@@ -67,8 +67,8 @@ pub fn write_value(buf: &mut BytesMut, value: &Value) {
         Value::Boolean(false) => buf.put_slice(b"#f\r\n"),
         Value::BigNumber(digits) => write_line(buf, b'(', digits),
         Value::Verbatim { format, text } => {
-            write_header(buf, b'=', text.len() + 4);
-            buf.reserve(text.len() + 6);
+            write_header(buf, b'=', text.len().saturating_add(4));
+            buf.reserve(text.len().saturating_add(6));
             buf.put_slice(format);
             buf.put_u8(b':');
             buf.put_slice(text);
@@ -88,7 +88,7 @@ pub fn write_value(buf: &mut BytesMut, value: &Value) {
 fn write_header(buf: &mut BytesMut, ty: u8, len: usize) {
     let mut num = itoa::Buffer::new();
     let digits = num.format(len).as_bytes();
-    buf.reserve(digits.len() + 3);
+    buf.reserve(digits.len().saturating_add(3));
     buf.put_u8(ty);
     buf.put_slice(digits);
     buf.put_slice(b"\r\n");
@@ -97,13 +97,13 @@ fn write_header(buf: &mut BytesMut, ty: u8, len: usize) {
 #[inline]
 fn write_bulk_as(buf: &mut BytesMut, ty: u8, data: &[u8]) {
     write_header(buf, ty, data.len());
-    buf.reserve(data.len() + 2);
+    buf.reserve(data.len().saturating_add(2));
     buf.put_slice(data);
     buf.put_slice(b"\r\n");
 }
 
 fn write_line(buf: &mut BytesMut, ty: u8, line: &[u8]) {
-    buf.reserve(line.len() + 3);
+    buf.reserve(line.len().saturating_add(3));
     buf.put_u8(ty);
     buf.put_slice(line);
     buf.put_slice(b"\r\n");

@@ -141,12 +141,16 @@ fn parse_i64(s: &[u8]) -> Option<i64> {
 }
 
 fn parse_double(s: &[u8]) -> Option<f64> {
-    let unsigned = match s.first() {
-        Some(b'-' | b'+') => &s[1..],
+    let unsigned = match s.split_first() {
+        Some((b'-' | b'+', rest)) => rest,
         _ => s,
     };
     if unsigned.eq_ignore_ascii_case(b"inf") {
-        return Some(if s[0] == b'-' { f64::NEG_INFINITY } else { f64::INFINITY });
+        return Some(if s.first() == Some(&b'-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     if unsigned.eq_ignore_ascii_case(b"nan") {
         return Some(f64::NAN);
@@ -160,8 +164,8 @@ fn parse_double(s: &[u8]) -> Option<f64> {
 }
 
 fn is_big_number(s: &[u8]) -> bool {
-    let digits = match s.first() {
-        Some(b'-' | b'+') => &s[1..],
+    let digits = match s.split_first() {
+        Some((b'-' | b'+', rest)) => rest,
         _ => s,
     };
     !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)

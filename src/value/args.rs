@@ -69,13 +69,13 @@ impl Args {
     pub fn push(&mut self, arg: &[u8]) {
         let mut len = itoa::Buffer::new();
         let len = len.format(arg.len()).as_bytes();
-        self.buf.reserve(1 + len.len() + 2 + arg.len() + 2);
+        self.buf.reserve(len.len().saturating_add(arg.len()).saturating_add(5));
         self.buf.put_u8(b'$');
         self.buf.put_slice(len);
         self.buf.put_slice(b"\r\n");
         self.buf.put_slice(arg);
         self.buf.put_slice(b"\r\n");
-        self.count += 1;
+        self.count = self.count.saturating_add(1);
     }
 
     /// Appends a signed integer in decimal, without allocating.
@@ -125,7 +125,7 @@ impl Args {
     pub fn write_frame(&self, out: &mut BytesMut) {
         let mut len = itoa::Buffer::new();
         let len = len.format(self.count).as_bytes();
-        out.reserve(1 + len.len() + 2 + self.buf.len());
+        out.reserve(len.len().saturating_add(self.buf.len()).saturating_add(3));
         out.put_u8(b'*');
         out.put_slice(len);
         out.put_slice(b"\r\n");
@@ -159,10 +159,10 @@ impl Args {
 fn split_bulk(buf: &[u8]) -> Option<(&[u8], &[u8])> {
     let rest = buf.strip_prefix(b"$")?;
     let digits = rest.iter().position(|&b| b == b'\r')?;
-    let len: usize = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
-    let data = rest.get(digits + 2..)?;
+    let len: usize = std::str::from_utf8(rest.get(..digits)?).ok()?.parse().ok()?;
+    let data = rest.get(digits.checked_add(2)?..)?;
     let arg = data.get(..len)?;
-    let rest = data.get(len + 2..)?;
+    let rest = data.get(len.checked_add(2)?..)?;
     Some((arg, rest))
 }
 
@@ -179,7 +179,7 @@ impl<'a> Iterator for ArgsIter<'a> {
     fn next(&mut self) -> Option<&'a [u8]> {
         let (arg, rest) = split_bulk(self.rest)?;
         self.rest = rest;
-        self.remaining -= 1;
+        self.remaining = self.remaining.saturating_sub(1);
         Some(arg)
     }
 
@@ -221,7 +221,7 @@ impl fmt::Debug for Args {
         struct Shown<'a>(&'a [u8]);
         impl fmt::Debug for Shown<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let head = &self.0[..self.0.len().min(DEBUG_ARG_BYTES)];
+                let head = self.0.get(..DEBUG_ARG_BYTES).unwrap_or(self.0);
                 write!(f, "{:?}", String::from_utf8_lossy(head))?;
                 if head.len() < self.0.len() {
                     write!(f, "... ({} bytes)", self.0.len())?;
@@ -243,7 +243,7 @@ impl fmt::Debug for Args {
             list.entry(&Shown(arg));
         }
         if self.count > visible {
-            list.entry(&Redacted(self.count - visible));
+            list.entry(&Redacted(self.count.saturating_sub(visible)));
         }
         list.finish()
     }
@@ -263,7 +263,7 @@ impl FloatBuf {
 
 impl fmt::Write for FloatBuf {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
+        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
         self.bytes
             .get_mut(self.len..end)
             .ok_or(fmt::Error)?
@@ -301,8 +301,12 @@ fn format_float<'a>(
     // for very large and very small magnitudes. It fits in 64 bytes (at most 17
     // significant digits, sign, point, exponent).
     buf.len = 0;
-    write!(buf, "{value:?}").expect("a float's Debug text fits in 64 bytes");
-    let text = &buf.bytes[..buf.len];
+    if write!(buf, "{value:?}").is_err() {
+        // Cannot happen (the text fits); an empty argument would be refused
+        // by the server rather than sent wrong.
+        buf.len = 0;
+    }
+    let text = buf.bytes.get(..buf.len).unwrap_or_default();
     text.strip_suffix(b".0").unwrap_or(text)
 }
 

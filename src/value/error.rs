@@ -250,7 +250,7 @@ fn truncated(bytes: &[u8]) -> String {
 /// The first [`PREVIEW_CHARS`] characters of a payload as lossy UTF-8, and whether
 /// anything was cut. Only a bounded prefix is decoded, never a whole large payload.
 fn preview(bytes: &[u8]) -> (String, bool) {
-    let head = &bytes[..bytes.len().min(PREVIEW_CHARS * 4)];
+    let head = bytes.get(..PREVIEW_CHARS.saturating_mul(4)).unwrap_or(bytes);
     let text = String::from_utf8_lossy(head);
     let mut chars = text.chars();
     let out: String = chars.by_ref().take(PREVIEW_CHARS).collect();

@@ -319,7 +319,8 @@ impl FromValue for String {
             Value::Integer(n) => return Ok(itoa::Buffer::new().format(*n).to_owned()),
             Value::Double(d) => {
                 let text = format_f64(*d, &mut FloatBuf::new()).to_vec();
-                return Ok(String::from_utf8(text).expect("formatted floats are ASCII"));
+                // Formatted floats are ASCII; lossy conversion cannot lose anything.
+                return Ok(String::from_utf8_lossy(&text).into_owned());
             }
             _ => return Err(ConversionError::type_mismatch("String", &value)),
         };

@@ -53,19 +53,19 @@ pub async fn echo_ping_client_info(rt: Runtime) -> TestResult {
 
         let all = c.client_list().await?;
         assert!(all.iter().any(|i| i.id == id && i.cmd == "client|list"));
-        let mine = c.client_list_filtered(ClientListFilter::Ids(vec![id])).await?;
+        let mine = c.client_list_options(ClientListFilter::Ids(vec![id])).await?;
         assert_eq!(mine.len(), 1);
         assert_eq!(mine[0].name, info.name);
         let normal = c
-            .client_list_filtered(ClientListFilter::Type(ClientType::Normal))
+            .client_list_options(ClientListFilter::Type(ClientType::Normal))
             .await?;
         assert!(normal.iter().any(|i| i.id == id));
         let pubsub = c
-            .client_list_filtered(ClientListFilter::Type(ClientType::PubSub))
+            .client_list_options(ClientListFilter::Type(ClientType::PubSub))
             .await?;
         assert!(pubsub.is_empty());
         assert!(c
-            .client_list_filtered(ClientListFilter::Ids(vec![u64::from(u32::MAX)]))
+            .client_list_options(ClientListFilter::Ids(vec![u64::from(u32::MAX)]))
             .await?
             .is_empty());
 
@@ -171,7 +171,7 @@ pub async fn client_pause_and_unblock(rt: Runtime) -> TestResult {
 
 /// The client with this id, as `CLIENT LIST ID` shows it to `c`.
 pub async fn client_by_id(c: &Client, id: u64) -> Result<ClientInfo, Box<dyn std::error::Error + Send + Sync>> {
-    let list = c.client_list_filtered(ClientListFilter::Ids(vec![id])).await?;
+    let list = c.client_list_options(ClientListFilter::Ids(vec![id])).await?;
     let found = list.into_vec().pop();
     found.ok_or_else(|| format!("no client with id {id}").into())
 }

@@ -123,7 +123,7 @@ pub async fn search(rt: Runtime) -> TestResult {
 
         // Every detail, in the RESP2 and RESP3 forms alike.
         let full = c
-            .geosearch_with::<String>("Sicily", square.clone().count(2), GeoWith::all())
+            .geosearch_options::<String>("Sicily", square.clone().count(2), GeoWith::all())
             .await?;
         assert_eq!(full.len(), 2);
         let expected = [("Catania", 56.4413, CATANIA), ("Palermo", 190.4424, PALERMO)];
@@ -136,19 +136,21 @@ pub async fn search(rt: Runtime) -> TestResult {
             assert!(near(glon, lon, 1e-5) && near(glat, lat, 1e-5), "{got:?}");
         }
         let dist_only = c
-            .geosearch_with::<String>("Sicily", around.clone().asc(), GeoWith::new().dist())
+            .geosearch_options::<String>("Sicily", around.clone().asc(), GeoWith::new().dist())
             .await?;
         assert_eq!(dist_only[0].member, "Catania");
         assert!(near(dist_only[0].distance.expect("WITHDIST"), 56.4413, 1e-3));
         assert_eq!((dist_only[0].hash, dist_only[0].coordinates), (None, None));
         let coord_hash = c
-            .geosearch_with::<String>("Sicily", around.clone().asc(), GeoWith::new().coord().hash())
+            .geosearch_options::<String>("Sicily", around.clone().asc(), GeoWith::new().coord().hash())
             .await?;
         assert_eq!(coord_hash.len(), 2);
         assert!(coord_hash
             .iter()
             .all(|m| m.distance.is_none() && m.hash.is_some() && m.coordinates.is_some()));
-        let bare: Vec<GeoMember<String>> = c.geosearch_with("Sicily", around.clone().asc(), GeoWith::new()).await?;
+        let bare: Vec<GeoMember<String>> = c
+            .geosearch_options("Sicily", around.clone().asc(), GeoWith::new())
+            .await?;
         assert_eq!(
             bare.iter().map(|m| m.member.as_str()).collect::<Vec<_>>(),
             ["Catania", "Palermo"]

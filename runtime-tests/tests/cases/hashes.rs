@@ -30,8 +30,8 @@ pub async fn read_write(rt: Runtime) -> TestResult {
 
         assert_eq!(c.hset("h", "name", "ada").await?, 1);
         assert_eq!(c.hset("h", "name", "Ada").await?, 0);
-        assert_eq!(c.hset_multiple("h", [("age", "36"), ("city", "London")]).await?, 2);
-        assert_eq!(c.hset_multiple("h", vec![("age", 37)]).await?, 0);
+        assert_eq!(c.hset_pairs("h", [("age", "36"), ("city", "London")]).await?, 2);
+        assert_eq!(c.hset_pairs("h", vec![("age", 37)]).await?, 0);
         c.hmset("h", BTreeMap::from([("lang", "en"), ("city", "Paris")]))
             .await?;
         assert!(c.hsetnx("h", "pet", "cat").await?);
@@ -107,7 +107,7 @@ pub async fn counters_random_scan(rt: Runtime) -> TestResult {
             .hrandfield_withvalues::<Vec<(String, String)>>("h", 3)
             .await?
             .is_empty());
-        c.hset_multiple("h", [("a", 1), ("b", 2), ("c", 3)]).await?;
+        c.hset_pairs("h", [("a", 1), ("b", 2), ("c", 3)]).await?;
         let one = c.hrandfield::<Option<String>>("h").await?.ok_or("no field")?;
         assert!(["a", "b", "c"].contains(&one.as_str()), "{one}");
         let mut distinct: Vec<String> = c.hrandfield_count("h", 10).await?;
@@ -128,7 +128,7 @@ pub async fn counters_random_scan(rt: Runtime) -> TestResult {
             .query::<()>()
             .await?;
         let fields: Vec<(String, u32)> = (0..300).map(|i| (format!("f{i}"), i)).collect();
-        c.hset_multiple("big", &fields).await?;
+        c.hset_pairs("big", &fields).await?;
         let mut seen = Vec::new();
         let mut cursor = 0;
         let mut steps = 0;

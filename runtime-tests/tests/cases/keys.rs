@@ -119,9 +119,10 @@ pub async fn expiry(rt: Runtime) -> TestResult {
     );
     assert!(c.pexpire("k", hour).await?);
 
-    // Absolute times, to the second and to the millisecond.
+    // Absolute times, to the second (rounded up) and to the millisecond.
     let at = SystemTime::now() + Duration::from_secs(1000);
-    let at_secs = at.duration_since(UNIX_EPOCH)?.as_secs();
+    let since = at.duration_since(UNIX_EPOCH)?;
+    let at_secs = since.as_secs() + u64::from(since.subsec_nanos() != 0);
     assert!(c.expire_at("k", at).await?);
     assert_eq!(
         c.expire_time("k").await?,
@@ -147,6 +148,47 @@ pub async fn expiry(rt: Runtime) -> TestResult {
     assert!(c.pexpire("short", Duration::from_millis(30)).await?);
     runtime_tests::util::sleep(Duration::from_millis(80)).await;
     assert_eq!(c.pttl("short").await?, Ttl::Missing);
+    Ok(())
+}
+
+/// Durations that are not whole seconds or milliseconds are rounded up, never
+/// truncated: `EXPIRE 900 ms` keeps the key (it used to send 0 and delete it),
+/// `RESTORE` with a 1 µs TTL gives the key an expiry (0 meant none), and
+/// `Duration::MAX` and far-future times are clamped to values the server takes.
+pub async fn fractional_expiry(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+
+    c.set("k", "v").await?;
+    assert!(c.expire("k", Duration::from_millis(900)).await?);
+    assert_eq!(c.exists("k").await?, 1);
+    let left = c.pttl("k").await?.duration().ok_or("no pttl")?;
+    assert!(left > Duration::ZERO && left <= Duration::from_secs(1), "{left:?}");
+    assert!(
+        c.expire_if("k", Duration::from_millis(1500), ExpireCondition::Gt)
+            .await?
+    );
+    let left = c.pttl("k").await?.duration().ok_or("no pttl")?;
+    assert!(
+        left > Duration::from_secs(1) && left <= Duration::from_secs(2),
+        "{left:?}"
+    );
+
+    // A sub-millisecond TTL is 1 ms, not "no expiry".
+    let payload = c.dump("k").await?.ok_or("no dump")?;
+    let opts = RestoreOptions::new().ttl(Duration::from_micros(1)).replace();
+    c.restore_options("r", payload.as_slice(), opts).await?;
+    assert_ne!(c.pttl("r").await?, Ttl::Persistent);
+
+    // Enormous durations and times are accepted, not refused or wrapped.
+    c.set("far", "v").await?;
+    assert!(c.expire("far", Duration::MAX).await?);
+    assert!(c.ttl("far").await?.duration().ok_or("no ttl")? > Duration::from_secs(1 << 40));
+    assert!(c.pexpire("far", Duration::MAX).await?);
+    let far = UNIX_EPOCH + Duration::from_secs(u64::MAX / 4);
+    assert!(c.expire_at("far", far).await?);
+    assert!(c.pexpire_at("far", far).await?);
+    assert_eq!(c.exists("far").await?, 1);
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyredis::commands::{InsertPosition, LinsertReply, LposOptions, Side};
+use anyredis::commands::{InsertPosition, LinsertReply, LposOptions, MinMax, Side};
 use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
@@ -360,6 +360,52 @@ pub async fn binary_replies(rt: Runtime) -> TestResult {
         let gone: Option<Vec<u8>> = c.lpop(key).await?;
         assert_eq!(gone, None);
     }
+    Ok(())
+}
+
+/// Blocking timeouts below the server's resolution (1 µs, 1 ms) are raised to
+/// 10 ms and time out (Redis 6.2 never answers `BLPOP k 0.001`); an enormous
+/// one (`Duration::MAX`) is accepted by the server. On the shared client and on
+/// a dedicated connection.
+pub async fn sub_resolution_timeouts(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = fresh(&server.url(), &rt).await?;
+    let d = c.dedicated().await?;
+    for tiny in [
+        Duration::from_nanos(1),
+        Duration::from_micros(1),
+        Duration::from_millis(1),
+    ] {
+        assert_eq!(c.blpop::<Option<(String, String)>>("empty", tiny).await?, None);
+        assert_eq!(d.brpop::<Option<(String, String)>>("empty", tiny).await?, None);
+        assert_eq!(
+            d.blmove::<Option<String>>("empty", "b", Side::Left, Side::Left, tiny)
+                .await?,
+            None
+        );
+        assert_eq!(
+            c.blmpop::<Option<(String, Vec<String>)>>("empty", Side::Left, 1, tiny)
+                .await?,
+            None
+        );
+        assert_eq!(c.bzpopmin::<Option<(String, String, f64)>>("zempty", tiny).await?, None);
+        assert_eq!(
+            d.bzmpop::<Option<(String, Vec<(String, f64)>)>>(tiny, "zempty", MinMax::Max, 1)
+                .await?,
+            None
+        );
+    }
+    // Parsed before the lists are looked at: the server accepts the clamped value.
+    c.rpush("full", ["1", "2"]).await?;
+    assert_eq!(
+        d.blpop::<Option<(String, String)>>("full", Duration::MAX).await?,
+        Some(("full".to_owned(), "1".to_owned()))
+    );
+    c.zadd("z", [(1.0, "m")]).await?;
+    assert_eq!(
+        c.bzpopmax::<Option<(String, String, f64)>>("z", Duration::MAX).await?,
+        Some(("z".to_owned(), "m".to_owned(), 1.0))
+    );
     Ok(())
 }
 

@@ -47,16 +47,16 @@ pub async fn publish_and_introspection(rt: Runtime) -> TestResult {
         let mut channels = c.pubsub_channels().await?;
         channels.sort();
         assert_eq!(channels, ["news", "sport"]);
-        assert_eq!(c.pubsub_channels_matching("n*").await?, ["news"]);
-        assert!(c.pubsub_channels_matching("x*").await?.is_empty());
+        assert_eq!(c.pubsub_channels_options("n*").await?, ["news"]);
+        assert!(c.pubsub_channels_options("x*").await?.is_empty());
         let counts = c.pubsub_numsub(["news", "none", "sport"]).await?;
         assert_eq!(counts, [("news".into(), 1), ("none".into(), 0), ("sport".into(), 1)]);
         assert!(c.pubsub_numsub(NONE).await?.is_empty());
         assert_eq!(c.pubsub_numpat().await?, 1);
 
         assert_eq!(c.pubsub_shardchannels().await?, ["shard1"]);
-        assert_eq!(c.pubsub_shardchannels_matching("shard*").await?, ["shard1"]);
-        assert!(c.pubsub_shardchannels_matching("x*").await?.is_empty());
+        assert_eq!(c.pubsub_shardchannels_options("shard*").await?, ["shard1"]);
+        assert!(c.pubsub_shardchannels_options("x*").await?.is_empty());
         let counts = c.pubsub_shardnumsub(["shard1", "shard2"]).await?;
         assert_eq!(counts, [("shard1".into(), 1), ("shard2".into(), 0)]);
         assert_eq!(c.spublish("shard1", "s").await?, 1);

@@ -113,10 +113,10 @@ pub async fn functions(rt: Runtime) -> TestResult {
         );
         assert!(funcs[1].flags.is_empty());
         let with_code = FunctionListOptions::new().library_name("my*").with_code();
-        let libs = c.function_list_options(&with_code).await?;
+        let libs = c.function_list_options(with_code).await?;
         assert_eq!(libs[0].code.as_deref(), Some(LIBRARY));
         let other = FunctionListOptions::new().library_name("other*");
-        assert!(c.function_list_options(&other).await?.is_empty());
+        assert!(c.function_list_options(other).await?.is_empty());
 
         let stats = c.function_stats().await?;
         assert_eq!(stats.running_script, None);

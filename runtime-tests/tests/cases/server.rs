@@ -27,7 +27,7 @@ pub async fn config_and_info(rt: Runtime) -> TestResult {
         let got = c.config_get("maxmemory-samples").await?;
         assert_eq!(got.get("maxmemory-samples").map(String::as_str), Some("7"));
 
-        c.config_set_many([("hz", "15"), ("maxmemory-policy", "allkeys-lru")])
+        c.config_set_pairs([("hz", "15"), ("maxmemory-policy", "allkeys-lru")])
             .await?;
         let got = c.config_get(["hz", "maxmemory-*"]).await?;
         assert_eq!(got["hz"], "15");
@@ -42,7 +42,7 @@ pub async fn config_and_info(rt: Runtime) -> TestResult {
         assert_eq!(err.code(), Some("ERR"), "{err}");
         // All or nothing: a bad pair leaves the good one unapplied.
         assert!(c
-            .config_set_many([("hz", "20"), ("maxmemory-samples", "x")])
+            .config_set_pairs([("hz", "20"), ("maxmemory-samples", "x")])
             .await
             .is_err());
         assert_eq!(c.config_get("hz").await?["hz"], "15");
@@ -241,14 +241,14 @@ pub async fn databases(rt: Runtime) -> TestResult {
     c.flushdb().await?;
     assert_eq!((c.dbsize().await?, db1.dbsize().await?), (0, 2));
     c.set("a", 1).await?;
-    c.flushdb_with(FlushMode::Sync).await?;
+    c.flushdb_options(FlushMode::Sync).await?;
     assert_eq!(c.dbsize().await?, 0);
-    db1.flushdb_with(FlushMode::Async).await?;
+    db1.flushdb_options(FlushMode::Async).await?;
     assert_eq!(db1.dbsize().await?, 0);
 
     c.set("a", 1).await?;
     db1.set("a", 1).await?;
-    c.flushall_with(FlushMode::Async).await?;
+    c.flushall_options(FlushMode::Async).await?;
     assert_eq!((c.dbsize().await?, db1.dbsize().await?), (0, 0));
     db1.set("a", 1).await?;
     c.flushall().await?;
@@ -316,17 +316,15 @@ pub async fn command_introspection(rt: Runtime) -> TestResult {
         let names = c.command_list().await?;
         assert!(names.len() > 200 && names.contains(&"get".to_owned()));
         let mut gets = c
-            .command_list_filtered(CommandListFilter::Pattern("get*".into()))
+            .command_list_options(CommandListFilter::Pattern("get*".into()))
             .await?;
         gets.sort();
         assert_eq!(gets, ["get", "getbit", "getdel", "getex", "getrange", "getset"]);
         let hll = c
-            .command_list_filtered(CommandListFilter::AclCategory("hyperloglog".into()))
+            .command_list_options(CommandListFilter::AclCategory("hyperloglog".into()))
             .await?;
         assert!(hll.contains(&"pfadd".to_owned()));
-        let none = c
-            .command_list_filtered(CommandListFilter::Module("nope".into()))
-            .await?;
+        let none = c.command_list_options(CommandListFilter::Module("nope".into())).await?;
         assert!(none.is_empty());
     }
     Ok(())

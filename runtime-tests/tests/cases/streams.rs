@@ -55,11 +55,11 @@ pub async fn add_range_trim(rt: Runtime) -> TestResult {
         assert!(auto.ms() > 1_600_000_000_000, "server-chosen id {auto}");
         let explicit = auto.next().next();
         let opts = XAddOptions::new().id(explicit);
-        assert_eq!(c.xadd_options("s", [("c", "3")], &opts).await?, Some(explicit));
-        let err = c.xadd_options("s", [("d", "4")], &opts).await.unwrap_err();
+        assert_eq!(c.xadd_options("s", [("c", "3")], opts.clone()).await?, Some(explicit));
+        let err = c.xadd_options("s", [("d", "4")], opts).await.unwrap_err();
         assert!(err.to_string().contains("equal or smaller"), "{err}");
         let missing = XAddOptions::new().no_mkstream();
-        assert_eq!(c.xadd_options("nostream", [("a", "1")], &missing).await?, None);
+        assert_eq!(c.xadd_options("nostream", [("a", "1")], missing).await?, None);
         assert_eq!(c.xlen("nostream").await?, 0);
         assert_eq!(c.xlen("s").await?, 2);
 
@@ -80,11 +80,11 @@ pub async fn add_range_trim(rt: Runtime) -> TestResult {
 
         // Trimming: exact MAXLEN on add, XTRIM MAXLEN and MINID.
         for n in 0..5 {
-            c.xadd_options("t", [("n", n)], &XAddOptions::new().id(id(10, n)))
+            c.xadd_options("t", [("n", n)], XAddOptions::new().id(id(10, n)))
                 .await?;
         }
         let capped = XAddOptions::new().id(id(11, 0)).trim(StreamTrim::max_len(4));
-        c.xadd_options("t", [("n", 5)], &capped).await?;
+        c.xadd_options("t", [("n", 5)], capped).await?;
         assert_eq!(
             ids(&c.xrange::<Fields>("t", "-", "+").await?),
             [id(10, 2), id(10, 3), id(10, 4), id(11, 0)]
@@ -114,8 +114,7 @@ pub async fn read_and_groups(rt: Runtime) -> TestResult {
     for c in both_protocols(&server, &rt)? {
         flush(&c).await?;
         for (key, n) in [("a", 1), ("a", 2), ("b", 1)] {
-            c.xadd_options(key, [("n", n)], &XAddOptions::new().id(id(n, 0)))
-                .await?;
+            c.xadd_options(key, [("n", n)], XAddOptions::new().id(id(n, 0))).await?;
         }
         let read = c.xread::<Fields>(["a", "b", "none"], [0, 0, 0]).await?;
         assert_eq!(read.len(), 2, "streams without entries are left out");
@@ -129,7 +128,7 @@ pub async fn read_and_groups(rt: Runtime) -> TestResult {
         );
         assert_eq!(read[1].entries[0].fields, pairs(&[("n", "1")]));
         let counted = c
-            .xread_options::<Fields>(["a"], [id(1, 0)], &XReadOptions::new().count(5))
+            .xread_options::<Fields>(["a"], [id(1, 0)], XReadOptions::new().count(5))
             .await?;
         assert_eq!(ids(&counted[0].entries), [id(2, 0)]);
         assert!(
@@ -143,7 +142,7 @@ pub async fn read_and_groups(rt: Runtime) -> TestResult {
         assert_eq!(err.code(), Some("BUSYGROUP"));
         assert!(c.xgroup_create("nostream", "g", "$").await.is_err(), "no MKSTREAM");
         let mk = XGroupCreateOptions::new().mkstream().entries_read(0);
-        c.xgroup_create_options("new", "g", "$", &mk).await?;
+        c.xgroup_create_options("new", "g", "$", mk).await?;
         assert_eq!(c.xlen("new").await?, 0);
 
         let got = c.xreadgroup::<Fields>("g", "alice", ["a"], [">"]).await?;
@@ -160,10 +159,9 @@ pub async fn read_and_groups(rt: Runtime) -> TestResult {
             .entries
             .is_empty());
 
-        c.xadd_options("a", [("n", 3)], &XAddOptions::new().id(id(3, 0)))
-            .await?;
+        c.xadd_options("a", [("n", 3)], XAddOptions::new().id(id(3, 0))).await?;
         let opts = XReadGroupOptions::new().count(1).no_ack();
-        let got = c.xreadgroup_options::<Fields>("g", "bob", ["a"], [">"], &opts).await?;
+        let got = c.xreadgroup_options::<Fields>("g", "bob", ["a"], [">"], opts).await?;
         assert_eq!(ids(&got[0].entries), [id(3, 0)]);
         assert_eq!(c.xpending("a", "g").await?.count, 0, "NOACK entries are not pending");
 
@@ -188,8 +186,7 @@ pub async fn claim_and_pending(rt: Runtime) -> TestResult {
     for c in both_protocols(&server, &rt)? {
         flush(&c).await?;
         for n in 1..=4 {
-            c.xadd_options("s", [("n", n)], &XAddOptions::new().id(id(n, 0)))
-                .await?;
+            c.xadd_options("s", [("n", n)], XAddOptions::new().id(id(n, 0))).await?;
         }
         c.xgroup_create("s", "g", "0").await?;
         let empty = c.xpending("s", "g").await?;
@@ -197,7 +194,7 @@ pub async fn claim_and_pending(rt: Runtime) -> TestResult {
             (empty.count, empty.min_id, empty.max_id, empty.consumers.len()),
             (0, None, None, 0)
         );
-        c.xreadgroup_options::<Fields>("g", "alice", ["s"], [">"], &XReadGroupOptions::new().count(3))
+        c.xreadgroup_options::<Fields>("g", "alice", ["s"], [">"], XReadGroupOptions::new().count(3))
             .await?;
         c.xreadgroup::<Fields>("g", "bob", ["s"], [">"]).await?;
 
@@ -208,9 +205,7 @@ pub async fn claim_and_pending(rt: Runtime) -> TestResult {
         );
         assert_eq!(summary.consumers, [("alice".to_string(), 3), ("bob".to_string(), 1)]);
 
-        let all = c
-            .xpending_range("s", "g", "-", "+", 10, &XPendingOptions::new())
-            .await?;
+        let all = c.xpending_range("s", "g", "-", "+", 10, XPendingOptions::new()).await?;
         assert_eq!(
             all.iter().map(|p| p.id).collect::<Vec<_>>(),
             [id(1, 0), id(2, 0), id(3, 0), id(4, 0)]
@@ -218,13 +213,13 @@ pub async fn claim_and_pending(rt: Runtime) -> TestResult {
         assert_eq!((all[3].consumer.as_str(), all[3].deliveries), ("bob", 1));
         assert!(all[0].idle < Duration::from_secs(60));
         let bobs = c
-            .xpending_range("s", "g", "-", "+", 10, &XPendingOptions::new().consumer("bob"))
+            .xpending_range("s", "g", "-", "+", 10, XPendingOptions::new().consumer("bob"))
             .await?;
         assert_eq!(bobs.len(), 1);
         let idle = XPendingOptions::new().idle(Duration::from_secs(3600));
-        assert!(c.xpending_range("s", "g", "-", "+", 10, &idle).await?.is_empty());
+        assert!(c.xpending_range("s", "g", "-", "+", 10, idle).await?.is_empty());
         assert_eq!(
-            c.xpending_range("s", "g", id(2, 0), "+", 1, &XPendingOptions::new())
+            c.xpending_range("s", "g", id(2, 0), "+", 1, XPendingOptions::new())
                 .await?[0]
                 .id,
             id(2, 0)
@@ -233,24 +228,24 @@ pub async fn claim_and_pending(rt: Runtime) -> TestResult {
         // XCLAIM: only entries idle long enough; options set the delivery data.
         let hour = Duration::from_secs(3600);
         assert!(c
-            .xclaim::<Fields>("s", "g", "bob", hour, [id(1, 0)], &XClaimOptions::new())
+            .xclaim::<Fields>("s", "g", "bob", hour, [id(1, 0)], XClaimOptions::new())
             .await?
             .is_empty());
         let opts = XClaimOptions::new().retry_count(7).idle(hour).last_id(id(4, 0));
         let claimed = c
-            .xclaim::<Fields>("s", "g", "bob", Duration::ZERO, [id(1, 0), id(2, 0)], &opts)
+            .xclaim::<Fields>("s", "g", "bob", Duration::ZERO, [id(1, 0), id(2, 0)], opts)
             .await?;
         assert_eq!(ids(&claimed), [id(1, 0), id(2, 0)]);
         assert_eq!(claimed[0].fields, pairs(&[("n", "1")]));
         let p = c
-            .xpending_range("s", "g", id(1, 0), id(1, 0), 1, &XPendingOptions::new())
+            .xpending_range("s", "g", id(1, 0), id(1, 0), 1, XPendingOptions::new())
             .await?;
         assert_eq!((p[0].consumer.as_str(), p[0].deliveries), ("bob", 7));
         assert!(p[0].idle >= hour);
         let past = SystemTime::now() - Duration::from_secs(7200);
         let opts = XClaimOptions::new().time(past);
         let just = c
-            .xclaim_justid("s", "g", "carol", hour, [id(1, 0), id(3, 0)], &opts)
+            .xclaim_justid("s", "g", "carol", hour, [id(1, 0), id(3, 0)], opts)
             .await?;
         assert_eq!(just, [id(1, 0)], "only entry 1 was idle for an hour");
         // FORCE claims an id that exists but is not pending.
@@ -262,7 +257,7 @@ pub async fn claim_and_pending(rt: Runtime) -> TestResult {
                 "dave",
                 Duration::ZERO,
                 [id(4, 0)],
-                &XClaimOptions::new().force(),
+                XClaimOptions::new().force(),
             )
             .await?;
         assert_eq!(forced, [id(4, 0)]);
@@ -300,12 +295,11 @@ pub async fn info_and_setid(rt: Runtime) -> TestResult {
     for c in both_protocols(&server, &rt)? {
         flush(&c).await?;
         for n in 1..=3 {
-            c.xadd_options("s", [("n", n)], &XAddOptions::new().id(id(n, 0)))
-                .await?;
+            c.xadd_options("s", [("n", n)], XAddOptions::new().id(id(n, 0))).await?;
         }
         c.xgroup_create("s", "g", "0").await?;
         c.xgroup_create("s", "idle", "$").await?;
-        c.xreadgroup_options::<Fields>("g", "alice", ["s"], [">"], &XReadGroupOptions::new().count(1))
+        c.xreadgroup_options::<Fields>("g", "alice", ["s"], [">"], XReadGroupOptions::new().count(1))
             .await?;
         c.xgroup_createconsumer("s", "g", "bob").await?;
 
@@ -370,7 +364,7 @@ pub async fn info_and_setid(rt: Runtime) -> TestResult {
         assert_eq!((first.id, first.fields["n"]), (id(1, 0), 1));
         assert_eq!(info.last_entry.map(|e| e.id), Some(id(2, 0)));
         assert_eq!(c.xinfo_groups("s").await?[0].lag, None, "unknown after a deletion");
-        c.xadd_options("empty", [("x", 1)], &XAddOptions::new().id(id(1, 0)))
+        c.xadd_options("empty", [("x", 1)], XAddOptions::new().id(id(1, 0)))
             .await?;
         c.xdel("empty", [id(1, 0)]).await?;
         let empty = c.xinfo_stream::<Fields>("empty").await?;
@@ -381,7 +375,7 @@ pub async fn info_and_setid(rt: Runtime) -> TestResult {
         assert_eq!(err.code(), Some("ERR"));
         c.xsetid("s", id(50, 0)).await?;
         let opts = XSetIdOptions::new().entries_added(10).max_deleted_id(id(40, 0));
-        c.xsetid_options("s", id(60, 0), &opts).await?;
+        c.xsetid_options("s", id(60, 0), opts).await?;
         let info = c.xinfo_stream::<Fields>("s").await?;
         assert_eq!((info.last_generated_id, info.entries_added), (id(60, 0), Some(10)));
         assert_eq!(info.max_deleted_entry_id, Some(id(40, 0)));
@@ -402,10 +396,10 @@ pub async fn blocking_reads(rt: Runtime) -> TestResult {
         flush(&c).await?;
         let conn = c.dedicated().await?;
         let short = XReadOptions::new().block(Duration::from_millis(50));
-        assert!(conn.xread_options::<Fields>(["s"], ["$"], &short).await?.is_empty());
+        assert!(conn.xread_options::<Fields>(["s"], ["$"], short).await?.is_empty());
 
         let long = XReadOptions::new().block(Duration::from_secs(10));
-        let (read, added) = futures_util::join!(conn.xread_options::<Fields>(["s"], ["$"], &long), async {
+        let (read, added) = futures_util::join!(conn.xread_options::<Fields>(["s"], ["$"], long), async {
             sleep(Duration::from_millis(100)).await;
             c.xadd("s", [("woke", "1")]).await
         });
@@ -417,18 +411,26 @@ pub async fn blocking_reads(rt: Runtime) -> TestResult {
         c.xgroup_create("s", "g", "$").await?;
         let opts = XReadGroupOptions::new().block(Duration::from_millis(50));
         assert!(conn
-            .xreadgroup_options::<Fields>("g", "a", ["s"], [">"], &opts)
+            .xreadgroup_options::<Fields>("g", "a", ["s"], [">"], opts)
             .await?
             .is_empty());
         let opts = XReadGroupOptions::new().block(Duration::ZERO).count(1);
-        let (read, added) = futures_util::join!(
-            conn.xreadgroup_options::<Fields>("g", "a", ["s"], [">"], &opts),
-            async {
+        let (read, added) =
+            futures_util::join!(conn.xreadgroup_options::<Fields>("g", "a", ["s"], [">"], opts), async {
                 sleep(Duration::from_millis(100)).await;
                 c.xadd("s", [("again", "2")]).await
-            }
-        );
+            });
         assert_eq!(ids(&read?[0].entries), [added?]);
+
+        // A timeout below the server's resolution is raised to 10 ms and times out,
+        // on the shared client too.
+        let tiny = XReadOptions::new().block(Duration::from_micros(1));
+        assert!(c.xread_options::<Fields>(["s"], ["$"], tiny).await?.is_empty());
+        let tiny = XReadGroupOptions::new().block(Duration::from_nanos(1));
+        assert!(c
+            .xreadgroup_options::<Fields>("g", "a", ["s"], [">"], tiny)
+            .await?
+            .is_empty());
     }
     Ok(())
 }

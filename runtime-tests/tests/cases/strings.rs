@@ -67,10 +67,11 @@ pub async fn set_options_and_expiry(rt: Runtime) -> TestResult {
     assert!((40_000..=50_000).contains(&pttl(&c, "a").await?));
     assert_eq!(c.get::<i64>("a").await?, 3);
     let in_an_hour = SystemTime::now() + hour;
+    // EXAT is in whole seconds, rounded up: up to one second more.
     assert!(c.set_options("a", 4, SetOptions::new().exat(in_an_hour)).await?);
-    assert!((3_580_000..=3_600_000).contains(&pttl(&c, "a").await?));
+    assert!((3_580_000..=3_601_000).contains(&pttl(&c, "a").await?));
     assert!(c.set_options("a", 5, SetOptions::new().pxat(in_an_hour)).await?);
-    assert!((3_580_000..=3_600_000).contains(&pttl(&c, "a").await?));
+    assert!((3_580_000..=3_600_001).contains(&pttl(&c, "a").await?));
     assert!(c.set_options("a", 6, SetOptions::new()).await?);
     assert_eq!(pttl(&c, "a").await?, -1);
     assert_code(c.set_options("a", 7, SetOptions::new().ex(Duration::ZERO)).await, "ERR");
@@ -122,7 +123,8 @@ pub async fn set_options_and_expiry(rt: Runtime) -> TestResult {
     assert!(pttl(&c, "nx").await? > 3_000_000);
     c.getex::<()>("nx", Expiry::PxAt(SystemTime::now() + Duration::from_secs(30)))
         .await?;
-    assert!((20_000..=30_000).contains(&pttl(&c, "nx").await?));
+    // PXAT is in whole milliseconds, rounded up.
+    assert!((20_000..=30_001).contains(&pttl(&c, "nx").await?));
     assert_eq!(c.getex::<i64>("nx", Expiry::Persist).await?, 1);
     assert_eq!(pttl(&c, "nx").await?, -1);
     assert_eq!(c.getex::<Option<String>>("missing", Expiry::Persist).await?, None);
@@ -209,5 +211,40 @@ pub async fn lcs(rt: Runtime) -> TestResult {
         c.cmd("HSET").arg("h").arg("f").arg("v").query::<()>().await?;
         assert_code(c.lcs_len("h", "k1").await, "ERR");
     }
+    Ok(())
+}
+
+/// Durations that are not whole seconds or milliseconds are rounded up, never
+/// truncated: `SETEX 1.5 s` keeps the key more than a second, `SETEX 0.5 s` and
+/// `PSETEX 1 µs` are accepted (they used to send 0, an error), and so are
+/// `EX`/`PX` of a fraction; `Duration::MAX` is clamped to a value the server takes.
+pub async fn fractional_expiry(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    let half = Duration::from_millis(500);
+
+    c.setex("a", Duration::from_millis(1500), "v").await?;
+    assert!((1_001..=2_000).contains(&pttl(&c, "a").await?));
+    c.setex("b", half, "v").await?;
+    assert!((1..=1_000).contains(&pttl(&c, "b").await?));
+    c.psetex("c", Duration::from_micros(1), "v").await?;
+    c.psetex("d", Duration::from_micros(1500), "v").await?;
+    assert!(pttl(&c, "d").await? <= 2);
+
+    assert!(c.set_options("e", "v", SetOptions::new().ex(half)).await?);
+    assert!((1..=1_000).contains(&pttl(&c, "e").await?));
+    assert!(
+        c.set_options("f", "v", SetOptions::new().px(Duration::from_nanos(1)))
+            .await?
+    );
+    c.set("g", "v").await?;
+    c.getex::<String>("g", Expiry::Ex(half)).await?;
+    assert!((1..=1_000).contains(&pttl(&c, "g").await?));
+
+    assert!(c.set_options("h", "v", SetOptions::new().ex(Duration::MAX)).await?);
+    assert!(pttl(&c, "h").await? > 1_000_000_000_000);
+    c.setex("i", Duration::MAX, "v").await?;
+    c.psetex("j", Duration::MAX, "v").await?;
+    assert!(pttl(&c, "j").await? > 1_000_000_000_000);
     Ok(())
 }

@@ -19,6 +19,7 @@ mod types;
 
 use std::time::Duration;
 
+use super::time::millis_ceil;
 use super::{command, subcommand, CommandTarget};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 
@@ -69,7 +70,7 @@ pub trait ConnectionCommands: CommandTarget {
 
     /// Describes the client connections that pass `filter` (a type, or a list of ids).
     /// [CLIENT LIST](https://redis.io/docs/latest/commands/client-list/)
-    fn client_list_filtered(&self, filter: ClientListFilter) -> Self::Output<'_, ClientList> {
+    fn client_list_options(&self, filter: ClientListFilter) -> Self::Output<'_, ClientList> {
         let mut args = subcommand("CLIENT", "LIST");
         filter.write_args(&mut args);
         self.command(args)
@@ -83,11 +84,12 @@ pub trait ConnectionCommands: CommandTarget {
         self.command(args)
     }
 
-    /// Holds back clients' commands (all, or only writes) for `timeout` (whole milliseconds).
+    /// Holds back clients' commands (all, or only writes) for `timeout` (whole
+    /// milliseconds, rounded up).
     /// [CLIENT PAUSE](https://redis.io/docs/latest/commands/client-pause/)
     fn client_pause(&self, timeout: Duration, mode: PauseMode) -> Self::Output<'_, ()> {
         let mut args = subcommand("CLIENT", "PAUSE");
-        args.push_uint(u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX));
+        args.push_uint(millis_ceil(timeout));
         mode.write_args(&mut args);
         self.command(args)
     }

@@ -115,9 +115,10 @@ impl ClientKillFilter {
         self.with("SKIPME", &if skip { "yes" } else { "no" })
     }
 
-    /// Clients connected for longer than `age` (`MAXAGE`, whole seconds). Redis 7.4+.
+    /// Clients connected for longer than `age` (`MAXAGE`, whole seconds, rounded
+    /// up). Redis 7.4+.
     pub fn max_age(self, age: Duration) -> Self {
-        self.with("MAXAGE", &age.as_secs())
+        self.with("MAXAGE", &crate::commands::time::secs_ceil(age))
     }
 }
 

@@ -72,7 +72,7 @@ pub trait GeoCommands: CommandTarget {
 
     /// The members inside the area of `search`, with the `details` asked for.
     /// Redis 6.2+. [GEOSEARCH](https://redis.io/docs/latest/commands/geosearch/)
-    fn geosearch_with<M: FromValue>(
+    fn geosearch_options<M: FromValue>(
         &self,
         key: impl ToSingleArg,
         search: GeoSearch,

@@ -14,7 +14,8 @@ pub use migrate::{MigrateOptions, MigrateOutcome};
 pub use options::{CopyOptions, ExpireCondition, RestoreOptions, SortOptions};
 pub use types::{ExpireTime, KeyType, Ttl};
 
-use options::{millis, restore_flags, restore_ttl, unix_millis};
+use super::time::{millis_ceil, secs_ceil, unix_millis, unix_secs};
+use options::{restore_flags, restore_ttl};
 
 /// `NAME key amount [condition]`, the shape of the `EXPIRE` family.
 fn expire_args(mut args: Args, key: impl ToSingleArg, amount: u64, condition: Option<ExpireCondition>) -> Args {
@@ -156,32 +157,34 @@ pub trait KeyCommands: CommandTarget {
         self.command(args)
     }
 
-    /// Makes `key` expire after `ttl` (whole seconds); returns whether the expiry was
-    /// set (not if the key is missing). [EXPIRE](https://redis.io/docs/latest/commands/expire/)
+    /// Makes `key` expire after `ttl`, in whole seconds rounded up (900 ms is sent
+    /// as 1 s, never as 0, which would delete the key; use [`pexpire`](Self::pexpire)
+    /// for millisecond precision); returns whether the expiry was set (not if the key
+    /// is missing). [EXPIRE](https://redis.io/docs/latest/commands/expire/)
     fn expire(&self, key: impl ToSingleArg, ttl: Duration) -> Self::Output<'_, bool> {
-        self.command(expire_args(command("EXPIRE"), key, ttl.as_secs(), None))
+        self.command(expire_args(command("EXPIRE"), key, secs_ceil(ttl), None))
     }
 
     /// [`expire`](Self::expire) only if `condition` holds. [EXPIRE](https://redis.io/docs/latest/commands/expire/)
     fn expire_if(&self, key: impl ToSingleArg, ttl: Duration, condition: ExpireCondition) -> Self::Output<'_, bool> {
-        self.command(expire_args(command("EXPIRE"), key, ttl.as_secs(), Some(condition)))
+        self.command(expire_args(command("EXPIRE"), key, secs_ceil(ttl), Some(condition)))
     }
 
-    /// Makes `key` expire after `ttl` (whole milliseconds); returns whether the expiry
-    /// was set. [PEXPIRE](https://redis.io/docs/latest/commands/pexpire/)
+    /// Makes `key` expire after `ttl`, in whole milliseconds rounded up (never 0
+    /// for a non-zero `ttl`); returns whether the expiry was set. [PEXPIRE](https://redis.io/docs/latest/commands/pexpire/)
     fn pexpire(&self, key: impl ToSingleArg, ttl: Duration) -> Self::Output<'_, bool> {
-        self.command(expire_args(command("PEXPIRE"), key, millis(ttl), None))
+        self.command(expire_args(command("PEXPIRE"), key, millis_ceil(ttl), None))
     }
 
     /// [`pexpire`](Self::pexpire) only if `condition` holds. [PEXPIRE](https://redis.io/docs/latest/commands/pexpire/)
     fn pexpire_if(&self, key: impl ToSingleArg, ttl: Duration, condition: ExpireCondition) -> Self::Output<'_, bool> {
-        self.command(expire_args(command("PEXPIRE"), key, millis(ttl), Some(condition)))
+        self.command(expire_args(command("PEXPIRE"), key, millis_ceil(ttl), Some(condition)))
     }
 
-    /// Makes `key` expire at `at` (whole seconds; a past time deletes it); returns
-    /// whether the expiry was set. [EXPIREAT](https://redis.io/docs/latest/commands/expireat/)
+    /// Makes `key` expire at `at`, in Unix seconds rounded up (a past time deletes
+    /// it); returns whether the expiry was set. [EXPIREAT](https://redis.io/docs/latest/commands/expireat/)
     fn expire_at(&self, key: impl ToSingleArg, at: SystemTime) -> Self::Output<'_, bool> {
-        self.command(expire_args(command("EXPIREAT"), key, unix_millis(at) / 1000, None))
+        self.command(expire_args(command("EXPIREAT"), key, unix_secs(at), None))
     }
 
     /// [`expire_at`](Self::expire_at) only if `condition` holds. [EXPIREAT](https://redis.io/docs/latest/commands/expireat/)
@@ -191,16 +194,11 @@ pub trait KeyCommands: CommandTarget {
         at: SystemTime,
         condition: ExpireCondition,
     ) -> Self::Output<'_, bool> {
-        self.command(expire_args(
-            command("EXPIREAT"),
-            key,
-            unix_millis(at) / 1000,
-            Some(condition),
-        ))
+        self.command(expire_args(command("EXPIREAT"), key, unix_secs(at), Some(condition)))
     }
 
-    /// Makes `key` expire at `at` (whole milliseconds); returns whether the expiry was
-    /// set. [PEXPIREAT](https://redis.io/docs/latest/commands/pexpireat/)
+    /// Makes `key` expire at `at`, in Unix milliseconds rounded up (a past time
+    /// deletes it); returns whether the expiry was set. [PEXPIREAT](https://redis.io/docs/latest/commands/pexpireat/)
     fn pexpire_at(&self, key: impl ToSingleArg, at: SystemTime) -> Self::Output<'_, bool> {
         self.command(expire_args(command("PEXPIREAT"), key, unix_millis(at), None))
     }
@@ -296,23 +294,10 @@ pub trait KeyCommands: CommandTarget {
         self.command(with_key(subcommand("OBJECT", "REFCOUNT"), key))
     }
 
-    /// Waits until the writes sent before on this connection reach `replicas` replicas
-    /// or `timeout` passes (`Duration::ZERO`: no limit); returns how many replicas
-    /// acknowledged. Blocks the connection: use it on the dedicated [`Connection`](crate::Connection)
-    /// that made the writes (on a `Client`, as a blocking command, it runs on a pooled
-    /// connection, which has written nothing). [WAIT](https://redis.io/docs/latest/commands/wait/)
-    fn wait(&self, replicas: u64, timeout: Duration) -> Self::Output<'_, u64> {
-        let mut args = command("WAIT");
-        args.push_uint(replicas);
-        // A nonzero timeout below 1 ms must not become 0, which means "no limit".
-        let ms = if timeout.is_zero() { 0 } else { millis(timeout).max(1) };
-        args.push_uint(ms);
-        self.command(args)
-    }
-
     /// Moves `keys` (one or more) to another server's database `db`, waiting at
-    /// most `timeout` for the transfer of each. Blocks this server while it
-    /// runs. [MIGRATE](https://redis.io/docs/latest/commands/migrate/)
+    /// most `timeout` for the transfer of each (whole milliseconds, rounded up;
+    /// `Duration::ZERO` means the server's default, 1 s). Blocks this server while
+    /// it runs. [MIGRATE](https://redis.io/docs/latest/commands/migrate/)
     fn migrate(
         &self,
         host: &str,
@@ -328,7 +313,7 @@ pub trait KeyCommands: CommandTarget {
         // An empty key with KEYS moves several keys in one go.
         args.push(b"");
         args.push_int(db);
-        args.push_uint(millis(timeout));
+        args.push_uint(millis_ceil(timeout));
         options.write_args(&mut args);
         args.push(b"KEYS");
         keys.write_args(&mut args);

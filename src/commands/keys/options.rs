@@ -1,20 +1,10 @@
 //! Options of the key commands: [`ExpireCondition`], [`CopyOptions`],
 //! [`RestoreOptions`] and [`SortOptions`].
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
+use crate::commands::time::{millis_ceil, secs_ceil, unix_millis};
 use crate::value::{Args, ToArgs, ToSingleArg};
-
-/// Milliseconds since the Unix epoch (0 for earlier times), as Redis counts absolute times.
-pub(super) fn unix_millis(at: SystemTime) -> u64 {
-    let since = at.duration_since(UNIX_EPOCH).unwrap_or_default();
-    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Whole milliseconds of `d`, saturating.
-pub(super) fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
 
 /// When `EXPIRE` and its relatives may change a key's expiry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,16 +90,20 @@ impl RestoreOptions {
         Self::default()
     }
 
-    /// The restored key expires after `ttl` (whole milliseconds).
+    /// The restored key expires after `ttl` (whole milliseconds, rounded up;
+    /// `Duration::ZERO` means no expiry, as it does for the server).
     pub fn ttl(mut self, ttl: Duration) -> Self {
-        self.ttl = millis(ttl);
+        self.ttl = millis_ceil(ttl);
         self.absolute = false;
         self
     }
 
-    /// The restored key expires at `at` (whole milliseconds; `ABSTTL`).
+    /// The restored key expires at `at` (Unix milliseconds, rounded up;
+    /// `ABSTTL`). A time in the past restores nothing (the key is expired at once);
+    /// so does a time before the Unix epoch, which is sent as 1 ms since 0 would
+    /// mean no expiry.
     pub fn expire_at(mut self, at: SystemTime) -> Self {
-        self.ttl = unix_millis(at);
+        self.ttl = unix_millis(at).max(1);
         self.absolute = true;
         self
     }
@@ -120,9 +114,10 @@ impl RestoreOptions {
         self
     }
 
-    /// Sets the key's idle time, for LRU eviction (`IDLETIME`, whole seconds).
+    /// Sets the key's idle time, for LRU eviction (`IDLETIME`, whole seconds,
+    /// rounded up).
     pub fn idle_time(mut self, idle: Duration) -> Self {
-        self.idle_time = Some(idle.as_secs());
+        self.idle_time = Some(secs_ceil(idle));
         self
     }
 

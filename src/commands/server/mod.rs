@@ -10,10 +10,11 @@ mod options;
 mod types;
 
 use std::collections::HashMap;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
+use super::time::micros_ceil;
 use super::{command, subcommand, CommandTarget};
-use crate::value::{FromValue, ToArgs, ToSingleArg};
+use crate::value::{BlockTime, FromValue, ToArgs, ToSingleArg};
 
 pub use command_info::{CommandArgument, CommandDocs, CommandInfo};
 pub use info::{Info, KeyspaceInfo};
@@ -91,7 +92,7 @@ pub trait ServerCommands: CommandTarget {
     }
 
     /// The names of the commands that pass `filter`. [COMMAND LIST](https://redis.io/docs/latest/commands/command-list/)
-    fn command_list_filtered(&self, filter: CommandListFilter) -> Self::Output<'_, Vec<String>> {
+    fn command_list_options(&self, filter: CommandListFilter) -> Self::Output<'_, Vec<String>> {
         let mut args = subcommand("COMMAND", "LIST");
         filter.write_args(&mut args);
         self.command(args)
@@ -115,7 +116,7 @@ pub trait ServerCommands: CommandTarget {
 
     /// Sets one or more parameters at once, given as `(name, value)` pairs (all or none apply).
     /// [CONFIG SET](https://redis.io/docs/latest/commands/config-set/)
-    fn config_set_many(&self, pairs: impl ToArgs) -> Self::Output<'_, ()> {
+    fn config_set_pairs(&self, pairs: impl ToArgs) -> Self::Output<'_, ()> {
         let mut args = subcommand("CONFIG", "SET");
         pairs.write_args(&mut args);
         self.command(args)
@@ -149,7 +150,7 @@ pub trait ServerCommands: CommandTarget {
     }
 
     /// Deletes every key of every database, freeing memory as `mode` says. [FLUSHALL](https://redis.io/docs/latest/commands/flushall/)
-    fn flushall_with(&self, mode: FlushMode) -> Self::Output<'_, ()> {
+    fn flushall_options(&self, mode: FlushMode) -> Self::Output<'_, ()> {
         let mut args = command("FLUSHALL");
         mode.write_args(&mut args);
         self.command(args)
@@ -161,7 +162,7 @@ pub trait ServerCommands: CommandTarget {
     }
 
     /// Deletes every key of the selected database, freeing memory as `mode` says. [FLUSHDB](https://redis.io/docs/latest/commands/flushdb/)
-    fn flushdb_with(&self, mode: FlushMode) -> Self::Output<'_, ()> {
+    fn flushdb_options(&self, mode: FlushMode) -> Self::Output<'_, ()> {
         let mut args = command("FLUSHDB");
         mode.write_args(&mut args);
         self.command(args)
@@ -381,15 +382,20 @@ pub trait ServerCommands: CommandTarget {
         self.command(command("TIME"))
     }
 
-    /// Blocks the server for `duration` (testing timeouts and failover). Needs
-    /// `enable-debug-command yes` (or `local`) on the server; other `DEBUG`
-    /// subcommands go through [`cmd`](crate::cmd).
-    /// [DEBUG](https://redis.io/docs/latest/commands/debug/)
-    fn debug_sleep(&self, duration: std::time::Duration) -> Self::Output<'_, ()> {
+    /// Blocks the server for `duration` (testing timeouts and failover), sent in
+    /// seconds with fractions to the microsecond, rounded up (`Duration::ZERO`
+    /// returns at once). As it keeps its connection busy, it is a blocking command:
+    /// on a [`Client`](crate::Client) it runs on a pooled connection of its own, with
+    /// its response timeout extended by `duration`. Needs `enable-debug-command yes`
+    /// (or `local`) on the server; other `DEBUG` subcommands go through
+    /// [`cmd`](crate::cmd). [DEBUG](https://redis.io/docs/latest/commands/debug/)
+    fn debug_sleep(&self, duration: Duration) -> Self::Output<'_, ()> {
         let mut args = command("DEBUG");
         args.push(b"SLEEP");
-        args.push_float(duration.as_secs_f64());
-        self.command(args)
+        let micros = micros_ceil(duration);
+        // Exact for any sleep below 2^53 µs (285 years).
+        args.push_float(micros as f64 / 1e6);
+        self.command(args.blocking(BlockTime::For(Duration::from_micros(micros))))
     }
 
     /// The server's internal view of `key` (encoding, refcount, serialized

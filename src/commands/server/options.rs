@@ -134,7 +134,8 @@ impl FailoverOptions {
         self
     }
 
-    /// `TIMEOUT ms`: how long to wait for the replica to catch up.
+    /// `TIMEOUT ms`: how long to wait for the replica to catch up (whole
+    /// milliseconds, rounded up).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -156,7 +157,7 @@ impl ToArgs for FailoverOptions {
         }
         if let Some(timeout) = self.timeout {
             out.push(b"TIMEOUT");
-            out.push_uint(u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX));
+            out.push_uint(crate::commands::time::millis_ceil(timeout));
         }
     }
 }

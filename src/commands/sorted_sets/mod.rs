@@ -12,17 +12,24 @@ use std::time::Duration;
 pub use options::{Aggregate, MinMax, ZAddOptions, ZCombineOptions};
 pub use range::{LexBound, ScoreBound, ZRange};
 
+use super::time::push_block_secs;
 use super::{command, counted, with, CommandTarget, ScanOptions};
-use crate::value::{FromValue, ToArgs, ToSingleArg};
+use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
-/// A blocking timeout in seconds; zero blocks forever.
-fn seconds(timeout: Duration) -> f64 {
-    timeout.as_secs_f64()
+/// `NAME keys... timeout`, blocking (`BZPOPMIN`, `BZPOPMAX`).
+fn bzpop(mut args: Args, keys: impl ToArgs, timeout: Duration) -> Args {
+    keys.write_args(&mut args);
+    let block = push_block_secs(&mut args, timeout);
+    args.blocking(block)
 }
 
 const WITHSCORES: &str = "WITHSCORES";
 
 /// Sorted set commands.
+///
+/// The blocking pops (`BZPOPMIN`, `BZPOPMAX`, `BZMPOP`) block forever for a
+/// timeout of `Duration::ZERO`; other timeouts are sent in whole milliseconds,
+/// rounded up, and at least 10 ms (see [blocking timeouts](super#blocking-timeouts)).
 ///
 /// ```no_run
 /// # async fn demo(c: anyredis::Client) -> anyredis::Result<()> {
@@ -207,7 +214,7 @@ pub trait SortedSetCommands: CommandTarget {
     /// timeout; ask for e.g. `Option<(String, String, f64)>`.
     /// [BZPOPMIN](https://redis.io/docs/latest/commands/bzpopmin/)
     fn bzpopmin<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
-        self.command(with(command("BZPOPMIN"), (keys, seconds(timeout))))
+        self.command(bzpop(command("BZPOPMIN"), keys, timeout))
     }
 
     /// Pops the highest-scored member of the first non-empty set among one or more
@@ -215,7 +222,7 @@ pub trait SortedSetCommands: CommandTarget {
     /// timeout; ask for e.g. `Option<(String, String, f64)>`.
     /// [BZPOPMAX](https://redis.io/docs/latest/commands/bzpopmax/)
     fn bzpopmax<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
-        self.command(with(command("BZPOPMAX"), (keys, seconds(timeout))))
+        self.command(bzpop(command("BZPOPMAX"), keys, timeout))
     }
 
     /// Pops up to `count` members from the `side` of the first non-empty set among one
@@ -236,8 +243,10 @@ pub trait SortedSetCommands: CommandTarget {
         side: MinMax,
         count: u64,
     ) -> Self::Output<'_, R> {
-        let rest = (seconds(timeout), counted(keys), side, "COUNT", count);
-        self.command(with(command("BZMPOP"), rest))
+        let mut args = command("BZMPOP");
+        let block = push_block_secs(&mut args, timeout);
+        (counted(keys), side, "COUNT", count).write_args(&mut args);
+        self.command(args.blocking(block))
     }
 
     /// A random member; nil if the key does not exist: ask for `Option<_>`.

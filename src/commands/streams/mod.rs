@@ -4,6 +4,10 @@
 //! for the fields (`Vec<(String, String)>`, `HashMap<String, String>`, ...). Ids are
 //! [`StreamId`]s; where a command also takes a special id (`-`, `+`, `$`, `>`, or
 //! `(id` for an exclusive range bound), any single argument works.
+//!
+//! Idle times (`min_idle`, `IDLE`) are sent in whole milliseconds, rounded up;
+//! a read with [`XReadOptions::block`] is a blocking command (see
+//! [blocking timeouts](super#blocking-timeouts)).
 
 use std::time::Duration;
 
@@ -14,7 +18,7 @@ mod info;
 mod options;
 mod types;
 
-use options::millis;
+use super::time::millis_ceil;
 
 pub use info::{
     ConsumerPendingEntry, GroupPendingEntry, StreamConsumerFull, StreamConsumerInfo, StreamGroupFull, StreamGroupInfo,
@@ -45,7 +49,7 @@ pub trait StreamCommands: CommandTarget {
         &self,
         key: impl ToSingleArg,
         fields: impl ToArgs,
-        options: &XAddOptions,
+        options: XAddOptions,
     ) -> Self::Output<'_, Option<StreamId>> {
         let mut args = command("XADD");
         key.write_args(&mut args);
@@ -135,11 +139,15 @@ pub trait StreamCommands: CommandTarget {
         &self,
         keys: impl ToArgs,
         ids: impl ToArgs,
-        options: &XReadOptions,
+        options: XReadOptions,
     ) -> Self::Output<'_, Vec<StreamRead<F>>> {
         let mut args = command("XREAD");
         options.write_args(&mut args);
-        self.command(streams(args, keys, ids))
+        let args = streams(args, keys, ids);
+        self.command(match options.block_time() {
+            Some(block) => args.blocking(block),
+            None => args,
+        })
     }
 
     /// Reads entries from one or more streams as `consumer` of `group`: with id `>`
@@ -165,11 +173,16 @@ pub trait StreamCommands: CommandTarget {
         consumer: impl ToSingleArg,
         keys: impl ToArgs,
         ids: impl ToArgs,
-        options: &XReadGroupOptions,
+        options: XReadGroupOptions,
     ) -> Self::Output<'_, Vec<StreamRead<F>>> {
+        let block = options.block_time();
         let mut args = command("XREADGROUP");
         (b"GROUP", group, consumer, options).write_args(&mut args);
-        self.command(streams(args, keys, ids))
+        let args = streams(args, keys, ids);
+        self.command(match block {
+            Some(block) => args.blocking(block),
+            None => args,
+        })
     }
 
     /// Acknowledges entries (one or more ids) of `group`; returns how many were
@@ -201,7 +214,7 @@ pub trait StreamCommands: CommandTarget {
         key: impl ToSingleArg,
         group: impl ToSingleArg,
         id: impl ToSingleArg,
-        options: &XGroupCreateOptions,
+        options: XGroupCreateOptions,
     ) -> Self::Output<'_, ()> {
         let mut args = subcommand("XGROUP", "CREATE");
         (key, group, id, options).write_args(&mut args);
@@ -274,13 +287,13 @@ pub trait StreamCommands: CommandTarget {
         start: impl ToSingleArg,
         end: impl ToSingleArg,
         count: u64,
-        options: &XPendingOptions,
+        options: XPendingOptions,
     ) -> Self::Output<'_, Vec<PendingEntry>> {
         let mut args = command("XPENDING");
         (key, group).write_args(&mut args);
         if let Some(idle) = options.idle {
             args.push(b"IDLE");
-            args.push_uint(millis(idle));
+            args.push_uint(millis_ceil(idle));
         }
         (start, end, count, &options.consumer).write_args(&mut args);
         self.command(args)
@@ -295,10 +308,10 @@ pub trait StreamCommands: CommandTarget {
         consumer: impl ToSingleArg,
         min_idle: Duration,
         ids: impl ToArgs,
-        options: &XClaimOptions,
+        options: XClaimOptions,
     ) -> Self::Output<'_, Vec<StreamEntry<F>>> {
         let mut args = command("XCLAIM");
-        (key, group, consumer, millis(min_idle), ids, options).write_args(&mut args);
+        (key, group, consumer, millis_ceil(min_idle), ids, options).write_args(&mut args);
         self.command(args)
     }
 
@@ -311,10 +324,10 @@ pub trait StreamCommands: CommandTarget {
         consumer: impl ToSingleArg,
         min_idle: Duration,
         ids: impl ToArgs,
-        options: &XClaimOptions,
+        options: XClaimOptions,
     ) -> Self::Output<'_, Vec<StreamId>> {
         let mut args = command("XCLAIM");
-        (key, group, consumer, millis(min_idle), ids, options).write_args(&mut args);
+        (key, group, consumer, millis_ceil(min_idle), ids, options).write_args(&mut args);
         args.push(b"JUSTID");
         self.command(args)
     }
@@ -337,7 +350,7 @@ pub trait StreamCommands: CommandTarget {
             key,
             group,
             consumer,
-            millis(min_idle),
+            millis_ceil(min_idle),
             start,
             count.map(|n| ("COUNT", n)),
         )
@@ -361,7 +374,7 @@ pub trait StreamCommands: CommandTarget {
             key,
             group,
             consumer,
-            millis(min_idle),
+            millis_ceil(min_idle),
             start,
             count.map(|n| ("COUNT", n)),
         )
@@ -421,7 +434,7 @@ pub trait StreamCommands: CommandTarget {
         &self,
         key: impl ToSingleArg,
         last_id: impl ToSingleArg,
-        options: &XSetIdOptions,
+        options: XSetIdOptions,
     ) -> Self::Output<'_, ()> {
         let mut args = command("XSETID");
         (key, last_id, options).write_args(&mut args);

@@ -1,16 +1,12 @@
 //! Options of the stream commands, each written with [`ToArgs`].
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
 use super::types::StreamId;
-use crate::value::{Args, ToArgs};
-
-/// A duration in whole milliseconds, saturating.
-pub(super) fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
+use crate::commands::time::{block_millis, block_time, millis_ceil, unix_millis};
+use crate::value::{Args, BlockTime, ToArgs};
 
 /// How `XADD` or `XTRIM` trims a stream: `MAXLEN` or `MINID`, exact or
 /// approximate (`~`), with an optional `LIMIT`.
@@ -155,11 +151,19 @@ impl XReadOptions {
         self
     }
 
-    /// Wait up to `timeout` for entries when there are none (`Duration::ZERO`: wait
-    /// forever). Blocks the connection: use a dedicated one.
+    /// Wait up to `timeout` for entries when there are none (`BLOCK`;
+    /// `Duration::ZERO`: wait forever). Sent in whole milliseconds, rounded up,
+    /// and at least 10 ms (see [blocking timeouts](crate::commands#blocking-timeouts)).
+    /// Makes the read a blocking command: on a [`Client`](crate::Client) it runs on
+    /// a pooled connection of its own.
     pub fn block(mut self, timeout: Duration) -> Self {
         self.block = Some(timeout);
         self
+    }
+
+    /// How long the read may block, when [`block`](Self::block) was given.
+    pub(super) fn block_time(&self) -> Option<BlockTime> {
+        self.block.map(block_time)
     }
 }
 
@@ -169,9 +173,9 @@ impl ToArgs for XReadOptions {
             out.push(b"COUNT");
             out.push_uint(count);
         }
-        if let Some(block) = self.block {
+        if let Some(block) = self.block_time() {
             out.push(b"BLOCK");
-            out.push_uint(millis(block));
+            out.push_uint(block_millis(block));
         }
     }
 }
@@ -195,11 +199,16 @@ impl XReadGroupOptions {
         self
     }
 
-    /// Wait up to `timeout` for new entries (`Duration::ZERO`: wait forever).
-    /// Blocks the connection: use a dedicated one.
+    /// Wait up to `timeout` for new entries (`BLOCK`; `Duration::ZERO`: wait
+    /// forever), as [`XReadOptions::block`] does.
     pub fn block(mut self, timeout: Duration) -> Self {
         self.read = self.read.block(timeout);
         self
+    }
+
+    /// How long the read may block, when [`block`](Self::block) was given.
+    pub(super) fn block_time(&self) -> Option<BlockTime> {
+        self.read.block_time()
     }
 
     /// Do not add the delivered entries to the pending list (`NOACK`): they count
@@ -235,13 +244,15 @@ impl XClaimOptions {
         Self::default()
     }
 
-    /// Set the claimed entries' idle time to `idle` (`IDLE`; default zero).
+    /// Set the claimed entries' idle time to `idle` (`IDLE`, whole milliseconds
+    /// rounded up; default zero).
     pub fn idle(mut self, idle: Duration) -> Self {
         self.idle = Some(idle);
         self
     }
 
-    /// Set the claimed entries' last delivery time to `time` (`TIME`).
+    /// Set the claimed entries' last delivery time to `time` (`TIME`, Unix
+    /// milliseconds rounded up).
     pub fn time(mut self, time: SystemTime) -> Self {
         self.time = Some(time);
         self
@@ -270,11 +281,11 @@ impl ToArgs for XClaimOptions {
     fn write_args(&self, out: &mut Args) {
         if let Some(idle) = self.idle {
             out.push(b"IDLE");
-            out.push_uint(millis(idle));
+            out.push_uint(millis_ceil(idle));
         }
         if let Some(time) = self.time {
             out.push(b"TIME");
-            out.push_uint(millis(time.duration_since(UNIX_EPOCH).unwrap_or_default()));
+            out.push_uint(unix_millis(time));
         }
         if let Some(count) = self.retry_count {
             out.push(b"RETRYCOUNT");
@@ -341,7 +352,8 @@ impl XPendingOptions {
         Self::default()
     }
 
-    /// Only entries idle for at least `idle` (`IDLE`, Redis 6.2+).
+    /// Only entries idle for at least `idle` (`IDLE`, whole milliseconds rounded
+    /// up; Redis 6.2+).
     pub fn idle(mut self, idle: Duration) -> Self {
         self.idle = Some(idle);
         self

@@ -11,6 +11,7 @@ mod types;
 pub use options::{Expiry, LcsOptions, SetOptions};
 pub use types::{LcsMatch, LcsMatches};
 
+use super::time::{millis_ceil, secs_ceil};
 use super::{command, CommandTarget};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 use std::time::Duration;
@@ -162,11 +163,12 @@ pub trait StringCommands: CommandTarget {
         self.command(args)
     }
 
-    /// Sets `key` to `value` expiring after `ttl` (whole milliseconds).
+    /// Sets `key` to `value` expiring after `ttl`, in whole milliseconds rounded up
+    /// (never 0 for a non-zero `ttl`).
     /// [PSETEX](https://redis.io/docs/latest/commands/psetex/)
     fn psetex(&self, key: impl ToSingleArg, ttl: Duration, value: impl ToSingleArg) -> Self::Output<'_, ()> {
         let mut args = command("PSETEX");
-        args.push_args(&key).push_uint(options::millis(ttl));
+        args.push_args(&key).push_uint(millis_ceil(ttl));
         value.write_args(&mut args);
         self.command(args)
     }
@@ -207,11 +209,13 @@ pub trait StringCommands: CommandTarget {
         self.command(args)
     }
 
-    /// Sets `key` to `value` expiring after `ttl` (whole seconds).
+    /// Sets `key` to `value` expiring after `ttl`, in whole seconds rounded up
+    /// (`setex` of 1.5 s keeps the key 2 s, of 0.5 s 1 s; use [`psetex`](Self::psetex)
+    /// for millisecond precision).
     /// [SETEX](https://redis.io/docs/latest/commands/setex/)
     fn setex(&self, key: impl ToSingleArg, ttl: Duration, value: impl ToSingleArg) -> Self::Output<'_, ()> {
         let mut args = command("SETEX");
-        args.push_args(&key).push_uint(ttl.as_secs());
+        args.push_args(&key).push_uint(secs_ceil(ttl));
         value.write_args(&mut args);
         self.command(args)
     }

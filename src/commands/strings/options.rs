@@ -1,26 +1,19 @@
 //! Options of the string commands: [`SetOptions`], [`Expiry`], [`LcsOptions`].
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
+use crate::commands::time::{millis_ceil, secs_ceil, unix_millis, unix_secs};
 use crate::value::{Args, ToArgs};
-
-/// A duration in whole milliseconds (saturating).
-pub(super) fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// A point in time as the time since the Unix epoch (zero for earlier times,
-/// which Redis rejects as an invalid expire time).
-fn since_epoch(time: SystemTime) -> Duration {
-    time.duration_since(UNIX_EPOCH).unwrap_or_default()
-}
 
 /// When a key expires, for [`getex`](super::StringCommands::getex) (and inside
 /// [`SetOptions`]).
 ///
-/// Durations and times are sent in the unit of the chosen option, dropping
-/// anything finer: `Ex` and `ExAt` in whole seconds, `Px` and `PxAt` in whole
-/// milliseconds.
+/// Durations and times are sent in the unit of the chosen option, rounded up
+/// (so a non-zero duration never becomes 0 and the key never expires earlier
+/// than asked): `Ex` and `ExAt` in whole seconds (`Ex(1.5 s)` is sent as `EX 2`),
+/// `Px` and `PxAt` in whole milliseconds. Pick `Px`/`PxAt` for millisecond
+/// precision. A zero duration, or a time before the Unix epoch, is sent as 0,
+/// which the server rejects as an invalid expire time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Expiry {
@@ -41,19 +34,19 @@ impl ToArgs for Expiry {
         match *self {
             Expiry::Ex(d) => {
                 out.push(b"EX");
-                out.push_uint(d.as_secs());
+                out.push_uint(secs_ceil(d));
             }
             Expiry::Px(d) => {
                 out.push(b"PX");
-                out.push_uint(millis(d));
+                out.push_uint(millis_ceil(d));
             }
             Expiry::ExAt(t) => {
                 out.push(b"EXAT");
-                out.push_uint(since_epoch(t).as_secs());
+                out.push_uint(unix_secs(t));
             }
             Expiry::PxAt(t) => {
                 out.push(b"PXAT");
-                out.push_uint(millis(since_epoch(t)));
+                out.push_uint(unix_millis(t));
             }
             Expiry::Persist => out.push(b"PERSIST"),
         }
@@ -98,22 +91,22 @@ impl SetOptions {
         Self::default()
     }
 
-    /// Expire after `ttl`, in whole seconds (`EX`).
+    /// Expire after `ttl`, in whole seconds rounded up (`EX`).
     pub fn ex(self, ttl: Duration) -> Self {
         self.expiry(Expiry::Ex(ttl))
     }
 
-    /// Expire after `ttl`, in whole milliseconds (`PX`).
+    /// Expire after `ttl`, in whole milliseconds rounded up (`PX`).
     pub fn px(self, ttl: Duration) -> Self {
         self.expiry(Expiry::Px(ttl))
     }
 
-    /// Expire at `time`, in Unix seconds (`EXAT`).
+    /// Expire at `time`, in Unix seconds rounded up (`EXAT`).
     pub fn exat(self, time: SystemTime) -> Self {
         self.expiry(Expiry::ExAt(time))
     }
 
-    /// Expire at `time`, in Unix milliseconds (`PXAT`).
+    /// Expire at `time`, in Unix milliseconds rounded up (`PXAT`).
     pub fn pxat(self, time: SystemTime) -> Self {
         self.expiry(Expiry::PxAt(time))
     }

@@ -14,7 +14,7 @@ impl ToArgs for Args {
     /// Appends all of another `Args`'s arguments.
     fn write_args(&self, out: &mut Args) {
         out.buf.extend_from_slice(&self.buf);
-        out.count += self.count;
+        out.count = out.count.saturating_add(self.count);
     }
 }
 

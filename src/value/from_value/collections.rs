@@ -93,15 +93,17 @@ impl<A: FromValue, B: FromValue> FromValue for (A, B) {
         match resolve(value, NAME)? {
             Value::Array(items) | Value::Set(items) | Value::Push(items) if items.len() == 2 => {
                 let mut items = items.into_iter();
-                let (a, b) = (items.next(), items.next());
-                let a = A::from_value(a.expect("two elements")).map_err(|e| e.with_context("element 0"))?;
-                let b = B::from_value(b.expect("two elements")).map_err(|e| e.with_context("element 1"))?;
+                let (Some(a), Some(b)) = (items.next(), items.next()) else {
+                    return Err(ConversionError::type_mismatch(NAME, &Value::Nil));
+                };
+                let a = A::from_value(a).map_err(|e| e.with_context("element 0"))?;
+                let b = B::from_value(b).map_err(|e| e.with_context("element 1"))?;
                 Ok((a, b))
             }
-            Value::Map(pairs) if pairs.len() == 1 => {
-                let (key, value) = pairs.into_iter().next().expect("one pair");
-                pair(key, value, 0)
-            }
+            Value::Map(pairs) if pairs.len() == 1 => match pairs.into_iter().next() {
+                Some((key, value)) => pair(key, value, 0),
+                None => Err(ConversionError::type_mismatch(NAME, &Value::Nil)),
+            },
             other @ (Value::Array(_) | Value::Set(_) | Value::Push(_)) => {
                 Err(ConversionError::length_mismatch("array of 2 elements", &other))
             }
@@ -127,10 +129,10 @@ impl<A: FromValue, B: FromValue> FromValue for (A, B) {
             ));
         }
         let mut items = items.into_iter();
-        let mut index = 0;
+        let mut index: usize = 0;
         while let (Some(key), Some(value)) = (items.next(), items.next()) {
             out.extend(Some(pair(key, value, index)?));
-            index += 1;
+            index = index.saturating_add(1);
         }
         Ok(())
     }
@@ -153,11 +155,12 @@ macro_rules! tuple_from_value {
                         if items.len() == $len =>
                     {
                         let mut items = items.into_iter();
-                        let mut index = 0;
+                        let mut index: usize = 0;
                         Ok(($({
-                            let item = $t::from_value(items.next().expect("length checked"))
+                            let item = items.next().ok_or_else(|| ConversionError::type_mismatch(stringify!($t), &Value::Nil))?;
+                            let item = $t::from_value(item)
                                 .map_err(|e| e.with_context(format_args!("element {index}")))?;
-                            index += 1;
+                            index = index.saturating_add(1);
                             item
                         },)+))
                     }
