@@ -43,4 +43,13 @@ runtime_tests::per_runtime! {
         oversized_reply,
         close,
     ],
+    config_faults: [
+        zero_timeouts_are_refused,
+        huge_durations_do_not_panic,
+        rediss_to_a_plain_port_fails_fast,
+        tls_client_certificates,
+        lib_info_has_its_effect,
+        resp2_without_hello,
+        keepalive_has_its_effect,
+    ],
 }

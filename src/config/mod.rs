@@ -2,7 +2,10 @@
 //! timeouts, TLS. Built from a URL ([`Config::from_url`]) or field by field.
 
 mod duration;
+#[cfg(feature = "tls")]
+mod tls_cache;
 mod url;
+mod validate;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -73,7 +76,17 @@ impl fmt::Debug for Secret {
 
 /// TLS settings (`rediss://`). Certificates and host names are verified unless
 /// [`TlsConfig::danger_accept_invalid_certs`] is set.
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// The TLS handshake has its own time limit: the smaller of the connect
+/// timeout and 10 s ([`TlsConfig::HANDSHAKE_LIMIT`]). A server that does not
+/// answer it (typically a plain-text port given to `rediss://`) fails fast with
+/// an [`crate::ErrorKind::Tls`] error saying so, instead of using up the whole
+/// connect timeout.
+///
+/// The rustls client configuration (root store, client certificate) is built
+/// on the first connect and reused by every later connect with the same
+/// settings, clones included.
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct TlsConfig {
     /// Extra trusted root certificates (PEM). When empty, the Mozilla root set
@@ -87,7 +100,27 @@ pub struct TlsConfig {
     /// Skip certificate and host name verification. Only for tests against
     /// servers you control: anyone on the path can read and change the traffic.
     pub danger_accept_invalid_certs: bool,
+    /// The rustls configuration built from the fields above, shared by clones.
+    #[cfg(feature = "tls")]
+    pub(crate) cache: tls_cache::TlsCache,
 }
+
+impl TlsConfig {
+    /// The longest a TLS handshake may take (less when the connect timeout is shorter).
+    pub const HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+}
+
+impl PartialEq for TlsConfig {
+    fn eq(&self, other: &TlsConfig) -> bool {
+        // The cache is derived from these fields.
+        self.root_certs_pem == other.root_certs_pem
+            && self.client_cert_pem == other.client_cert_pem
+            && self.server_name == other.server_name
+            && self.danger_accept_invalid_certs == other.danger_accept_invalid_certs
+    }
+}
+
+impl Eq for TlsConfig {}
 
 impl fmt::Debug for TlsConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -101,6 +134,8 @@ impl fmt::Debug for TlsConfig {
 }
 
 /// Everything needed to open and set up one connection.
+///
+/// [`Config::validate`] lists the values refused (zero timeouts, port 0, ...).
 ///
 /// Defaults: `127.0.0.1:6379`, database 0, RESP3, no credentials, connect
 /// timeout 10 s, no response timeout, TCP_NODELAY on, TCP keepalive 60 s,
@@ -126,9 +161,11 @@ pub struct Config {
     pub protocol: Protocol,
     /// Name set with `CLIENT SETNAME` (shown by `CLIENT LIST`).
     pub client_name: Option<String>,
-    /// Limit on connecting (TCP/TLS set-up plus handshake).
+    /// Limit on connecting (TCP/TLS set-up plus handshake). `None`: no limit;
+    /// zero is refused.
     pub connect_timeout: Option<Duration>,
-    /// Limit on waiting for each reply. `None` waits as long as the connection lives.
+    /// Limit on waiting for each reply. `None` waits as long as the connection
+    /// lives; zero is refused.
     pub response_timeout: Option<Duration>,
     /// TCP socket options.
     pub tcp: TcpOptions,
@@ -139,7 +176,8 @@ pub struct Config {
     /// The pool of dedicated connections (blocking commands, transactions).
     pub pool: PoolConfig,
     /// Backoff between attempts to reconnect the shared connection: the first
-    /// wait and the cap (each failure doubles it, with jitter).
+    /// wait and the cap (each failure doubles it, with jitter). The first must
+    /// not exceed the cap; waits longer than one hour are cut to one hour.
     pub reconnect_backoff: (Duration, Duration),
     /// Most bytes of commands waiting to be written on one connection; past
     /// it, commands fail at once with [`crate::ErrorKind::QueueFull`] (one
@@ -187,6 +225,10 @@ impl Default for Config {
 
 impl Config {
     /// Parses a connection URL. See [`crate::Client::open`] for the forms accepted.
+    ///
+    /// Options are percent-decoded; an invalid escape, an unknown or repeated
+    /// option, port 0, a zero timeout or anything [`Config::validate`] refuses
+    /// is an [`crate::ErrorKind::Config`] error that never shows the password.
     pub fn from_url(url: &str) -> crate::Result<Config> {
         url::parse(url)
     }

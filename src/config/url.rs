@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use url::{Host, Url};
 
 use super::duration::parse_duration;
+use super::validate;
 use super::{Addr, Config, Protocol, Secret, TlsConfig};
 use crate::{Error, Result};
 
@@ -48,11 +49,86 @@ pub(crate) fn parse(text: &str) -> Result<Config> {
             "URL fragments (#...) are not used; put options in the query (?name=value)",
         ));
     }
+    if let Some(query) = url.query() {
+        check_query_escapes(query)?;
+    }
     let mut db_from_query = false;
+    let mut seen: Vec<&'static str> = Vec::new();
     for (key, value) in url.query_pairs() {
+        let name = canonical_option(&key)?;
+        if seen.contains(&name) {
+            // Never echo the value: it may be a password.
+            return Err(Error::config(format!(
+                "URL option {name} is given more than once; give each option once"
+            )));
+        }
+        seen.push(name);
         apply_option(&mut config, &key, &value, &mut db_from_query)?;
     }
+    config.validate()?;
     Ok(config)
+}
+
+/// The one name of an option and its aliases; unknown options are refused here.
+fn canonical_option(key: &str) -> Result<&'static str> {
+    Ok(match key {
+        "db" => "db",
+        "protocol" => "protocol",
+        "client_name" | "name" => "client_name",
+        "connect_timeout" => "connect_timeout",
+        "response_timeout" => "response_timeout",
+        "keepalive" => "keepalive",
+        "nodelay" => "nodelay",
+        "lib_info" => "lib_info",
+        "user" | "username" => "user",
+        "password" => "password",
+        "max_connections" => "max_connections",
+        "insecure" => "insecure",
+        _ => {
+            return Err(Error::config(format!(
+                "unknown URL option {key:?}; known options: {KNOWN_OPTIONS}"
+            )))
+        }
+    })
+}
+
+/// Refuses a `%` not followed by two hex digits anywhere in the query; the
+/// error names the option, never its value.
+fn check_query_escapes(query: &str) -> Result<()> {
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if !escapes_are_valid(key) {
+            return Err(Error::config(
+                "a URL option name has an invalid percent-escape (a % not followed by two hex digits; write % itself as %25)",
+            ));
+        }
+        if !escapes_are_valid(value) {
+            let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+            return Err(Error::config(format!(
+                "the value of URL option {key:?} has an invalid percent-escape \
+                 (a % not followed by two hex digits; write % itself as %25)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether every `%` in `text` starts a `%XX` escape with two hex digits.
+fn escapes_are_valid(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
+            if !(hex(i + 1) && hex(i + 2)) {
+                return false;
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    true
 }
 
 fn tcp_addr(url: &Url, config: &mut Config) -> Result<()> {
@@ -101,16 +177,21 @@ fn apply_option(config: &mut Config, key: &str, value: &str, db_from_query: &mut
         }
         "client_name" | "name" => config.client_name = Some(value.to_owned()),
         "connect_timeout" => {
-            config.connect_timeout =
-                optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?
+            let limit =
+                optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?;
+            validate::nonzero_limit("URL option connect_timeout", limit)?;
+            config.connect_timeout = limit;
         }
         "response_timeout" => {
-            config.response_timeout =
-                optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?
+            let limit =
+                optional_duration(value).ok_or_else(|| bad("expected a duration like 5s or 500ms, or 'none'"))?;
+            validate::nonzero_limit("URL option response_timeout", limit)?;
+            config.response_timeout = limit;
         }
         "keepalive" => {
-            config.tcp.keepalive =
-                optional_duration(value).ok_or_else(|| bad("expected a duration like 60s, or 'none'"))?
+            let idle = optional_duration(value).ok_or_else(|| bad("expected a duration like 60s, or 'none'"))?;
+            validate::keepalive(idle)?;
+            config.tcp.keepalive = idle;
         }
         "nodelay" => config.tcp.nodelay = parse_bool(value).ok_or_else(|| bad("expected true or false"))?,
         "lib_info" => config.set_lib_info = parse_bool(value).ok_or_else(|| bad("expected true or false"))?,
@@ -148,9 +229,10 @@ fn apply_option(config: &mut Config, key: &str, value: &str, db_from_query: &mut
     Ok(())
 }
 
+/// `none` / `off`: no limit; otherwise a duration (zero included: callers refuse it).
 fn optional_duration(value: &str) -> Option<Option<std::time::Duration>> {
     match value {
-        "none" | "off" | "0" => Some(None),
+        "none" | "off" => Some(None),
         _ => parse_duration(value).map(Some),
     }
 }
@@ -163,7 +245,15 @@ fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
+/// Percent-decodes a user name, password or path. A `%` without two hex digits
+/// after it is refused (the error names `what`, never the text).
 fn percent_decode(text: &str, what: &str) -> Result<String> {
+    if !escapes_are_valid(text) {
+        return Err(Error::config(format!(
+            "the {what} in the URL has an invalid percent-escape (a % not followed by two hex digits; \
+             write % itself as %25)"
+        )));
+    }
     percent_encoding::percent_decode_str(text)
         .decode_utf8()
         .map(|s| s.into_owned())

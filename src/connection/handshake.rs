@@ -25,7 +25,7 @@ pub(super) async fn run(conn: &mut Serial, config: &Config) -> Result<Protocol> 
         batch.extend(tail.iter().cloned());
         let replies = conn.request_many(&batch).await?;
         match &replies[0] {
-            Value::Error(line) if hello_unsupported(line) => {}
+            Value::Error(line) if hello_unsupported(&ServerError::new(line.clone())) => {}
             Value::Error(line) => return Err(ServerError::new(line.clone()).into()),
             _ => {
                 check(config, &replies[1..])?;
@@ -110,8 +110,41 @@ fn check(config: &Config, replies: &[Value]) -> Result<()> {
     Ok(())
 }
 
-/// `HELLO` is missing (Redis < 6: "unknown command") or RESP3 is refused (`NOPROTO`).
-fn hello_unsupported(line: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(line).to_ascii_lowercase();
-    text.starts_with("noproto") || text.contains("unknown command")
+/// `HELLO` is missing (Redis < 6, or renamed away: `ERR unknown command`) or
+/// RESP3 is refused (`NOPROTO`). Decided by the error code; the message is
+/// read only for `ERR`, the code Redis uses for unknown commands.
+fn hello_unsupported(error: &ServerError) -> bool {
+    match error.code() {
+        "NOPROTO" => true,
+        "ERR" => error.message().to_ascii_lowercase().starts_with("unknown command"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unsupported(line: &'static str) -> bool {
+        hello_unsupported(&ServerError::new(bytes::Bytes::from_static(line.as_bytes())))
+    }
+
+    #[test]
+    fn hello_fallback_is_decided_by_the_error_code() {
+        assert!(unsupported("NOPROTO unsupported protocol version"));
+        assert!(unsupported(
+            "ERR unknown command 'HELLO', with args beginning with: '3' "
+        ));
+        assert!(unsupported(
+            "ERR unknown command `HELLO`, with args beginning with: `3`, "
+        ));
+        // An auth failure that merely mentions the words is not a missing HELLO.
+        assert!(!unsupported(
+            "WRONGPASS invalid username-password pair or user is disabled."
+        ));
+        assert!(!unsupported(
+            "NOAUTH HELLO must be called with the client already authenticated, unknown command"
+        ));
+        assert!(!unsupported("ERR wrong number of arguments, unknown command follows"));
+    }
 }

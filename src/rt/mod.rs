@@ -90,7 +90,7 @@ use std::time::Duration;
 use futures_io::{AsyncRead, AsyncWrite};
 
 pub use options::TcpOptions;
-pub(crate) use select::with_timeout;
+pub(crate) use select::{with_timeout, LONGEST_WAIT};
 
 /// A boxed, `Send` future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -101,6 +101,42 @@ impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Socket for T {}
 
 /// A boxed [`Socket`], as returned by a [`Transport`].
 pub type BoxSocket = Box<dyn Socket>;
+
+/// The error a [`Transport`] or [`Executor`] returns (inside an [`io::Error`],
+/// see [`RuntimeUnavailable::into_io`]) when no runtime can do the work, e.g. a
+/// tokio backend called outside any tokio runtime. anyredis reports it as an
+/// [`crate::ErrorKind::Runtime`] error rather than a connection error.
+#[derive(Debug, Clone)]
+pub struct RuntimeUnavailable {
+    message: String,
+}
+
+impl RuntimeUnavailable {
+    /// An error saying why no runtime is available.
+    pub fn new(message: impl Into<String>) -> RuntimeUnavailable {
+        RuntimeUnavailable {
+            message: message.into(),
+        }
+    }
+
+    /// Wraps this error in an [`io::Error`] (kind `Other`), as the traits return.
+    pub fn into_io(self) -> io::Error {
+        io::Error::other(self)
+    }
+
+    /// The `RuntimeUnavailable` inside `error`, if that is what it holds.
+    pub fn find(error: &io::Error) -> Option<&RuntimeUnavailable> {
+        error.get_ref()?.downcast_ref::<RuntimeUnavailable>()
+    }
+}
+
+impl fmt::Display for RuntimeUnavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RuntimeUnavailable {}
 
 /// Spawns detached background tasks.
 pub trait Executor: Send + Sync + 'static {
@@ -204,7 +240,12 @@ impl Runtime {
             .map_err(|e| crate::Error::runtime(format!("could not spawn a task on {}: {e}", self.name)))
     }
 
+    /// Sleeps for `duration`; a wait longer than [`LONGEST_WAIT`] (about a
+    /// century) never ends, so that no timer computes an `Instant` it cannot hold.
     pub(crate) fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        if duration > LONGEST_WAIT {
+            return Box::pin(std::future::pending());
+        }
         self.timer.sleep(duration)
     }
 
@@ -217,5 +258,84 @@ impl Runtime {
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Runtime").field(&self.name).finish()
+    }
+}
+
+/// A runtime that can do nothing, for unit tests that do no I/O (whatever
+/// runtime features are enabled).
+#[cfg(test)]
+pub(crate) fn test_runtime() -> Runtime {
+    struct Inert;
+    impl Executor for Inert {
+        fn spawn(&self, _task: BoxFuture<'static, ()>) -> io::Result<()> {
+            Err(RuntimeUnavailable::new("the inert test runtime spawns nothing").into_io())
+        }
+    }
+    impl Timer for Inert {
+        fn sleep(&self, _duration: Duration) -> BoxFuture<'static, ()> {
+            Box::pin(std::future::pending())
+        }
+    }
+    impl Transport for Inert {
+        fn connect_tcp<'a>(&'a self, _: &'a str, _: u16, _: &'a TcpOptions) -> BoxFuture<'a, io::Result<BoxSocket>> {
+            Box::pin(async { Err(RuntimeUnavailable::new("the inert test runtime opens nothing").into_io()) })
+        }
+        fn connect_unix<'a>(&'a self, _: &'a Path) -> BoxFuture<'a, io::Result<BoxSocket>> {
+            Box::pin(async { Err(RuntimeUnavailable::new("the inert test runtime opens nothing").into_io()) })
+        }
+    }
+    let inert = Arc::new(Inert);
+    Runtime::new("inert", inert.clone(), inert.clone(), inert)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_unavailable_is_found_by_type_not_text() {
+        let e = RuntimeUnavailable::new("nothing here").into_io();
+        assert_eq!(
+            RuntimeUnavailable::find(&e).map(|r| r.to_string()).as_deref(),
+            Some("nothing here")
+        );
+        let lookalike = io::Error::other("no tokio runtime is running on this thread");
+        assert!(RuntimeUnavailable::find(&lookalike).is_none());
+    }
+
+    #[test]
+    fn with_timeout_zero_is_the_same_everywhere() {
+        let rt = test_runtime();
+        let ready = futures_util::FutureExt::now_or_never(with_timeout(&rt, Some(Duration::ZERO), async { 7 }));
+        assert_eq!(ready, Some(Ok(7)));
+        let pending = futures_util::FutureExt::now_or_never(with_timeout(
+            &rt,
+            Some(Duration::ZERO),
+            std::future::pending::<()>(),
+        ));
+        assert_eq!(pending, Some(Err(())));
+    }
+
+    #[test]
+    fn huge_sleeps_do_not_reach_the_timer() {
+        struct Panicky;
+        impl Timer for Panicky {
+            fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+                // A naive timer: overflows (panics) on huge durations.
+                let _deadline = std::time::Instant::now() + duration;
+                Box::pin(std::future::pending())
+            }
+        }
+        let base = test_runtime();
+        let rt = Runtime::new(
+            "panicky",
+            base.executor.clone(),
+            Arc::new(Panicky),
+            base.transport.clone(),
+        );
+        let mut sleep = rt.sleep(Duration::MAX);
+        assert!(futures_util::FutureExt::now_or_never(&mut sleep).is_none());
+        let out = futures_util::FutureExt::now_or_never(with_timeout(&rt, Some(Duration::MAX), async { 1 }));
+        assert_eq!(out, Some(Ok(1)));
     }
 }

@@ -46,3 +46,39 @@ impl TcpOptions {
         Ok(())
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A connected loopback TCP socket (the listener is only there to accept it).
+    fn socket() -> std::net::TcpStream {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn options_reach_the_socket() {
+        let stream = socket();
+        let options = TcpOptions {
+            nodelay: true,
+            keepalive: Some(Duration::from_secs(77)),
+        };
+        options.apply(&stream).unwrap();
+        let sock = socket2::SockRef::from(&stream);
+        assert!(sock.nodelay().unwrap());
+        assert!(sock.keepalive().unwrap());
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        assert_eq!(sock.keepalive_time().unwrap(), Duration::from_secs(77));
+
+        let stream = socket();
+        let options = TcpOptions {
+            nodelay: false,
+            keepalive: None,
+        };
+        options.apply(&stream).unwrap();
+        let sock = socket2::SockRef::from(&stream);
+        assert!(!sock.nodelay().unwrap());
+        assert!(!sock.keepalive().unwrap());
+    }
+}

@@ -81,6 +81,7 @@ impl BlockTime {
 }
 
 /// Where a command keeps its blocking timeout (raw commands only).
+#[derive(Clone, Copy)]
 enum TimeoutAt {
     /// The last argument, in seconds (fractions allowed).
     LastSeconds,
@@ -115,8 +116,13 @@ fn classify(args: &Args) -> (CommandClass, Option<BlockTime>) {
             return (CommandClass::ConnectionState, timeout_of(args, TimeoutAt::LastMillis));
         }
         b"SELECT" | b"WATCH" | b"UNWATCH" | b"MULTI" | b"EXEC" | b"DISCARD" | b"RESET" | b"QUIT" | b"AUTH"
-        | b"HELLO" | b"READONLY" | b"READWRITE" => return (CommandClass::ConnectionState, None),
-        b"CLIENT" if matches!(&*sub(), b"REPLY" | b"TRACKING" | b"CACHING") => {
+        | b"HELLO" | b"READONLY" | b"READWRITE" | b"ASKING" => return (CommandClass::ConnectionState, None),
+        b"CLIENT"
+            if matches!(
+                &*sub(),
+                b"REPLY" | b"TRACKING" | b"CACHING" | b"SETNAME" | b"NO-EVICT" | b"NO-TOUCH"
+            ) =>
+        {
             return (CommandClass::ConnectionState, None)
         }
         b"SUBSCRIBE" | b"PSUBSCRIBE" | b"SSUBSCRIBE" | b"UNSUBSCRIBE" | b"PUNSUBSCRIBE" | b"SUNSUBSCRIBE" => {
@@ -151,7 +157,11 @@ fn timeout_of(args: &Args, at: TimeoutAt) -> Option<BlockTime> {
         return None;
     }
     if number == 0.0 {
-        return Some(BlockTime::Forever);
+        // `DEBUG SLEEP 0` returns at once; for the others 0 means "until data arrives".
+        return Some(match at {
+            TimeoutAt::SecondSeconds => BlockTime::For(Duration::ZERO),
+            _ => BlockTime::Forever,
+        });
     }
     let seconds = if millis { number / 1000.0 } else { number };
     // Capped far beyond any real use, so the conversion cannot fail.
@@ -231,6 +241,7 @@ mod tests {
         assert_eq!(blocking(&["BLMOVE", "a", "b", "LEFT", "RIGHT", "2"]), secs(2.0));
         assert_eq!(blocking(&["BZMPOP", "1.5", "1", "z", "MIN"]), secs(1.5));
         assert_eq!(blocking(&["debug", "sleep", "0.25"]), secs(0.25));
+        assert_eq!(blocking(&["DEBUG", "SLEEP", "0"]), secs(0.0));
         assert_eq!(
             blocking(&["XREAD", "COUNT", "2", "BLOCK", "100", "STREAMS", "s", "$"]),
             secs(0.1)
@@ -265,6 +276,10 @@ mod tests {
             &["client", "reply", "off"],
             &["CLIENT", "TRACKING", "on"],
             &["CLIENT", "CACHING", "yes"],
+            &["CLIENT", "SETNAME", "n"],
+            &["CLIENT", "NO-EVICT", "on"],
+            &["CLIENT", "NO-TOUCH", "on"],
+            &["ASKING"],
         ] {
             assert_eq!(class(state), CommandClass::ConnectionState, "{state:?}");
         }

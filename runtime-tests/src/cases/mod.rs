@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod basic;
+pub mod config_faults;
 pub mod failures;
 pub mod help_commands;
 pub mod migrate;

@@ -50,6 +50,7 @@ fn ipv6() {
 }
 
 #[test]
+#[cfg(feature = "tls")]
 fn tls_scheme() {
     let c = parse("rediss://127.0.0.1:6390?insecure=true").unwrap();
     let tls = c.tls.unwrap();
@@ -117,4 +118,89 @@ fn passwords_never_shown() {
     assert!(!format!("{e:?}").contains("hunter2"));
     let e = parse("redis://h?password=hunter2&password=x").unwrap_err();
     assert!(!e.to_string().contains("hunter2"), "{e}");
+}
+
+#[test]
+fn invalid_percent_escapes_are_refused_without_echoing_secrets() {
+    for url in [
+        "redis://:s3cr%ZZet@h",
+        "redis://bob:s3cr%ZZet@h",
+        "redis://bob:s3cret%@h",
+        "redis://bob:s3cret%4@h",
+        "redis://h?password=s3cr%ZZet",
+        "unix:///tmp/r.sock?password=s3cr%ZZet",
+    ] {
+        let e = err(url);
+        assert!(e.contains("invalid percent-escape"), "{url}: {e}");
+        assert!(!e.contains("s3cr"), "{url}: {e}");
+    }
+    assert!(err("redis://:pw@h?client_name=a%G1").contains("client_name"));
+    assert!(err("redis://b%ob@h").contains("user name"));
+    assert!(err("unix:///tmp/r%zz.sock").contains("socket path"));
+    // Valid escapes still decode, `%25` included.
+    let c = parse("redis://:s3cr%25et@h").unwrap();
+    assert_eq!(c.password.unwrap().expose(), "s3cr%et");
+}
+
+#[test]
+fn repeated_options_are_refused() {
+    for (url, name) in [
+        ("redis://h?protocol=2&protocol=3", "protocol"),
+        ("redis://h?protocol=2&protocol=2", "protocol"),
+        ("redis://h?db=1&db=2", "db"),
+        ("redis://h?name=a&client_name=b", "client_name"),
+        ("redis://h?user=a&username=b", "user"),
+        ("redis://h?connect_timeout=1s&connect_timeout=2s", "connect_timeout"),
+        ("redis://h?nodelay=true&nodelay=false", "nodelay"),
+        ("rediss://h?insecure=true&insecure=false", "insecure"),
+    ] {
+        let e = err(url);
+        assert!(
+            e.contains(&format!("option {name} is given more than once")),
+            "{url}: {e}"
+        );
+    }
+    let e = err("redis://h?password=hunter2&password=hunter3");
+    assert!(!e.contains("hunter"), "{e}");
+}
+
+#[test]
+fn port_zero_is_refused() {
+    assert!(err("redis://h:0").contains("port 0"));
+    assert!(err("redis://[::1]:0/1").contains("port 0"));
+}
+
+#[test]
+fn zero_durations_are_refused() {
+    for option in ["connect_timeout", "response_timeout"] {
+        for zero in ["0", "0s", "0ms", "0.0"] {
+            let e = err(&format!("redis://h?{option}={zero}"));
+            assert!(
+                e.contains(option) && e.contains("use `none` to wait without limit"),
+                "{e}"
+            );
+        }
+        let c = parse(&format!("redis://h?{option}=none")).unwrap();
+        assert!(c.connect_timeout.is_none() || c.response_timeout.is_none());
+    }
+    assert!(err("redis://h?keepalive=0").contains("keepalive"));
+    assert!(err("redis://h?keepalive=500ms").contains("at least 1s"));
+    assert!(err("redis://h?keepalive=100000s").contains("at most 32767s"));
+    assert_eq!(parse("redis://h?keepalive=off").unwrap().tcp.keepalive, None);
+    // The largest duration a URL takes does not overflow anything.
+    let c = parse("redis://h?connect_timeout=1000000000s&response_timeout=16666666m").unwrap();
+    assert!(c.connect_timeout.is_some() && c.response_timeout.is_some());
+}
+
+#[test]
+#[cfg(not(feature = "tls"))]
+fn rediss_without_the_tls_feature_names_it() {
+    let e = err("rediss://h");
+    assert!(e.contains("`tls` cargo feature"), "{e}");
+}
+
+#[test]
+#[cfg(feature = "tls")]
+fn rediss_with_the_tls_feature_parses() {
+    assert!(parse("rediss://h").unwrap().tls.is_some());
 }
