@@ -137,7 +137,6 @@ fn non_shared_classes() {
     check(state, None);
 }
 
-
 /// Calls a broad sweep of typed methods: every blocking and dedicated one, and
 /// the shared ones of every family.
 fn sweep(r: &Recorder) {
