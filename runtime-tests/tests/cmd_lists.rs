@@ -6,6 +6,6 @@ mod cases {
 }
 
 runtime_tests::per_runtime! { local:
-    lists: [push_edit_pop, lpos_options, move_and_mpop, blocking_pops, sub_resolution_timeouts],
+    lists: [push_edit_pop, lpos_options, move_and_mpop, blocking_pops, sub_resolution_timeouts, binary_replies],
     sets: [members, set_algebra, random_and_scan],
 }

@@ -39,7 +39,7 @@ fn client_outlives_its_tokio_runtime() {
         .block_on(async {
             tokio::time::timeout(
                 Duration::from_secs(20),
-                client.blpop::<String>("empty", Duration::from_millis(50)),
+                client.blpop::<Option<(String, String)>>("empty", Duration::from_millis(50)),
             )
             .await
         })

@@ -72,10 +72,11 @@ pub trait DedicatedCommands: CommandTarget {
         self.command(state(command("MULTI")))
     }
 
-    /// Runs the queued commands; their replies as `T` (e.g. `Vec<Value>` or a tuple), or
-    /// `None` when a watched key changed and nothing ran. A command that failed inside the
+    /// Runs the queued commands and returns their replies, nil when a watched key changed
+    /// and nothing ran: ask for `Option<_>` of `Vec<Value>` or a tuple with one element per
+    /// queued command, e.g. `Option<(i64, String)>`. A command that failed inside the
     /// transaction is an error element. [EXEC](https://redis.io/docs/latest/commands/exec/)
-    fn exec<T: FromValue>(&self) -> Self::Output<'_, Option<T>> {
+    fn exec<R: FromValue>(&self) -> Self::Output<'_, R> {
         self.command(state(command("EXEC")))
     }
 

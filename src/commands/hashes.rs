@@ -48,14 +48,16 @@ pub trait HashCommands: CommandTarget {
         self.command(args)
     }
 
-    /// The value of `field`, `None` if the field or the hash does not exist. [HGET](https://redis.io/docs/latest/commands/hget/)
-    fn hget<T: FromValue>(&self, key: impl ToSingleArg, field: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+    /// The value of `field`; nil when the field or the hash does not exist: ask for
+    /// `Option<_>`, e.g. `Option<String>`. [HGET](https://redis.io/docs/latest/commands/hget/)
+    fn hget<R: FromValue>(&self, key: impl ToSingleArg, field: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(key_field(command("HGET"), key, field))
     }
 
-    /// The values of the given field(s), one or more, in order, `None` for each missing
-    /// one. [HMGET](https://redis.io/docs/latest/commands/hmget/)
-    fn hmget<T: FromValue>(&self, key: impl ToSingleArg, fields: impl ToArgs) -> Self::Output<'_, Vec<Option<T>>> {
+    /// The values of the given field(s), one or more, in order; each missing one is nil:
+    /// ask for e.g. `Vec<Option<String>>` or a tuple of `Option`s.
+    /// [HMGET](https://redis.io/docs/latest/commands/hmget/)
+    fn hmget<R: FromValue>(&self, key: impl ToSingleArg, fields: impl ToArgs) -> Self::Output<'_, R> {
         let mut args = with_key(command("HMGET"), key);
         fields.write_args(&mut args);
         self.command(args)
@@ -63,17 +65,19 @@ pub trait HashCommands: CommandTarget {
 
     /// Every field and value of the hash at `key` (empty if it does not exist): ask for
     /// a `HashMap<F, V>`, `BTreeMap<F, V>` or `Vec<(F, V)>`. [HGETALL](https://redis.io/docs/latest/commands/hgetall/)
-    fn hgetall<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, T> {
+    fn hgetall<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with_key(command("HGETALL"), key))
     }
 
-    /// Every field name of the hash at `key`. [HKEYS](https://redis.io/docs/latest/commands/hkeys/)
-    fn hkeys<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Vec<T>> {
+    /// Every field name of the hash at `key` (empty if it does not exist): ask for a
+    /// collection such as `Vec<String>` or `HashSet<Vec<u8>>`. [HKEYS](https://redis.io/docs/latest/commands/hkeys/)
+    fn hkeys<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with_key(command("HKEYS"), key))
     }
 
-    /// Every value of the hash at `key`. [HVALS](https://redis.io/docs/latest/commands/hvals/)
-    fn hvals<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Vec<T>> {
+    /// Every value of the hash at `key` (empty if it does not exist): ask for a collection
+    /// such as `Vec<String>`. [HVALS](https://redis.io/docs/latest/commands/hvals/)
+    fn hvals<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with_key(command("HVALS"), key))
     }
 
@@ -115,41 +119,36 @@ pub trait HashCommands: CommandTarget {
         self.command(args)
     }
 
-    /// A random field name, `None` if the hash does not exist. [HRANDFIELD](https://redis.io/docs/latest/commands/hrandfield/)
-    fn hrandfield<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+    /// A random field name; nil if the hash does not exist: ask for `Option<_>`.
+    /// [HRANDFIELD](https://redis.io/docs/latest/commands/hrandfield/)
+    fn hrandfield<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with_key(command("HRANDFIELD"), key))
     }
 
     /// Up to `count` distinct random field names; with a negative `count`, exactly
-    /// `-count` names that may repeat. [HRANDFIELD](https://redis.io/docs/latest/commands/hrandfield/)
-    fn hrandfield_count<T: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, Vec<T>> {
+    /// `-count` names that may repeat. Ask for a collection such as `Vec<String>`.
+    /// [HRANDFIELD](https://redis.io/docs/latest/commands/hrandfield/)
+    fn hrandfield_count<R: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, R> {
         let mut args = with_key(command("HRANDFIELD"), key);
         args.push_int(count);
         self.command(args)
     }
 
     /// Like [`hrandfield_count`](Self::hrandfield_count), with each field's value
-    /// (`WITHVALUES`). [HRANDFIELD](https://redis.io/docs/latest/commands/hrandfield/)
-    fn hrandfield_withvalues<F: FromValue, V: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        count: i64,
-    ) -> Self::Output<'_, Vec<(F, V)>> {
+    /// (`WITHVALUES`): ask for pairs, e.g. `Vec<(String, String)>` (a `HashMap` loses
+    /// repeats). [HRANDFIELD](https://redis.io/docs/latest/commands/hrandfield/)
+    fn hrandfield_withvalues<R: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, R> {
         let mut args = with_key(command("HRANDFIELD"), key);
         args.push_int(count);
         args.push(b"WITHVALUES");
         self.command(args)
     }
 
-    /// One step of a scan of the hash at `key`: `(next cursor, pairs)`. Pass cursor `0`
-    /// first, then each returned cursor until it is `0` again (or use
-    /// [`hscan_iter`](super::ScanCommands::hscan_iter)). [HSCAN](https://redis.io/docs/latest/commands/hscan/)
-    fn hscan<F: FromValue, V: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        cursor: u64,
-        options: ScanOptions,
-    ) -> Self::Output<'_, (u64, Vec<(F, V)>)> {
+    /// One step of a scan of the hash at `key`: `(next cursor, pairs)`, e.g.
+    /// `(u64, Vec<(String, String)>)`. Pass cursor `0` first, then each returned cursor
+    /// until it is `0` again (or use [`hscan_iter`](super::ScanCommands::hscan_iter)).
+    /// [HSCAN](https://redis.io/docs/latest/commands/hscan/)
+    fn hscan<R: FromValue>(&self, key: impl ToSingleArg, cursor: u64, options: ScanOptions) -> Self::Output<'_, R> {
         let mut args = with_key(command("HSCAN"), key);
         args.push_uint(cursor);
         options.write_args(&mut args);

@@ -119,11 +119,11 @@ impl ToArgs for LposOptions {
 /// List commands.
 ///
 /// Blocking commands (`BLPOP`, `BLMOVE`, ...) take their timeout as a [`Duration`]
-/// and answer `None` when it passes. `Duration::ZERO` blocks forever; other
-/// timeouts are sent in whole milliseconds, rounded up, and at least 10 ms (see
-/// [blocking timeouts](super#blocking-timeouts)). They hold their connection while
-/// they wait: on a [`Client`](crate::Client) they run on a pooled connection of
-/// their own, never on the shared one.
+/// and reply nil when it passes (ask for `Option<_>`). `Duration::ZERO` blocks
+/// forever; other timeouts are sent in whole milliseconds, rounded up, and at least
+/// 10 ms (see [blocking timeouts](super#blocking-timeouts)). They hold their
+/// connection while they wait: on a [`Client`](crate::Client) they run on a pooled
+/// connection of their own, never on the shared one.
 pub trait ListCommands: CommandTarget {
     /// Adds one or more `elements` to the head of the list at `key` (the last one
     /// ends up first) and returns the new length. [LPUSH](https://redis.io/docs/latest/commands/lpush/)
@@ -149,25 +149,27 @@ pub trait ListCommands: CommandTarget {
         self.command(with(command("RPUSHX"), (key, elements)))
     }
 
-    /// Removes and returns the first element (`None`: no list). [LPOP](https://redis.io/docs/latest/commands/lpop/)
-    fn lpop<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+    /// Removes and returns the first element; nil when there is no list: ask for
+    /// `Option<_>`. [LPOP](https://redis.io/docs/latest/commands/lpop/)
+    fn lpop<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("LPOP"), key))
     }
 
-    /// Removes and returns up to `count` elements from the head (empty: no list).
-    /// [LPOP](https://redis.io/docs/latest/commands/lpop/)
-    fn lpop_count<T: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, Vec<T>> {
+    /// Removes and returns up to `count` elements from the head (empty: no list): ask
+    /// for a collection such as `Vec<String>`. [LPOP](https://redis.io/docs/latest/commands/lpop/)
+    fn lpop_count<R: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, R> {
         self.command(with(command("LPOP"), (key, count)))
     }
 
-    /// Removes and returns the last element (`None`: no list). [RPOP](https://redis.io/docs/latest/commands/rpop/)
-    fn rpop<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+    /// Removes and returns the last element; nil when there is no list: ask for
+    /// `Option<_>`. [RPOP](https://redis.io/docs/latest/commands/rpop/)
+    fn rpop<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("RPOP"), key))
     }
 
-    /// Removes and returns up to `count` elements from the tail, last first (empty:
-    /// no list). [RPOP](https://redis.io/docs/latest/commands/rpop/)
-    fn rpop_count<T: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, Vec<T>> {
+    /// Removes and returns up to `count` elements from the tail, last first (empty: no
+    /// list): ask for a collection such as `Vec<String>`. [RPOP](https://redis.io/docs/latest/commands/rpop/)
+    fn rpop_count<R: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, R> {
         self.command(with(command("RPOP"), (key, count)))
     }
 
@@ -177,14 +179,15 @@ pub trait ListCommands: CommandTarget {
     }
 
     /// The elements from `start` to `stop`, both included; negative indexes count
-    /// from the tail (`0, -1` is the whole list). [LRANGE](https://redis.io/docs/latest/commands/lrange/)
-    fn lrange<T: FromValue>(&self, key: impl ToSingleArg, start: i64, stop: i64) -> Self::Output<'_, Vec<T>> {
+    /// from the tail (`0, -1` is the whole list). Ask for a collection such as
+    /// `Vec<String>` or `VecDeque<Vec<u8>>`. [LRANGE](https://redis.io/docs/latest/commands/lrange/)
+    fn lrange<R: FromValue>(&self, key: impl ToSingleArg, start: i64, stop: i64) -> Self::Output<'_, R> {
         self.command(with(command("LRANGE"), (key, start, stop)))
     }
 
-    /// The element at `index` (negative counts from the tail; `None`: out of range or
-    /// no list). [LINDEX](https://redis.io/docs/latest/commands/lindex/)
-    fn lindex<T: FromValue>(&self, key: impl ToSingleArg, index: i64) -> Self::Output<'_, Option<T>> {
+    /// The element at `index` (negative counts from the tail); nil when out of range or
+    /// no list: ask for `Option<_>`. [LINDEX](https://redis.io/docs/latest/commands/lindex/)
+    fn lindex<R: FromValue>(&self, key: impl ToSingleArg, index: i64) -> Self::Output<'_, R> {
         self.command(with(command("LINDEX"), (key, index)))
     }
 
@@ -255,38 +258,29 @@ pub trait ListCommands: CommandTarget {
     }
 
     /// Pops an element from the `from` end of `source`, pushes it on the `to` end of
-    /// `destination` and returns it (`None`: `source` is empty).
+    /// `destination` and returns it; nil when `source` is empty: ask for `Option<_>`.
     /// [LMOVE](https://redis.io/docs/latest/commands/lmove/)
-    fn lmove<T: FromValue>(
+    fn lmove<R: FromValue>(
         &self,
         source: impl ToSingleArg,
         destination: impl ToSingleArg,
         from: Side,
         to: Side,
-    ) -> Self::Output<'_, Option<T>> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("LMOVE"), (source, destination, from, to)))
     }
 
-    /// Moves the last element of `source` to the head of `destination` and returns it
-    /// (`None`: `source` is empty). Same as [`lmove`](Self::lmove) `Right, Left`.
-    /// [RPOPLPUSH](https://redis.io/docs/latest/commands/rpoplpush/)
-    fn rpoplpush<T: FromValue>(
-        &self,
-        source: impl ToSingleArg,
-        destination: impl ToSingleArg,
-    ) -> Self::Output<'_, Option<T>> {
+    /// Moves the last element of `source` to the head of `destination` and returns it;
+    /// nil when `source` is empty: ask for `Option<_>`. Same as [`lmove`](Self::lmove)
+    /// `Right, Left`. [RPOPLPUSH](https://redis.io/docs/latest/commands/rpoplpush/)
+    fn rpoplpush<R: FromValue>(&self, source: impl ToSingleArg, destination: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("RPOPLPUSH"), (source, destination)))
     }
 
     /// Pops up to `count` elements from the `side` end of the first non-empty list of
-    /// one or more `keys`; returns that key and the elements (`None`: all empty).
-    /// [LMPOP](https://redis.io/docs/latest/commands/lmpop/)
-    fn lmpop<T: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        side: Side,
-        count: u64,
-    ) -> Self::Output<'_, Option<(String, Vec<T>)>> {
+    /// one or more `keys`; returns that key and the elements, nil when all are empty:
+    /// ask for e.g. `Option<(String, Vec<String>)>`. [LMPOP](https://redis.io/docs/latest/commands/lmpop/)
+    fn lmpop<R: FromValue>(&self, keys: impl ToArgs, side: Side, count: u64) -> Self::Output<'_, R> {
         let mut args = command("LMPOP");
         counted(&keys).write_args(&mut args);
         side.write_args(&mut args);
@@ -296,9 +290,10 @@ pub trait ListCommands: CommandTarget {
     }
 
     /// Pops the first element of the first non-empty list of one or more `keys`,
-    /// waiting up to `timeout` for one; returns the key and the element (`None`: timed out).
+    /// waiting up to `timeout` for one; returns the key and the element, nil when timed
+    /// out: ask for e.g. `Option<(String, String)>` or `Option<(Vec<u8>, Vec<u8>)>`.
     /// [BLPOP](https://redis.io/docs/latest/commands/blpop/)
-    fn blpop<T: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, Option<(String, T)>> {
+    fn blpop<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         let mut args = command("BLPOP");
         keys.write_args(&mut args);
         let block = push_block_secs(&mut args, timeout);
@@ -306,9 +301,10 @@ pub trait ListCommands: CommandTarget {
     }
 
     /// Pops the last element of the first non-empty list of one or more `keys`,
-    /// waiting up to `timeout` for one; returns the key and the element (`None`: timed out).
+    /// waiting up to `timeout` for one; returns the key and the element, nil when timed
+    /// out: ask for e.g. `Option<(String, String)>` or `Option<(Vec<u8>, Vec<u8>)>`.
     /// [BRPOP](https://redis.io/docs/latest/commands/brpop/)
-    fn brpop<T: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, Option<(String, T)>> {
+    fn brpop<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         let mut args = command("BRPOP");
         keys.write_args(&mut args);
         let block = push_block_secs(&mut args, timeout);
@@ -316,15 +312,15 @@ pub trait ListCommands: CommandTarget {
     }
 
     /// [`lmove`](Self::lmove) that waits up to `timeout` for `source` to have an
-    /// element (`None`: timed out). [BLMOVE](https://redis.io/docs/latest/commands/blmove/)
-    fn blmove<T: FromValue>(
+    /// element; nil when timed out: ask for `Option<_>`. [BLMOVE](https://redis.io/docs/latest/commands/blmove/)
+    fn blmove<R: FromValue>(
         &self,
         source: impl ToSingleArg,
         destination: impl ToSingleArg,
         from: Side,
         to: Side,
         timeout: Duration,
-    ) -> Self::Output<'_, Option<T>> {
+    ) -> Self::Output<'_, R> {
         let mut args = command("BLMOVE");
         (source, destination, from, to).write_args(&mut args);
         let block = push_block_secs(&mut args, timeout);
@@ -332,14 +328,15 @@ pub trait ListCommands: CommandTarget {
     }
 
     /// [`lmpop`](Self::lmpop) that waits up to `timeout` for one of the lists to have
-    /// an element (`None`: timed out). [BLMPOP](https://redis.io/docs/latest/commands/blmpop/)
-    fn blmpop<T: FromValue>(
+    /// an element; nil when timed out: ask for e.g. `Option<(String, Vec<String>)>`.
+    /// [BLMPOP](https://redis.io/docs/latest/commands/blmpop/)
+    fn blmpop<R: FromValue>(
         &self,
         keys: impl ToArgs,
         side: Side,
         count: u64,
         timeout: Duration,
-    ) -> Self::Output<'_, Option<(String, Vec<T>)>> {
+    ) -> Self::Output<'_, R> {
         let mut args = command("BLMPOP");
         let block = push_block_secs(&mut args, timeout);
         counted(&keys).write_args(&mut args);
@@ -349,15 +346,15 @@ pub trait ListCommands: CommandTarget {
         self.command(args.blocking(block))
     }
 
-    /// [`rpoplpush`](Self::rpoplpush) that waits up to `timeout` (`None`: timed out).
-    /// Deprecated by Redis since 6.2 in favour of [`blmove`](Self::blmove) `Right, Left`.
-    /// [BRPOPLPUSH](https://redis.io/docs/latest/commands/brpoplpush/)
-    fn brpoplpush<T: FromValue>(
+    /// [`rpoplpush`](Self::rpoplpush) that waits up to `timeout`; nil when timed out: ask
+    /// for `Option<_>`. Deprecated by Redis since 6.2 in favour of [`blmove`](Self::blmove)
+    /// `Right, Left`. [BRPOPLPUSH](https://redis.io/docs/latest/commands/brpoplpush/)
+    fn brpoplpush<R: FromValue>(
         &self,
         source: impl ToSingleArg,
         destination: impl ToSingleArg,
         timeout: Duration,
-    ) -> Self::Output<'_, Option<T>> {
+    ) -> Self::Output<'_, R> {
         let mut args = command("BRPOPLPUSH");
         (source, destination).write_args(&mut args);
         let block = push_block_secs(&mut args, timeout);

@@ -50,6 +50,53 @@
 //! Redis 6.2 never answers `BLPOP k 0.001` (a timeout below its timer's
 //! resolution), so shorter timeouts are raised to 10 ms to behave the same on
 //! every server.
+//!
+//! # Replies: you choose the type of the whole reply
+//!
+//! A method whose reply you shape yourself has **one** generic parameter, `R`, and
+//! it stands for the **whole reply** ([`FromValue`] converts it), as in redis-rs.
+//! The method never wraps `R` in an `Option`, a `Vec` or a tuple of its own:
+//!
+//! - **nil**: where Redis may answer nil (a missing key or field, an empty list
+//!   popped, a blocking command that timed out, an `EXEC` aborted by `WATCH`), ask
+//!   for `Option<_>`. Asking for a plain `String` there makes nil an error.
+//! - **collections**: ask for the collection you want: `Vec<_>`, `VecDeque<_>`,
+//!   `HashSet<_>`, `BTreeSet<_>`; pairs (hash fields, members with scores) as
+//!   `Vec<(A, B)>`, `HashMap<A, B>` or `BTreeMap<A, B>`.
+//! - **binary data**: ask for `Vec<u8>` or [`Bytes`](bytes::Bytes) wherever you
+//!   would ask for `String` (values, members, key names alike).
+//! - **several parts**: a tuple, e.g. `(u64, Vec<String>)` for a `SCAN` step or
+//!   `Option<(Vec<u8>, Vec<u8>)>` for the key and element of `BLPOP`.
+//!
+//! Each method's documentation says what to ask for when it is not obvious.
+//! Annotate the binding, or name the type with a turbofish where there is no
+//! binding to annotate (on a [`Pipeline`](crate::Pipeline), for example):
+//!
+//! ```no_run
+//! # async fn demo(client: anyredis::Client) -> anyredis::Result<()> {
+//! use std::collections::HashSet;
+//! use std::time::Duration;
+//! use anyredis::prelude::*;
+//!
+//! // nil: the field may not exist.
+//! let name: Option<String> = client.hget("user:1", "name").await?;
+//! // a collection, the one you want.
+//! let items: Vec<String> = client.lrange("queue", 0, -1).await?;
+//! let members: HashSet<Vec<u8>> = client.smembers("tags").await?;
+//! // binary key and element, nil when the wait timed out.
+//! let popped: Option<(Vec<u8>, Vec<u8>)> = client.blpop("jobs", Duration::from_secs(1)).await?;
+//! // or with a turbofish.
+//! let raw = client.get::<Option<bytes::Bytes>>("blob").await?;
+//! # let _ = (name, items, members, popped, raw);
+//! # Ok(()) }
+//! ```
+//!
+//! Replies with a fixed shape have a concrete type: counts (`u64`, `i64`), flags
+//! (`bool`), `()` for `OK`, and this library's own typed replies ([`Ttl`],
+//! [`StreamInfo`], `Vec<`[`SlowlogEntry`]`>`, ...). Where such a typed reply holds
+//! your data (stream entries' fields, [`GeoMember`]), its generic parameter is the
+//! type of that data only. The `*_iter` streams of [`ScanCommands`] yield one
+//! element at a time: their parameters are the element's type.
 
 mod acl;
 mod bitmaps;

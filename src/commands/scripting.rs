@@ -17,67 +17,68 @@ use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
 /// Scripting and function commands.
 pub trait ScriptingCommands: CommandTarget {
     /// Runs the Lua `script` with `keys` and `args` (each zero or more); the
-    /// script's result converts to `T`. [EVAL](https://redis.io/docs/latest/commands/eval/)
-    fn eval<T: FromValue>(
+    /// script's result converts to the type you ask for (`Option<_>` if it may
+    /// return nil). [EVAL](https://redis.io/docs/latest/commands/eval/)
+    fn eval<R: FromValue>(
         &self,
         script: impl ToSingleArg,
         keys: impl ToArgs,
         args: impl ToArgs,
-    ) -> Self::Output<'_, T> {
+    ) -> Self::Output<'_, R> {
         self.command(script_call(command("EVAL"), script, keys, args))
     }
 
     /// Runs the cached script with SHA1 digest `sha1` (see
     /// [`script_load`](Self::script_load)); a `NOSCRIPT` error when it is not
     /// cached. [EVALSHA](https://redis.io/docs/latest/commands/evalsha/)
-    fn evalsha<T: FromValue>(
+    fn evalsha<R: FromValue>(
         &self,
         sha1: impl ToSingleArg,
         keys: impl ToArgs,
         args: impl ToArgs,
-    ) -> Self::Output<'_, T> {
+    ) -> Self::Output<'_, R> {
         self.command(script_call(command("EVALSHA"), sha1, keys, args))
     }
 
     /// Runs a read-only Lua script (it may run on replicas; writes fail).
     /// [EVAL_RO](https://redis.io/docs/latest/commands/eval_ro/)
-    fn eval_ro<T: FromValue>(
+    fn eval_ro<R: FromValue>(
         &self,
         script: impl ToSingleArg,
         keys: impl ToArgs,
         args: impl ToArgs,
-    ) -> Self::Output<'_, T> {
+    ) -> Self::Output<'_, R> {
         self.command(script_call(command("EVAL_RO"), script, keys, args))
     }
 
     /// Runs a cached read-only script. [EVALSHA_RO](https://redis.io/docs/latest/commands/evalsha_ro/)
-    fn evalsha_ro<T: FromValue>(
+    fn evalsha_ro<R: FromValue>(
         &self,
         sha1: impl ToSingleArg,
         keys: impl ToArgs,
         args: impl ToArgs,
-    ) -> Self::Output<'_, T> {
+    ) -> Self::Output<'_, R> {
         self.command(script_call(command("EVALSHA_RO"), sha1, keys, args))
     }
 
     /// Calls the library function `function` with `keys` and `args` (each zero or
     /// more). [FCALL](https://redis.io/docs/latest/commands/fcall/)
-    fn fcall<T: FromValue>(
+    fn fcall<R: FromValue>(
         &self,
         function: impl ToSingleArg,
         keys: impl ToArgs,
         args: impl ToArgs,
-    ) -> Self::Output<'_, T> {
+    ) -> Self::Output<'_, R> {
         self.command(script_call(command("FCALL"), function, keys, args))
     }
 
     /// Calls a function flagged `no-writes`. [FCALL_RO](https://redis.io/docs/latest/commands/fcall_ro/)
-    fn fcall_ro<T: FromValue>(
+    fn fcall_ro<R: FromValue>(
         &self,
         function: impl ToSingleArg,
         keys: impl ToArgs,
         args: impl ToArgs,
-    ) -> Self::Output<'_, T> {
+    ) -> Self::Output<'_, R> {
         self.command(script_call(command("FCALL_RO"), function, keys, args))
     }
 

@@ -5,7 +5,8 @@ use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// Set commands.
 ///
-/// Commands that answer a whole set are generic over the collection `C`: ask for
+/// Commands that answer a whole set let you choose the collection (the reply type
+/// `R`, see [the convention](super#replies-you-choose-the-type-of-the-whole-reply)): ask for
 /// `HashSet<String>`, `BTreeSet<Vec<u8>>`, `Vec<String>`, ... (RESP2 sends an array,
 /// RESP3 a set; both convert).
 pub trait SetCommands: CommandTarget {
@@ -26,8 +27,9 @@ pub trait SetCommands: CommandTarget {
         self.command(with(command("SCARD"), key))
     }
 
-    /// All members of the set (empty: no set). [SMEMBERS](https://redis.io/docs/latest/commands/smembers/)
-    fn smembers<C: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, C> {
+    /// All members of the set (empty: no set): ask for a collection such as
+    /// `HashSet<String>` or `Vec<Vec<u8>>`. [SMEMBERS](https://redis.io/docs/latest/commands/smembers/)
+    fn smembers<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("SMEMBERS"), key))
     }
 
@@ -53,33 +55,34 @@ pub trait SetCommands: CommandTarget {
         self.command(with(command("SMOVE"), (source, destination, member)))
     }
 
-    /// Removes and returns a random member (`None`: no set). [SPOP](https://redis.io/docs/latest/commands/spop/)
-    fn spop<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+    /// Removes and returns a random member; nil when there is no set: ask for
+    /// `Option<_>`. [SPOP](https://redis.io/docs/latest/commands/spop/)
+    fn spop<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("SPOP"), key))
     }
 
-    /// Removes and returns up to `count` random members (empty: no set).
-    /// [SPOP](https://redis.io/docs/latest/commands/spop/)
-    fn spop_count<C: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, C> {
+    /// Removes and returns up to `count` random members (empty: no set): ask for a
+    /// collection. [SPOP](https://redis.io/docs/latest/commands/spop/)
+    fn spop_count<R: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, R> {
         self.command(with(command("SPOP"), (key, count)))
     }
 
-    /// A random member, left in the set (`None`: no set).
+    /// A random member, left in the set; nil when there is no set: ask for `Option<_>`.
     /// [SRANDMEMBER](https://redis.io/docs/latest/commands/srandmember/)
-    fn srandmember<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<T>> {
+    fn srandmember<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("SRANDMEMBER"), key))
     }
 
     /// Random members, left in the set: up to `count` distinct ones if `count > 0`, or
-    /// exactly `-count` that may repeat if `count < 0` (empty: no set).
-    /// [SRANDMEMBER](https://redis.io/docs/latest/commands/srandmember/)
-    fn srandmember_count<C: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, C> {
+    /// exactly `-count` that may repeat if `count < 0` (empty: no set). Ask for a
+    /// collection (a `Vec` keeps repeats). [SRANDMEMBER](https://redis.io/docs/latest/commands/srandmember/)
+    fn srandmember_count<R: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, R> {
         self.command(with(command("SRANDMEMBER"), (key, count)))
     }
 
-    /// The members of the first of one or more `keys` that are in none of the others.
-    /// [SDIFF](https://redis.io/docs/latest/commands/sdiff/)
-    fn sdiff<C: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, C> {
+    /// The members of the first of one or more `keys` that are in none of the others:
+    /// ask for a collection. [SDIFF](https://redis.io/docs/latest/commands/sdiff/)
+    fn sdiff<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         self.command(with(command("SDIFF"), keys))
     }
 
@@ -89,8 +92,9 @@ pub trait SetCommands: CommandTarget {
         self.command(with(command("SDIFFSTORE"), (destination, keys)))
     }
 
-    /// The members in all of one or more `keys`. [SINTER](https://redis.io/docs/latest/commands/sinter/)
-    fn sinter<C: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, C> {
+    /// The members in all of one or more `keys`: ask for a collection.
+    /// [SINTER](https://redis.io/docs/latest/commands/sinter/)
+    fn sinter<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         self.command(with(command("SINTER"), keys))
     }
 
@@ -118,8 +122,9 @@ pub trait SetCommands: CommandTarget {
         self.command(args)
     }
 
-    /// The members in any of one or more `keys`. [SUNION](https://redis.io/docs/latest/commands/sunion/)
-    fn sunion<C: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, C> {
+    /// The members in any of one or more `keys`: ask for a collection.
+    /// [SUNION](https://redis.io/docs/latest/commands/sunion/)
+    fn sunion<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         self.command(with(command("SUNION"), keys))
     }
 
@@ -130,20 +135,20 @@ pub trait SetCommands: CommandTarget {
     }
 
     /// One step of iterating the set from `cursor` (0 to start): the next cursor (0
-    /// when done) and a batch of members, which may repeat across steps.
-    /// [SSCAN](https://redis.io/docs/latest/commands/sscan/)
-    fn sscan<T: FromValue>(&self, key: impl ToSingleArg, cursor: u64) -> Self::Output<'_, (u64, Vec<T>)> {
+    /// when done) and a batch of members, which may repeat across steps; ask for e.g.
+    /// `(u64, Vec<String>)`. [SSCAN](https://redis.io/docs/latest/commands/sscan/)
+    fn sscan<R: FromValue>(&self, key: impl ToSingleArg, cursor: u64) -> Self::Output<'_, R> {
         self.sscan_options(key, cursor, ScanOptions::new())
     }
 
-    /// [`sscan`](Self::sscan) with `MATCH` and `COUNT` options.
+    /// [`sscan`](Self::sscan) with `MATCH` and `COUNT` options; same reply.
     /// [SSCAN](https://redis.io/docs/latest/commands/sscan/)
-    fn sscan_options<T: FromValue>(
+    fn sscan_options<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         cursor: u64,
         options: ScanOptions,
-    ) -> Self::Output<'_, (u64, Vec<T>)> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("SSCAN"), (key, cursor, options)))
     }
 }

@@ -58,23 +58,23 @@ fn non_shared_classes() {
     let forever = Some(BlockTime::Forever);
     let k = ["a", "b"];
 
-    r.blpop::<String>(k, Duration::from_secs(2));
+    r.blpop::<Option<(String, String)>>(k, Duration::from_secs(2));
     check(blocking, for_ms(2000));
-    r.blpop::<String>(k, Duration::ZERO);
+    r.blpop::<Option<(String, String)>>(k, Duration::ZERO);
     check(blocking, forever);
-    r.brpop::<String>(k, Duration::from_micros(1));
+    r.brpop::<Option<(String, String)>>(k, Duration::from_micros(1));
     check(blocking, for_ms(10));
-    r.brpoplpush::<String>("a", "b", ms(1500));
+    r.brpoplpush::<Option<String>>("a", "b", ms(1500));
     check(blocking, for_ms(1500));
-    r.blmove::<String>("a", "b", Side::Left, Side::Right, Duration::from_micros(10_001));
+    r.blmove::<Option<String>>("a", "b", Side::Left, Side::Right, Duration::from_micros(10_001));
     check(blocking, for_ms(11));
-    r.blmpop::<String>(k, Side::Left, 2, Duration::ZERO);
+    r.blmpop::<Option<(String, Vec<String>)>>(k, Side::Left, 2, Duration::ZERO);
     check(blocking, forever);
-    r.bzpopmin::<String, String>(k, ms(9));
+    r.bzpopmin::<Option<(String, String, f64)>>(k, ms(9));
     check(blocking, for_ms(10));
-    r.bzpopmax::<String, String>(k, Duration::MAX);
+    r.bzpopmax::<Option<(String, String, f64)>>(k, Duration::MAX);
     check(blocking, for_ms(time::MAX_MILLIS));
-    r.bzmpop::<String, String>(ms(250), k, MinMax::Max, 1);
+    r.bzmpop::<Option<(String, Vec<(String, f64)>)>>(ms(250), k, MinMax::Max, 1);
     check(blocking, for_ms(250));
     r.xread_options::<Vec<(String, String)>>(["s"], ["$"], XReadOptions::new().block(ms(100)));
     check(blocking, for_ms(100));
@@ -109,7 +109,7 @@ fn non_shared_classes() {
     check(state, None);
     r.multi();
     check(state, None);
-    r.exec::<Vec<String>>();
+    r.exec::<Option<Vec<String>>>();
     check(state, None);
     r.discard();
     check(state, None);
@@ -147,14 +147,14 @@ fn sweep(r: &Recorder) {
 
     // Blocking, with timeouts of every shape.
     for t in [Duration::ZERO, Duration::from_nanos(1), ms(9), ms(10), ms(1500), hour] {
-        r.blpop::<S>(k, t);
-        r.brpop::<S>(k, t);
-        r.brpoplpush::<S>("a", "b", t);
-        r.blmove::<S>("a", "b", Side::Right, Side::Left, t);
-        r.blmpop::<S>(k, Side::Right, 3, t);
-        r.bzpopmin::<S, S>(k, t);
-        r.bzpopmax::<S, S>(k, t);
-        r.bzmpop::<S, S>(t, k, MinMax::Min, 2);
+        r.blpop::<Option<(String, S)>>(k, t);
+        r.brpop::<Option<(String, S)>>(k, t);
+        r.brpoplpush::<Option<S>>("a", "b", t);
+        r.blmove::<Option<S>>("a", "b", Side::Right, Side::Left, t);
+        r.blmpop::<Option<(String, Vec<S>)>>(k, Side::Right, 3, t);
+        r.bzpopmin::<Option<(S, S, f64)>>(k, t);
+        r.bzpopmax::<Option<(S, S, f64)>>(k, t);
+        r.bzmpop::<Option<(S, Vec<(S, f64)>)>>(t, k, MinMax::Min, 2);
         r.xread_options::<Vec<(S, S)>>(k, ["$", "$"], XReadOptions::new().block(t));
         let group = XReadGroupOptions::new().count(3).block(t);
         r.xreadgroup_options::<Vec<(S, S)>>("g", "c", k, [">", ">"], group);
@@ -168,7 +168,7 @@ fn sweep(r: &Recorder) {
     r.watch(k);
     r.unwatch();
     r.multi();
-    r.exec::<Vec<S>>();
+    r.exec::<Option<Vec<S>>>();
     r.discard();
     r.client_setname("me");
     r.client_tracking(Tracking::off());
@@ -197,13 +197,13 @@ fn sweep(r: &Recorder) {
     r.incrbyfloat("k", 1.5);
     r.lcs::<S>("a", "b");
     r.lcs_len("a", "b");
-    r.mget::<S>(k);
+    r.mget::<Vec<S>>(k);
     r.mset([("a", 1), ("b", 2)]);
     r.msetnx([("a", 1)]);
     r.psetex("k", ms(1), "v");
     r.set("k", "v");
     r.set_options("k", "v", SetOptions::new().nx().ex(ms(1500)));
-    r.set_get::<S>("k", "v", SetOptions::new().pxat(at));
+    r.set_get::<Option<S>>("k", "v", SetOptions::new().pxat(at));
     r.setex("k", ms(500), "v");
     r.setnx("k", "v");
     r.setrange("k", 1, "v");
@@ -216,9 +216,9 @@ fn sweep(r: &Recorder) {
     r.exists(k);
     r.touch(k);
     r.key_type("k");
-    r.keys::<S>("*");
-    r.scan::<S>(0, ScanOptions::new());
-    r.randomkey::<S>();
+    r.keys::<Vec<S>>("*");
+    r.scan::<(u64, Vec<S>)>(0, ScanOptions::new());
+    r.randomkey::<Option<S>>();
     r.rename("a", "b");
     r.renamenx("a", "b");
     r.copy("a", "b");
@@ -240,9 +240,9 @@ fn sweep(r: &Recorder) {
     r.pttl("k");
     r.expire_time("k");
     r.pexpire_time("k");
-    r.sort::<S>("k", SortOptions::new().alpha());
+    r.sort::<Vec<S>>("k", SortOptions::new().alpha());
     r.sort_store("k", "d", SortOptions::new());
-    r.sort_ro::<S>("k", SortOptions::new());
+    r.sort_ro::<Vec<S>>("k", SortOptions::new());
     r.object_encoding("k");
     r.object_freq("k");
     r.object_idletime("k");
@@ -254,13 +254,13 @@ fn sweep(r: &Recorder) {
     r.lpushx("l", 1);
     r.rpush("l", 1);
     r.rpushx("l", 1);
-    r.lpop::<S>("l");
-    r.lpop_count::<S>("l", 2);
-    r.rpop::<S>("l");
-    r.rpop_count::<S>("l", 2);
+    r.lpop::<Option<S>>("l");
+    r.lpop_count::<Vec<S>>("l", 2);
+    r.rpop::<Option<S>>("l");
+    r.rpop_count::<Vec<S>>("l", 2);
     r.llen("l");
-    r.lrange::<S>("l", 0, -1);
-    r.lindex::<S>("l", 0);
+    r.lrange::<Vec<S>>("l", 0, -1);
+    r.lindex::<Option<S>>("l", 0);
     r.lset("l", 0, "v");
     r.linsert("l", InsertPosition::Before, "p", "v");
     r.lrem("l", 0, "v");
@@ -268,24 +268,24 @@ fn sweep(r: &Recorder) {
     r.lpos("l", "v");
     r.lpos_options("l", "v", LposOptions::new().rank(1));
     r.lpos_count("l", "v", 2, LposOptions::new());
-    r.lmove::<S>("a", "b", Side::Left, Side::Left);
-    r.rpoplpush::<S>("a", "b");
-    r.lmpop::<S>(k, Side::Left, 1);
+    r.lmove::<Option<S>>("a", "b", Side::Left, Side::Left);
+    r.rpoplpush::<Option<S>>("a", "b");
+    r.lmpop::<Option<(String, Vec<S>)>>(k, Side::Left, 1);
 
     // Hashes, sets, sorted sets, hyperloglog.
     r.hset("h", "f", "v");
-    r.hget::<S>("h", "f");
+    r.hget::<Option<S>>("h", "f");
     r.hgetall::<Vec<(S, S)>>("h");
     r.hdel("h", ["f"]);
     r.hincrby("h", "f", 1);
     r.sadd("s", [1, 2]);
     r.smembers::<Vec<S>>("s");
     r.sintercard_limit(k, 3);
-    r.spop::<S>("s");
+    r.spop::<Option<S>>("s");
     r.zadd("z", [(1.0, "a")]);
-    r.zrange::<S>("z", ZRange::rank(0, -1));
-    r.zpopmin::<S>("z", 1);
-    r.zmpop::<S, S>(k, MinMax::Min, 1);
+    r.zrange::<Vec<S>>("z", ZRange::rank(0, -1));
+    r.zpopmin::<Vec<(S, f64)>>("z", 1);
+    r.zmpop::<Option<(S, Vec<(S, f64)>)>>(k, MinMax::Min, 1);
     r.zscore("z", "a");
     r.pfadd("p", ["a"]);
     r.pfcount(["p"]);
@@ -369,7 +369,7 @@ fn rest_of_sweep(r: &Recorder) {
     r.smismember("s", ["m", "n"]);
     r.smove("s", "t", "m");
     r.spop_count::<Vec<S>>("s", 2);
-    r.srandmember::<S>("s");
+    r.srandmember::<Option<S>>("s");
     r.srandmember_count::<Vec<S>>("s", -2);
     r.sdiff::<Vec<S>>(k);
     r.sdiffstore("d", k);
@@ -378,8 +378,8 @@ fn rest_of_sweep(r: &Recorder) {
     r.sintercard(k);
     r.sunion::<Vec<S>>(k);
     r.sunionstore("d", k);
-    r.sscan::<S>("s", 0);
-    r.sscan_options::<S>("s", 0, ScanOptions::new());
+    r.sscan::<(u64, Vec<S>)>("s", 0);
+    r.sscan_options::<(u64, Vec<S>)>("s", 0, ScanOptions::new());
 
     // Server.
     r.bgrewriteaof();
@@ -388,8 +388,8 @@ fn rest_of_sweep(r: &Recorder) {
     r.command_all();
     r.command_count();
     r.command_docs(["get"]);
-    r.command_getkeys::<S>(("SET", "k", "v"));
-    r.command_getkeysandflags::<S>(("SET", "k", "v"));
+    r.command_getkeys::<Vec<S>>(("SET", "k", "v"));
+    r.command_getkeysandflags::<Vec<(S, Vec<String>)>>(("SET", "k", "v"));
     r.command_info(["get"]);
     r.command_list();
     r.command_list_options(CommandListFilter::Pattern("x*".into()));
@@ -461,31 +461,31 @@ fn rest_of_sweep(r: &Recorder) {
     r.zmscore("z", ["a", "b"]);
     r.zrank("z", "a");
     r.zrevrank("z", "a");
-    r.zrange_withscores::<S>("z", ZRange::rank(0, -1));
+    r.zrange_withscores::<Vec<(S, f64)>>("z", ZRange::rank(0, -1));
     r.zrangestore("d", "z", ZRange::rank(0, 1));
-    r.zrangebyscore::<S>("z", 1.0, 2.0);
-    r.zrevrangebyscore::<S>("z", 2.0, 1.0);
-    r.zrangebylex::<S>("z", LexBound::inclusive("a"), LexBound::inclusive("b"));
-    r.zrevrangebylex::<S>("z", LexBound::inclusive("b"), LexBound::inclusive("a"));
-    r.zrevrange::<S>("z", 0, -1);
+    r.zrangebyscore::<Vec<S>>("z", 1.0, 2.0);
+    r.zrevrangebyscore::<Vec<S>>("z", 2.0, 1.0);
+    r.zrangebylex::<Vec<S>>("z", LexBound::inclusive("a"), LexBound::inclusive("b"));
+    r.zrevrangebylex::<Vec<S>>("z", LexBound::inclusive("b"), LexBound::inclusive("a"));
+    r.zrevrange::<Vec<S>>("z", 0, -1);
     r.zremrangebyrank("z", 0, 1);
     r.zremrangebyscore("z", 1.0, 2.0);
     r.zremrangebylex("z", LexBound::inclusive("a"), LexBound::inclusive("b"));
-    r.zpopmax::<S>("z", 1);
-    r.zrandmember::<S>("z");
-    r.zrandmember_count::<S>("z", 2);
-    r.zrandmember_withscores::<S>("z", 2);
-    r.zdiff::<S>(k);
-    r.zdiff_withscores::<S>(k);
+    r.zpopmax::<Vec<(S, f64)>>("z", 1);
+    r.zrandmember::<Option<S>>("z");
+    r.zrandmember_count::<Vec<S>>("z", 2);
+    r.zrandmember_withscores::<Vec<(S, f64)>>("z", 2);
+    r.zdiff::<Vec<S>>(k);
+    r.zdiff_withscores::<Vec<(S, f64)>>(k);
     r.zdiffstore("d", k);
-    r.zinter::<S>(k);
-    r.zinter_withscores::<S>(k, ZCombineOptions::new());
+    r.zinter::<Vec<S>>(k);
+    r.zinter_withscores::<Vec<(S, f64)>>(k, ZCombineOptions::new());
     r.zinterstore("d", k, ZCombineOptions::new());
     r.zintercard(k, Some(3));
-    r.zunion::<S>(k);
-    r.zunion_withscores::<S>(k, ZCombineOptions::new());
+    r.zunion::<Vec<S>>(k);
+    r.zunion_withscores::<Vec<(S, f64)>>(k, ZCombineOptions::new());
     r.zunionstore("d", k, ZCombineOptions::new());
-    r.zscan::<S>("z", 0, ScanOptions::new());
+    r.zscan::<(u64, Vec<(S, f64)>)>("z", 0, ScanOptions::new());
 
     // Geo.
     let shape = GeoShape::Radius {
@@ -498,14 +498,14 @@ fn rest_of_sweep(r: &Recorder) {
     r.geodist("g", "a", "b", GeoUnit::Meters);
     r.geohash("g", ["a"]);
     r.geopos("g", ["a"]);
-    r.geosearch::<S>("g", search());
+    r.geosearch::<Vec<S>>("g", search());
     r.geosearch_options::<S>("g", search(), GeoWith::all());
     r.geosearchstore("d", "g", search());
     r.geosearchstore_dist("d", "g", search());
-    r.georadius_ro::<S>("g", 2.35, 48.85, 1.0, GeoUnit::Miles);
-    r.georadiusbymember_ro::<S>("g", "a", 1.0, GeoUnit::Miles);
-    r.georadius::<S>("g", 2.35, 48.85, 1.0, GeoUnit::Miles);
-    r.georadiusbymember::<S>("g", "a", 1.0, GeoUnit::Miles);
+    r.georadius_ro::<Vec<S>>("g", 2.35, 48.85, 1.0, GeoUnit::Miles);
+    r.georadiusbymember_ro::<Vec<S>>("g", "a", 1.0, GeoUnit::Miles);
+    r.georadius::<Vec<S>>("g", 2.35, 48.85, 1.0, GeoUnit::Miles);
+    r.georadiusbymember::<Vec<S>>("g", "a", 1.0, GeoUnit::Miles);
 
     // ACL.
     r.acl_cat();
@@ -531,17 +531,17 @@ fn rest_of_sweep(r: &Recorder) {
     r.hset_pairs("h", [("f", "v"), ("g", "w")]);
     r.hmset("h", [("f", "v")]);
     r.hsetnx("h", "f", "v");
-    r.hmget::<S>("h", ["f"]);
-    r.hkeys::<S>("h");
-    r.hvals::<S>("h");
+    r.hmget::<Vec<Option<S>>>("h", ["f"]);
+    r.hkeys::<Vec<S>>("h");
+    r.hvals::<Vec<S>>("h");
     r.hlen("h");
     r.hexists("h", "f");
     r.hstrlen("h", "f");
     r.hincrbyfloat("h", "f", 0.5);
-    r.hrandfield::<S>("h");
-    r.hrandfield_count::<S>("h", 2);
-    r.hrandfield_withvalues::<S, S>("h", 2);
-    r.hscan::<S, S>("h", 0, ScanOptions::new());
+    r.hrandfield::<Option<S>>("h");
+    r.hrandfield_count::<Vec<S>>("h", 2);
+    r.hrandfield_withvalues::<Vec<(S, S)>>("h", 2);
+    r.hscan::<(u64, Vec<(S, S)>)>("h", 0, ScanOptions::new());
 
     // Cluster.
     r.cluster_myid();
@@ -549,7 +549,7 @@ fn rest_of_sweep(r: &Recorder) {
     r.cluster_info();
     r.cluster_keyslot("k");
     r.cluster_countkeysinslot(1);
-    r.cluster_getkeysinslot::<S>(1, 10);
+    r.cluster_getkeysinslot::<Vec<S>>(1, 10);
     r.cluster_nodes();
     r.cluster_replicas("id");
     r.cluster_slaves("id");
@@ -732,9 +732,9 @@ fn durations_are_rounded_up() {
     assert_eq!(sent(&r), ["CLIENT", "KILL", "MAXAGE", "2"]);
     r.xclaim_justid("s", "g", "c", Duration::from_micros(1), ["1-0"], XClaimOptions::new());
     assert_eq!(sent(&r), ["XCLAIM", "s", "g", "c", "1", "1-0", "JUSTID"]);
-    r.blpop::<String>("l", Duration::from_micros(1));
+    r.blpop::<Option<(String, String)>>("l", Duration::from_micros(1));
     assert_eq!(sent(&r), ["BLPOP", "l", "0.01"]);
-    r.bzmpop::<String, String>(Duration::from_micros(1_500_100), ["z"], MinMax::Min, 1);
+    r.bzmpop::<Option<(String, Vec<(String, f64)>)>>(Duration::from_micros(1_500_100), ["z"], MinMax::Min, 1);
     assert_eq!(sent(&r), ["BZMPOP", "1.501", "1", "z", "MIN", "COUNT", "1"]);
     r.xread_options::<Vec<(String, String)>>(["s"], ["$"], XReadOptions::new().block(ms(1)));
     assert_eq!(sent(&r), ["XREAD", "BLOCK", "10", "STREAMS", "s", "$"]);

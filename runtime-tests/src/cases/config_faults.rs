@@ -74,7 +74,7 @@ async fn huge_durations(rt: Runtime) -> TestResult {
     assert_eq!(c.ping().await?, "PONG");
     c.rpush("q", "x").await?;
     assert_eq!(
-        c.blpop::<String>("q", Duration::from_secs(1)).await?,
+        c.blpop::<Option<(String, String)>>("q", Duration::from_secs(1)).await?,
         Some(("q".to_owned(), "x".to_owned()))
     );
     let conn = c.dedicated().await?;

@@ -74,7 +74,7 @@ pub async fn deprecated_georadius(rt: Runtime) -> TestResult {
     assert!(none.is_empty());
     c.set("text", "x").await?;
     let err = c
-        .georadius::<String>("text", 15.0, 37.0, 1.0, GeoUnit::Meters)
+        .georadius::<Vec<String>>("text", 15.0, 37.0, 1.0, GeoUnit::Meters)
         .await
         .expect_err("wrong type");
     assert_eq!(err.code(), Some("WRONGTYPE"));

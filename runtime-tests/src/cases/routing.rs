@@ -302,7 +302,7 @@ pub async fn close_closes(rt: Runtime) -> TestResult {
     let err = c.connect().await.expect_err("closed");
     assert_eq!(err.kind(), ErrorKind::Closed, "{err}");
     let err = c
-        .blpop::<String>("q", Duration::from_millis(10))
+        .blpop::<Option<(String, String)>>("q", Duration::from_millis(10))
         .await
         .expect_err("closed");
     assert_eq!(err.kind(), ErrorKind::Closed, "{err}");

@@ -60,12 +60,12 @@ pub async fn single_node_introspection(rt: Runtime) -> TestResult {
         let user_slot = c.cluster_keyslot("user1").await?;
         assert_eq!(c.cluster_keyslot("{user1}:x").await?, user_slot);
         assert_eq!(c.cluster_countkeysinslot(12182).await?, 1);
-        assert_eq!(c.cluster_getkeysinslot::<String>(12182, 10).await?, ["foo"]);
+        assert_eq!(c.cluster_getkeysinslot::<Vec<String>>(12182, 10).await?, ["foo"]);
         assert_eq!(c.cluster_countkeysinslot(user_slot).await?, 2);
-        let mut keys = c.cluster_getkeysinslot::<String>(user_slot, 10).await?;
+        let mut keys = c.cluster_getkeysinslot::<Vec<String>>(user_slot, 10).await?;
         keys.sort();
         assert_eq!(keys, ["{user1}:a", "{user1}:b"]);
-        assert_eq!(c.cluster_getkeysinslot::<String>(user_slot, 1).await?.len(), 1);
+        assert_eq!(c.cluster_getkeysinslot::<Vec<String>>(user_slot, 1).await?.len(), 1);
         assert_eq!(c.cluster_countkeysinslot(0).await?, 0);
 
         let nodes = c.cluster_nodes().await?;

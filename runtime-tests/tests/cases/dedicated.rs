@@ -26,7 +26,7 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     let queued = client_by_id(&c, conn_id).await?;
     assert_eq!(queued.multi, Some(2));
     assert!(queued.has_flag('x'), "flags {:?}", queued.flags);
-    let replies = conn.exec::<((), i64)>().await?;
+    let replies = conn.exec::<Option<((), i64)>>().await?;
     assert_eq!(replies, Some(((), 1)));
     assert_eq!(c.get::<i64>("balance").await?, 20);
 
@@ -35,7 +35,7 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     c.set("balance", 99).await?;
     conn.multi().await?;
     conn.set("balance", 0).await?;
-    assert_eq!(conn.exec::<Vec<Value>>().await?, None);
+    assert_eq!(conn.exec::<Option<Vec<Value>>>().await?, None);
     assert_eq!(c.get::<i64>("balance").await?, 99);
 
     // UNWATCH forgets the keys: the same sequence now commits.
@@ -44,7 +44,7 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     c.set("balance", 100).await?;
     conn.multi().await?;
     conn.set("balance", 1).await?;
-    assert_eq!(conn.exec::<Vec<Value>>().await?.map(|r| r.len()), Some(1));
+    assert_eq!(conn.exec::<Option<Vec<Value>>>().await?.map(|r| r.len()), Some(1));
     assert_eq!(c.get::<i64>("balance").await?, 1);
 
     // A command failing at run time is an error element; the others still ran.
@@ -52,7 +52,7 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     conn.set("text", "abc").await?;
     conn.cmd("INCR").arg("text").query::<()>().await?;
     conn.set("after", "ran").await?;
-    let replies = conn.exec::<Vec<Value>>().await?.expect("not watched");
+    let replies = conn.exec::<Option<Vec<Value>>>().await?.expect("not watched");
     assert_eq!(replies.len(), 3);
     assert!(
         matches!(&replies[1], Value::Error(e) if e.starts_with(b"ERR")),
@@ -65,14 +65,14 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     conn.set("balance", 5).await?;
     conn.discard().await?;
     assert_eq!(c.get::<i64>("balance").await?, 1);
-    let err = conn.exec::<Vec<Value>>().await.expect_err("no MULTI");
+    let err = conn.exec::<Option<Vec<Value>>>().await.expect_err("no MULTI");
     assert_eq!(err.code(), Some("ERR"));
     assert_eq!(conn.discard().await.expect_err("no MULTI").code(), Some("ERR"));
 
     // A command rejected while queueing aborts the whole transaction.
     conn.multi().await?;
     assert!(conn.cmd("NO-SUCH-COMMAND").query::<()>().await.is_err());
-    let err = conn.exec::<Vec<Value>>().await.expect_err("EXECABORT");
+    let err = conn.exec::<Option<Vec<Value>>>().await.expect_err("EXECABORT");
     assert_eq!(err.code(), Some("EXECABORT"));
     assert_eq!(conn.ping().await?, "PONG");
     Ok(())

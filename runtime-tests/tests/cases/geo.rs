@@ -91,30 +91,32 @@ pub async fn search(rt: Runtime) -> TestResult {
 
         let km200 = GeoShape::radius(200.0, GeoUnit::Kilometers);
         let around = GeoSearch::from_lonlat(15.0, 37.0, km200);
-        let found = c.geosearch::<String>("Sicily", around.clone().asc()).await?;
+        let found = c.geosearch::<Vec<String>>("Sicily", around.clone().asc()).await?;
         assert_eq!(found, strings(&["Catania", "Palermo"]));
-        let found = c.geosearch::<String>("Sicily", around.clone().desc()).await?;
+        let found = c.geosearch::<Vec<String>>("Sicily", around.clone().desc()).await?;
         assert_eq!(found, strings(&["Palermo", "Catania"]));
         let square = GeoSearch::from_lonlat(15.0, 37.0, GeoShape::rect(400.0, 400.0, GeoUnit::Kilometers)).asc();
-        let found = c.geosearch::<String>("Sicily", square.clone()).await?;
+        let found = c.geosearch::<Vec<String>>("Sicily", square.clone()).await?;
         assert_eq!(found, strings(&["Catania", "Palermo", "edge2", "edge1"]));
-        let found = c.geosearch::<String>("Sicily", around.clone().asc().count(1)).await?;
+        let found = c
+            .geosearch::<Vec<String>>("Sicily", around.clone().asc().count(1))
+            .await?;
         assert_eq!(found, strings(&["Catania"]));
         assert_eq!(
-            c.geosearch::<String>("Sicily", around.clone().count_any(1))
+            c.geosearch::<Vec<String>>("Sicily", around.clone().count_any(1))
                 .await?
                 .len(),
             1
         );
         let from_palermo = GeoSearch::from_member("Palermo", km200).asc();
-        let found = c.geosearch::<String>("Sicily", from_palermo).await?;
+        let found = c.geosearch::<Vec<String>>("Sicily", from_palermo).await?;
         assert_eq!(found, strings(&["Palermo", "edge1", "Catania"]));
         assert_eq!(
-            c.geosearch::<String>("missing", around.clone()).await?,
+            c.geosearch::<Vec<String>>("missing", around.clone()).await?,
             Vec::<String>::new()
         );
         let err = c
-            .geosearch::<String>("Sicily", GeoSearch::from_member("Nowhere", km200))
+            .geosearch::<Vec<String>>("Sicily", GeoSearch::from_member("Nowhere", km200))
             .await
             .unwrap_err();
         assert_eq!(err.code(), Some("ERR"), "{err}");
@@ -166,12 +168,12 @@ pub async fn search(rt: Runtime) -> TestResult {
         assert!(near(stored, 56.4413, 1e-3), "STOREDIST stores the distance: {stored}");
 
         let mut old = c
-            .georadius_ro::<String>("Sicily", 15.0, 37.0, 200.0, GeoUnit::Kilometers)
+            .georadius_ro::<Vec<String>>("Sicily", 15.0, 37.0, 200.0, GeoUnit::Kilometers)
             .await?;
         old.sort();
         assert_eq!(old, strings(&["Catania", "Palermo"]));
         let old = c
-            .georadiusbymember_ro::<String>("Sicily", "Palermo", 50.0, GeoUnit::Kilometers)
+            .georadiusbymember_ro::<Vec<String>>("Sicily", "Palermo", 50.0, GeoUnit::Kilometers)
             .await?;
         assert_eq!(old, strings(&["Palermo"]));
     }

@@ -15,10 +15,10 @@ pub async fn keyspace_basics(rt: Runtime) -> TestResult {
     let c = client(&server.url(), &rt)?;
     let db1 = client(&format!("{}/1", server.url()), &rt)?;
 
-    assert_eq!(c.randomkey::<String>().await?, None);
+    assert_eq!(c.randomkey::<Option<String>>().await?, None);
     assert_eq!(c.key_type("nothing").await?, KeyType::Missing);
     c.set("s", "v").await?;
-    assert_eq!(c.randomkey::<String>().await?, Some("s".into()));
+    assert_eq!(c.randomkey::<Option<String>>().await?, Some("s".into()));
     c.cmd("RPUSH").arg(("l", 1)).query::<()>().await?;
     c.cmd("SADD").arg(("set", 1)).query::<()>().await?;
     c.cmd("ZADD").arg(("z", 1, "m")).query::<()>().await?;
@@ -38,7 +38,7 @@ pub async fn keyspace_basics(rt: Runtime) -> TestResult {
     let mut keys: Vec<String> = c.keys("s*").await?;
     keys.sort();
     assert_eq!(keys, ["s", "set"]);
-    assert!(c.keys::<String>("nomatch*").await?.is_empty());
+    assert!(c.keys::<Vec<String>>("nomatch*").await?.is_empty());
 
     assert_eq!(c.exists("s").await?, 1);
     assert_eq!(c.exists(["s", "s", "l", "missing"]).await?, 3);
@@ -269,20 +269,26 @@ pub async fn sort(rt: Runtime) -> TestResult {
             .query::<()>()
             .await?;
 
-        assert_eq!(c.sort::<u32>("ids", SortOptions::new()).await?, [1, 2, 3, 10]);
-        assert_eq!(c.sort::<u32>("ids", SortOptions::new().desc()).await?, [10, 3, 2, 1]);
+        assert_eq!(c.sort::<Vec<u32>>("ids", SortOptions::new()).await?, [1, 2, 3, 10]);
         assert_eq!(
-            c.sort::<String>("ids", SortOptions::new().alpha()).await?,
+            c.sort::<Vec<u32>>("ids", SortOptions::new().desc()).await?,
+            [10, 3, 2, 1]
+        );
+        assert_eq!(
+            c.sort::<Vec<String>>("ids", SortOptions::new().alpha()).await?,
             ["1", "10", "2", "3"]
         );
-        assert_eq!(c.sort::<u32>("ids", SortOptions::new().limit(1, 2)).await?, [2, 3]);
-        assert_eq!(c.sort::<u32>("ids", SortOptions::new().by("w_*")).await?, [10, 3, 2, 1]);
+        assert_eq!(c.sort::<Vec<u32>>("ids", SortOptions::new().limit(1, 2)).await?, [2, 3]);
         assert_eq!(
-            c.sort::<u32>("ids", SortOptions::new().by("nosort")).await?,
+            c.sort::<Vec<u32>>("ids", SortOptions::new().by("w_*")).await?,
+            [10, 3, 2, 1]
+        );
+        assert_eq!(
+            c.sort::<Vec<u32>>("ids", SortOptions::new().by("nosort")).await?,
             [3, 1, 10, 2]
         );
         assert_eq!(
-            c.sort_ro::<u32>("ids", SortOptions::new().desc().asc()).await?,
+            c.sort_ro::<Vec<u32>>("ids", SortOptions::new().desc().asc()).await?,
             [1, 2, 3, 10]
         );
 
@@ -311,14 +317,14 @@ pub async fn sort(rt: Runtime) -> TestResult {
         );
 
         // Empty and wrong-type keys; ALPHA needed for words.
-        assert!(c.sort::<String>("missing", SortOptions::new()).await?.is_empty());
+        assert!(c.sort::<Vec<String>>("missing", SortOptions::new()).await?.is_empty());
         c.cmd("RPUSH").arg(("words", "b", "a")).query::<()>().await?;
-        assert!(c.sort::<String>("words", SortOptions::new()).await.is_err());
+        assert!(c.sort::<Vec<String>>("words", SortOptions::new()).await.is_err());
         assert_eq!(
-            c.sort_ro::<String>("words", SortOptions::new().alpha()).await?,
+            c.sort_ro::<Vec<String>>("words", SortOptions::new().alpha()).await?,
             ["a", "b"]
         );
-        let err = c.sort::<String>("w_1", SortOptions::new()).await.unwrap_err();
+        let err = c.sort::<Vec<String>>("w_1", SortOptions::new()).await.unwrap_err();
         assert_eq!(err.code(), Some("WRONGTYPE"), "{err}");
         c.del("words").await?;
     }

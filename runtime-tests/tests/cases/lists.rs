@@ -55,22 +55,22 @@ pub async fn push_edit_pop(rt: Runtime) -> TestResult {
         assert_eq!(c.llen("missing").await?, 0);
 
         // Ranges and indexes, negative from the tail.
-        assert_eq!(c.lrange::<String>("l", 1, 2).await?, ["a", "b"]);
-        assert_eq!(c.lrange::<String>("l", -2, -1).await?, ["5", "e"]);
-        assert_eq!(c.lrange::<String>("l", 5, 1).await?, Vec::<String>::new());
-        assert_eq!(c.lrange::<String>("missing", 0, -1).await?, Vec::<String>::new());
-        assert_eq!(c.lindex::<String>("l", 0).await?, Some("z".into()));
-        assert_eq!(c.lindex::<i64>("l", -2).await?, Some(5));
-        assert_eq!(c.lindex::<String>("l", 100).await?, None);
-        assert_eq!(c.lindex::<String>("missing", 0).await?, None);
+        assert_eq!(c.lrange::<Vec<String>>("l", 1, 2).await?, ["a", "b"]);
+        assert_eq!(c.lrange::<Vec<String>>("l", -2, -1).await?, ["5", "e"]);
+        assert_eq!(c.lrange::<Vec<String>>("l", 5, 1).await?, Vec::<String>::new());
+        assert_eq!(c.lrange::<Vec<String>>("missing", 0, -1).await?, Vec::<String>::new());
+        assert_eq!(c.lindex::<Option<String>>("l", 0).await?, Some("z".into()));
+        assert_eq!(c.lindex::<Option<i64>>("l", -2).await?, Some(5));
+        assert_eq!(c.lindex::<Option<String>>("l", 100).await?, None);
+        assert_eq!(c.lindex::<Option<String>>("missing", 0).await?, None);
 
         // LSET, and its errors.
         c.lset("l", -1, "E").await?;
         c.lset("l", 0, b"\x00bin".as_slice()).await?;
-        assert_eq!(c.lindex::<Vec<u8>>("l", 0).await?, Some(b"\x00bin".to_vec()));
+        assert_eq!(c.lindex::<Option<Vec<u8>>>("l", 0).await?, Some(b"\x00bin".to_vec()));
         assert_code(c.lset("l", 100, "x").await, "ERR");
         assert_code(c.lset("missing", 0, "x").await, "ERR");
-        c.lpop::<String>("l").await?; // a b c d 5 E
+        c.lpop::<Option<String>>("l").await?; // a b c d 5 E
 
         // LINSERT: the new length, pivot not found, no list.
         assert_eq!(
@@ -108,24 +108,27 @@ pub async fn push_edit_pop(rt: Runtime) -> TestResult {
         assert_eq!(all(&c, "l").await?, ["c2", "d", "5"]);
 
         // Pops: one, several, nil and empty.
-        assert_eq!(c.rpop::<u32>("l").await?, Some(5));
-        assert_eq!(c.lpop::<String>("l").await?, Some("c2".into()));
+        assert_eq!(c.rpop::<Option<u32>>("l").await?, Some(5));
+        assert_eq!(c.lpop::<Option<String>>("l").await?, Some("c2".into()));
         c.rpush("l", ["e", "f", "g"]).await?; // d e f g
-        assert_eq!(c.lpop_count::<String>("l", 2).await?, ["d", "e"]);
-        assert_eq!(c.rpop_count::<String>("l", 5).await?, ["g", "f"]);
-        assert_eq!(c.lpop::<String>("l").await?, None);
-        assert_eq!(c.rpop::<String>("l").await?, None);
-        assert_eq!(c.lpop_count::<String>("l", 3).await?, Vec::<String>::new());
-        assert_eq!(c.rpop_count::<String>("l", 3).await?, Vec::<String>::new());
+        assert_eq!(c.lpop_count::<Vec<String>>("l", 2).await?, ["d", "e"]);
+        assert_eq!(c.rpop_count::<Vec<String>>("l", 5).await?, ["g", "f"]);
+        assert_eq!(c.lpop::<Option<String>>("l").await?, None);
+        assert_eq!(c.rpop::<Option<String>>("l").await?, None);
+        assert_eq!(c.lpop_count::<Vec<String>>("l", 3).await?, Vec::<String>::new());
+        assert_eq!(c.rpop_count::<Vec<String>>("l", 3).await?, Vec::<String>::new());
 
         // A string is not a list.
         c.set("s", "v").await?;
         assert_code(c.lpush("s", "x").await, "WRONGTYPE");
         assert_code(c.llen("s").await, "WRONGTYPE");
-        assert_code(c.lrange::<String>("s", 0, -1).await, "WRONGTYPE");
-        assert_code(c.lpop::<String>("s").await, "WRONGTYPE");
+        assert_code(c.lrange::<Vec<String>>("s", 0, -1).await, "WRONGTYPE");
+        assert_code(c.lpop::<Option<String>>("s").await, "WRONGTYPE");
         assert_code(c.lpos("s", "v").await, "WRONGTYPE");
-        assert_code(c.lmove::<String>("s", "d", Side::Left, Side::Left).await, "WRONGTYPE");
+        assert_code(
+            c.lmove::<Option<String>>("s", "d", Side::Left, Side::Left).await,
+            "WRONGTYPE",
+        );
     }
     Ok(())
 }
@@ -170,49 +173,66 @@ pub async fn move_and_mpop(rt: Runtime) -> TestResult {
         c.rpush("src", ["a", "b", "c", "d", "e"]).await?;
 
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Left, Side::Right).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Right).await?,
             Some("a".into())
         );
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Right, Side::Left).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Right, Side::Left).await?,
             Some("e".into())
         );
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Left, Side::Left).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Left).await?,
             Some("b".into())
         );
         assert_eq!(
-            c.lmove::<String>("src", "dst", Side::Right, Side::Right).await?,
+            c.lmove::<Option<String>>("src", "dst", Side::Right, Side::Right)
+                .await?,
             Some("d".into())
         );
         assert_eq!(all(&c, "dst").await?, ["b", "e", "a", "d"]);
-        assert_eq!(c.rpoplpush::<String>("src", "dst").await?, Some("c".into()));
+        assert_eq!(c.rpoplpush::<Option<String>>("src", "dst").await?, Some("c".into()));
         assert_eq!(all(&c, "dst").await?, ["c", "b", "e", "a", "d"]);
         assert_eq!(c.llen("src").await?, 0);
-        assert_eq!(c.lmove::<String>("src", "dst", Side::Left, Side::Left).await?, None);
-        assert_eq!(c.rpoplpush::<String>("src", "dst").await?, None);
+        assert_eq!(
+            c.lmove::<Option<String>>("src", "dst", Side::Left, Side::Left).await?,
+            None
+        );
+        assert_eq!(c.rpoplpush::<Option<String>>("src", "dst").await?, None);
         // Rotating a list onto itself.
-        assert_eq!(c.rpoplpush::<String>("dst", "dst").await?, Some("d".into()));
+        assert_eq!(c.rpoplpush::<Option<String>>("dst", "dst").await?, Some("d".into()));
         assert_eq!(all(&c, "dst").await?, ["d", "c", "b", "e", "a"]);
 
         // LMPOP takes the first non-empty list; the reply names it.
         c.rpush("second", ["1", "2", "3"]).await?;
         assert_eq!(
-            c.lmpop::<String>(["empty", "second", "dst"], Side::Left, 2).await?,
+            c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second", "dst"], Side::Left, 2)
+                .await?,
             Some(("second".to_owned(), vec!["1".to_owned(), "2".to_owned()]))
         );
         assert_eq!(
-            c.lmpop::<u16>(("empty", "second"), Side::Right, 10).await?,
+            c.lmpop::<Option<(String, Vec<u16>)>>(("empty", "second"), Side::Right, 10)
+                .await?,
             Some(("second".to_owned(), vec![3]))
         );
         assert_eq!(
-            c.lmpop::<String>(vec!["dst"], Side::Right, 2).await?,
+            c.lmpop::<Option<(String, Vec<String>)>>(vec!["dst"], Side::Right, 2)
+                .await?,
             Some(("dst".to_owned(), vec!["a".to_owned(), "e".to_owned()]))
         );
-        assert_eq!(c.lmpop::<String>(["empty", "second"], Side::Left, 1).await?, None);
-        assert_code(c.lmpop::<String>("dst", Side::Left, 0).await, "ERR");
+        assert_eq!(
+            c.lmpop::<Option<(String, Vec<String>)>>(["empty", "second"], Side::Left, 1)
+                .await?,
+            None
+        );
+        assert_code(
+            c.lmpop::<Option<(String, Vec<String>)>>("dst", Side::Left, 0).await,
+            "ERR",
+        );
         c.set("s", "v").await?;
-        assert_code(c.lmpop::<String>(["s"], Side::Left, 1).await, "WRONGTYPE");
+        assert_code(
+            c.lmpop::<Option<(String, Vec<String>)>>(["s"], Side::Left, 1).await,
+            "WRONGTYPE",
+        );
     }
     Ok(())
 }
@@ -229,18 +249,22 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
         // With data present, nothing waits (a zero timeout would wait forever).
         c.rpush("a", ["1", "2", "3", "4", "5", "6"]).await?;
         assert_eq!(
-            d.blpop::<String>(["empty", "a"], Duration::ZERO).await?,
+            d.blpop::<Option<(String, String)>>(["empty", "a"], Duration::ZERO)
+                .await?,
             Some(("a".to_owned(), "1".to_owned()))
         );
-        assert_eq!(d.brpop::<u16>("a", short).await?, Some(("a".to_owned(), 6)));
         assert_eq!(
-            d.blmove::<String>("a", "b", Side::Left, Side::Right, Duration::ZERO)
+            d.brpop::<Option<(String, u16)>>("a", short).await?,
+            Some(("a".to_owned(), 6))
+        );
+        assert_eq!(
+            d.blmove::<Option<String>>("a", "b", Side::Left, Side::Right, Duration::ZERO)
                 .await?,
             Some("2".into())
         );
-        assert_eq!(d.brpoplpush::<String>("a", "b", short).await?, Some("5".into()));
+        assert_eq!(d.brpoplpush::<Option<String>>("a", "b", short).await?, Some("5".into()));
         assert_eq!(
-            d.blmpop::<String>(["empty", "a"], Side::Left, 5, Duration::ZERO)
+            d.blmpop::<Option<(String, Vec<String>)>>(["empty", "a"], Side::Left, 5, Duration::ZERO)
                 .await?,
             Some(("a".to_owned(), vec!["3".to_owned(), "4".to_owned()]))
         );
@@ -248,37 +272,48 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
 
         // Empty lists: each one times out with None, after about the timeout.
         let started = Instant::now();
-        assert_eq!(d.blpop::<String>(["a", "empty"], short).await?, None);
-        assert_eq!(d.brpop::<String>("a", short).await?, None);
+        assert_eq!(d.blpop::<Option<(String, String)>>(["a", "empty"], short).await?, None);
+        assert_eq!(d.brpop::<Option<(String, String)>>("a", short).await?, None);
         assert_eq!(
-            d.blmove::<String>("a", "b", Side::Right, Side::Left, short).await?,
+            d.blmove::<Option<String>>("a", "b", Side::Right, Side::Left, short)
+                .await?,
             None
         );
-        assert_eq!(d.brpoplpush::<String>("a", "b", short).await?, None);
-        assert_eq!(d.blmpop::<String>("a", Side::Right, 1, short).await?, None);
+        assert_eq!(d.brpoplpush::<Option<String>>("a", "b", short).await?, None);
+        assert_eq!(
+            d.blmpop::<Option<(String, Vec<String>)>>("a", Side::Right, 1, short)
+                .await?,
+            None
+        );
         assert!(started.elapsed() >= short * 5, "{:?}", started.elapsed());
 
         // A real wait: the dedicated connection blocks until the shared client pushes.
         let wait = Duration::from_secs(10);
         let started = Instant::now();
-        let (popped, pushed) = join(d.brpop::<String>(["q1", "q2"], wait), async {
+        let (popped, pushed) = join(d.brpop::<Option<(String, String)>>(["q1", "q2"], wait), async {
             wait_until_blocked(&c).await?;
             c.rpush("q2", ["x", "y"]).await
         })
         .await;
         assert_eq!(popped?, Some(("q2".to_owned(), "y".to_owned())));
         assert_eq!(pushed?, 2);
-        let (moved, pushed) = join(d.blmove::<String>("q3", "q2", Side::Left, Side::Left, wait), async {
-            wait_until_blocked(&c).await?;
-            c.lpush("q3", "z").await
-        })
+        let (moved, pushed) = join(
+            d.blmove::<Option<String>>("q3", "q2", Side::Left, Side::Left, wait),
+            async {
+                wait_until_blocked(&c).await?;
+                c.lpush("q3", "z").await
+            },
+        )
         .await;
         assert_eq!(moved?, Some("z".into()));
         assert_eq!(pushed?, 1);
-        let (popped, pushed) = join(d.blmpop::<String>("q4", Side::Right, 3, wait), async {
-            wait_until_blocked(&c).await?;
-            c.rpush("q4", ["m", "n"]).await
-        })
+        let (popped, pushed) = join(
+            d.blmpop::<Option<(String, Vec<String>)>>("q4", Side::Right, 3, wait),
+            async {
+                wait_until_blocked(&c).await?;
+                c.rpush("q4", ["m", "n"]).await
+            },
+        )
         .await;
         assert_eq!(popped?, Some(("q4".to_owned(), vec!["n".to_owned(), "m".to_owned()])));
         assert_eq!(pushed?, 2);
@@ -287,7 +322,43 @@ pub async fn blocking_pops(rt: Runtime) -> TestResult {
 
         // A blocking pop on the wrong type fails at once.
         c.set("s", "v").await?;
-        assert_code(d.blpop::<String>("s", Duration::ZERO).await, "WRONGTYPE");
+        assert_code(
+            d.blpop::<Option<(String, String)>>("s", Duration::ZERO).await,
+            "WRONGTYPE",
+        );
+    }
+    Ok(())
+}
+
+/// Replies shaped by the caller: binary key names and elements from the blocking
+/// and multi-key pops (not UTF-8, so a `String` would fail), nil as `None`, and the
+/// collection of one's choice.
+pub async fn binary_replies(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let key: &[u8] = b"q\xff";
+    let elements: [&[u8]; 3] = [b"\x00\xfe", b"\xc3\x28", b"ok"];
+    for url in urls(&server) {
+        let c = fresh(&url, &rt).await?;
+        let d = c.dedicated().await?;
+        c.rpush(key, elements).await?;
+
+        let popped: Option<(Vec<u8>, Vec<u8>)> = d.blpop(key, Duration::ZERO).await?;
+        assert_eq!(popped, Some((key.to_vec(), elements[0].to_vec())));
+        let err = d
+            .brpop::<Option<(String, String)>>(key, Duration::ZERO)
+            .await
+            .unwrap_err();
+        assert!(err.is_conversion(), "{err}");
+        let head: Option<Vec<u8>> = c.lindex(key, 0).await?;
+        assert_eq!(head.as_deref(), Some(elements[1]));
+        let rest: std::collections::VecDeque<Vec<u8>> = c.lrange(key, 0, -1).await?;
+        assert_eq!(rest, [elements[1]]);
+        let popped: Option<(Vec<u8>, Vec<Vec<u8>>)> = c.lmpop(["empty", "x"], Side::Left, 5).await?;
+        assert_eq!(popped, None);
+        let popped: Option<(bytes::Bytes, Vec<bytes::Bytes>)> = c.lmpop(key, Side::Left, 5).await?;
+        assert_eq!(popped, Some((key.into(), vec![elements[1].into()])));
+        let gone: Option<Vec<u8>> = c.lpop(key).await?;
+        assert_eq!(gone, None);
     }
     Ok(())
 }
@@ -305,25 +376,34 @@ pub async fn sub_resolution_timeouts(rt: Runtime) -> TestResult {
         Duration::from_micros(1),
         Duration::from_millis(1),
     ] {
-        assert_eq!(c.blpop::<String>("empty", tiny).await?, None);
-        assert_eq!(d.brpop::<String>("empty", tiny).await?, None);
+        assert_eq!(c.blpop::<Option<(String, String)>>("empty", tiny).await?, None);
+        assert_eq!(d.brpop::<Option<(String, String)>>("empty", tiny).await?, None);
         assert_eq!(
-            d.blmove::<String>("empty", "b", Side::Left, Side::Left, tiny).await?,
+            d.blmove::<Option<String>>("empty", "b", Side::Left, Side::Left, tiny)
+                .await?,
             None
         );
-        assert_eq!(c.blmpop::<String>("empty", Side::Left, 1, tiny).await?, None);
-        assert_eq!(c.bzpopmin::<String, String>("zempty", tiny).await?, None);
-        assert_eq!(d.bzmpop::<String, String>(tiny, "zempty", MinMax::Max, 1).await?, None);
+        assert_eq!(
+            c.blmpop::<Option<(String, Vec<String>)>>("empty", Side::Left, 1, tiny)
+                .await?,
+            None
+        );
+        assert_eq!(c.bzpopmin::<Option<(String, String, f64)>>("zempty", tiny).await?, None);
+        assert_eq!(
+            d.bzmpop::<Option<(String, Vec<(String, f64)>)>>(tiny, "zempty", MinMax::Max, 1)
+                .await?,
+            None
+        );
     }
     // Parsed before the lists are looked at: the server accepts the clamped value.
     c.rpush("full", ["1", "2"]).await?;
     assert_eq!(
-        d.blpop::<String>("full", Duration::MAX).await?,
+        d.blpop::<Option<(String, String)>>("full", Duration::MAX).await?,
         Some(("full".to_owned(), "1".to_owned()))
     );
     c.zadd("z", [(1.0, "m")]).await?;
     assert_eq!(
-        c.bzpopmax::<String, String>("z", Duration::MAX).await?,
+        c.bzpopmax::<Option<(String, String, f64)>>("z", Duration::MAX).await?,
         Some(("z".to_owned(), "m".to_owned(), 1.0))
     );
     Ok(())

@@ -314,7 +314,7 @@ pub async fn command_introspection(rt: Runtime) -> TestResult {
         assert_eq!(keys.len(), 2);
         assert_eq!(keys[0].0, "src");
         assert!(keys[0].1.iter().any(|f| f == "RW"), "{keys:?}");
-        let err = c.command_getkeys::<String>(["PING"]).await.unwrap_err();
+        let err = c.command_getkeys::<Vec<String>>(["PING"]).await.unwrap_err();
         assert!(err.is_server(), "{err}");
 
         let names = c.command_list().await?;

@@ -146,7 +146,7 @@ pub async fn random_and_scan(rt: Runtime) -> TestResult {
         let c = fresh(&url, &rt).await?;
         c.sadd("s", ["a", "b", "c", "d", "e"]).await?;
 
-        let one: String = c.srandmember("s").await?.expect("a member");
+        let one: String = c.srandmember::<Option<String>>("s").await?.expect("a member");
         assert!(all.contains(&one));
         let three: BTreeSet<String> = c.srandmember_count("s", 3).await?;
         assert!(three.len() == 3 && three.is_subset(&all), "{three:?}");
@@ -157,13 +157,13 @@ pub async fn random_and_scan(rt: Runtime) -> TestResult {
         assert_eq!(repeated.len(), 12);
         assert!(repeated.iter().all(|m| all.contains(m)));
         assert_eq!(c.scard("s").await?, 5);
-        assert_eq!(c.srandmember::<String>("missing").await?, None);
+        assert_eq!(c.srandmember::<Option<String>>("missing").await?, None);
         assert_eq!(
             c.srandmember_count::<Vec<String>>("missing", 3).await?,
             Vec::<String>::new()
         );
 
-        let popped: String = c.spop("s").await?.expect("a member");
+        let popped: String = c.spop::<Option<String>>("s").await?.expect("a member");
         let two: BTreeSet<String> = c.spop_count("s", 2).await?;
         let rest: BTreeSet<String> = c.spop_count("s", 10).await?;
         assert_eq!(two.len(), 2);
@@ -172,7 +172,7 @@ pub async fn random_and_scan(rt: Runtime) -> TestResult {
         assert!(seen.insert(popped));
         assert_eq!(seen, all);
         assert_eq!(c.scard("s").await?, 0);
-        assert_eq!(c.spop::<String>("s").await?, None);
+        assert_eq!(c.spop::<Option<String>>("s").await?, None);
         assert_eq!(c.spop_count::<Vec<String>>("s", 2).await?, Vec::<String>::new());
 
         // SSCAN: follow the cursor to 0; with MATCH only matching members come back.
@@ -182,7 +182,7 @@ pub async fn random_and_scan(rt: Runtime) -> TestResult {
         let (mut cursor, mut seen, mut steps) = (0, BTreeSet::new(), 0);
         loop {
             let (next, batch) = c
-                .sscan_options::<String>("big", cursor, ScanOptions::new().pattern("m1*").count(50))
+                .sscan_options::<(u64, Vec<String>)>("big", cursor, ScanOptions::new().pattern("m1*").count(50))
                 .await?;
             seen.extend(batch);
             steps += 1;
@@ -196,17 +196,17 @@ pub async fn random_and_scan(rt: Runtime) -> TestResult {
         assert!(steps > 1, "{steps} steps");
 
         // A small set comes back whole in one step.
-        let (next, batch) = c.sscan::<String>("t", 0).await?;
+        let (next, batch) = c.sscan::<(u64, Vec<String>)>("t", 0).await?;
         assert_eq!((next, batch), (0, vec![]));
         c.sadd("t", ["p", "q"]).await?;
-        let (next, batch) = c.sscan::<String>("t", 0).await?;
+        let (next, batch) = c.sscan::<(u64, Vec<String>)>("t", 0).await?;
         assert_eq!(next, 0);
         assert_eq!(batch.into_iter().collect::<BTreeSet<_>>(), set(&["p", "q"]));
 
         c.set("str", "v").await?;
-        assert_code(c.spop::<String>("str").await, "WRONGTYPE");
+        assert_code(c.spop::<Option<String>>("str").await, "WRONGTYPE");
         assert_code(c.srandmember_count::<Vec<String>>("str", 2).await, "WRONGTYPE");
-        assert_code(c.sscan::<String>("str", 0).await, "WRONGTYPE");
+        assert_code(c.sscan::<(u64, Vec<String>)>("str", 0).await, "WRONGTYPE");
     }
     Ok(())
 }

@@ -106,66 +106,74 @@ pub async fn ranges(rt: Runtime) -> TestResult {
             .await?;
         c.zadd("lex", [(0.0, "a"), (0.0, "b"), (0.0, "c"), (0.0, "d")]).await?;
 
-        let all = c.zrange::<String>("z", ZRange::rank(0, -1)).await?;
+        let all = c.zrange::<Vec<String>>("z", ZRange::rank(0, -1)).await?;
         assert_eq!(all, strings(&["a", "b", "c", "d", "e"]));
         assert_eq!(
-            c.zrange::<String>("z", ZRange::rank(0, 1).rev()).await?,
+            c.zrange::<Vec<String>>("z", ZRange::rank(0, 1).rev()).await?,
             strings(&["e", "d"])
         );
         let by_score = ZRange::score(2, ScoreBound::Exclusive(4.0));
-        assert_eq!(c.zrange::<String>("z", by_score).await?, strings(&["b", "c"]));
+        assert_eq!(c.zrange::<Vec<String>>("z", by_score).await?, strings(&["b", "c"]));
         let page = ZRange::score(ScoreBound::NegInf, ScoreBound::PosInf).rev().limit(1, 2);
-        assert_eq!(c.zrange::<String>("z", page).await?, strings(&["d", "c"]));
+        assert_eq!(c.zrange::<Vec<String>>("z", page).await?, strings(&["d", "c"]));
         let rest = ZRange::score(ScoreBound::NegInf, ScoreBound::PosInf).limit(3, u64::MAX);
-        assert_eq!(c.zrange::<String>("z", rest).await?, strings(&["d", "e"]));
+        assert_eq!(c.zrange::<Vec<String>>("z", rest).await?, strings(&["d", "e"]));
         let low_rev = ZRange::score(ScoreBound::NegInf, 2.5).rev();
-        assert_eq!(c.zrange::<String>("z", low_rev).await?, strings(&["b", "a"]));
+        assert_eq!(c.zrange::<Vec<String>>("z", low_rev).await?, strings(&["b", "a"]));
 
-        let with = c.zrange_withscores::<String>("z", ZRange::rank(0, 1)).await?;
+        let with = c
+            .zrange_withscores::<Vec<(String, f64)>>("z", ZRange::rank(0, 1))
+            .await?;
         assert_eq!(with, scored(&[("a", 1.0), ("b", 2.0)]));
         let with = c
-            .zrange_withscores::<String>("z", ZRange::score(4, ScoreBound::PosInf).rev())
+            .zrange_withscores::<Vec<(String, f64)>>("z", ZRange::score(4, ScoreBound::PosInf).rev())
             .await?;
         assert_eq!(with, scored(&[("e", 5.0), ("d", 4.0)]));
-        assert_eq!(c.zrange_withscores::<String>("missing", ZRange::rank(0, -1)).await?, []);
         assert_eq!(
-            c.zrange::<String>("missing", ZRange::rank(0, -1)).await?,
+            c.zrange_withscores::<Vec<(String, f64)>>("missing", ZRange::rank(0, -1))
+                .await?,
+            []
+        );
+        assert_eq!(
+            c.zrange::<Vec<String>>("missing", ZRange::rank(0, -1)).await?,
             Vec::<String>::new()
         );
 
         let from_b = ZRange::lex(LexBound::inclusive("b"), LexBound::MAX);
-        assert_eq!(c.zrange::<String>("lex", from_b).await?, strings(&["b", "c", "d"]));
+        assert_eq!(c.zrange::<Vec<String>>("lex", from_b).await?, strings(&["b", "c", "d"]));
         let below_c = ZRange::lex(LexBound::MIN, LexBound::exclusive("c")).rev();
-        assert_eq!(c.zrange::<String>("lex", below_c).await?, strings(&["b", "a"]));
+        assert_eq!(c.zrange::<Vec<String>>("lex", below_c).await?, strings(&["b", "a"]));
         let lex_page = ZRange::lex(LexBound::MIN, LexBound::MAX).limit(1, 2);
-        assert_eq!(c.zrange::<String>("lex", lex_page).await?, strings(&["b", "c"]));
+        assert_eq!(c.zrange::<Vec<String>>("lex", lex_page).await?, strings(&["b", "c"]));
 
         let err = c
-            .zrange::<String>("z", ZRange::rank(0, 1).limit(0, 1))
+            .zrange::<Vec<String>>("z", ZRange::rank(0, 1).limit(0, 1))
             .await
             .unwrap_err();
         assert_eq!(err.code(), Some("ERR"), "LIMIT needs BYSCORE or BYLEX: {err}");
 
         assert_eq!(c.zrangestore("dst", "z", ZRange::score(2, 4)).await?, 3);
         assert_eq!(
-            c.zrange::<String>("dst", ZRange::rank(0, -1)).await?,
+            c.zrange::<Vec<String>>("dst", ZRange::rank(0, -1)).await?,
             strings(&["b", "c", "d"])
         );
         assert_eq!(c.zrangestore("dst2", "missing", ZRange::rank(0, -1)).await?, 0);
 
-        let old = c.zrangebyscore::<String>("z", ScoreBound::Exclusive(1.0), 3).await?;
+        let old = c
+            .zrangebyscore::<Vec<String>>("z", ScoreBound::Exclusive(1.0), 3)
+            .await?;
         assert_eq!(old, strings(&["b", "c"]));
-        let old = c.zrevrangebyscore::<String>("z", ScoreBound::PosInf, 4).await?;
+        let old = c.zrevrangebyscore::<Vec<String>>("z", ScoreBound::PosInf, 4).await?;
         assert_eq!(old, strings(&["e", "d"]));
         let old = c
-            .zrangebylex::<String>("lex", LexBound::exclusive("a"), LexBound::inclusive("c"))
+            .zrangebylex::<Vec<String>>("lex", LexBound::exclusive("a"), LexBound::inclusive("c"))
             .await?;
         assert_eq!(old, strings(&["b", "c"]));
         let old = c
-            .zrevrangebylex::<String>("lex", LexBound::MAX, LexBound::exclusive("b"))
+            .zrevrangebylex::<Vec<String>>("lex", LexBound::MAX, LexBound::exclusive("b"))
             .await?;
         assert_eq!(old, strings(&["d", "c"]));
-        assert_eq!(c.zrevrange::<String>("z", 0, 0).await?, strings(&["e"]));
+        assert_eq!(c.zrevrange::<Vec<String>>("z", 0, 0).await?, strings(&["e"]));
 
         assert_eq!(c.zremrangebyrank("z", 0, 0).await?, 1);
         assert_eq!(
@@ -179,11 +187,11 @@ pub async fn ranges(rt: Runtime) -> TestResult {
             2
         );
         assert_eq!(
-            c.zrange::<String>("z", ZRange::rank(0, -1)).await?,
+            c.zrange::<Vec<String>>("z", ZRange::rank(0, -1)).await?,
             strings(&["b", "c", "d"])
         );
         assert_eq!(
-            c.zrange::<String>("lex", ZRange::rank(0, -1)).await?,
+            c.zrange::<Vec<String>>("lex", ZRange::rank(0, -1)).await?,
             strings(&["c", "d"])
         );
     }
@@ -198,43 +206,61 @@ pub async fn pops(rt: Runtime) -> TestResult {
         c.cmd("FLUSHDB").query::<()>().await?;
         c.zadd("z", [(1.0, "a"), (2.0, "b"), (3.0, "c"), (4.0, "d"), (5.0, "e")])
             .await?;
-        assert_eq!(c.zpopmin::<String>("z", 1).await?, scored(&[("a", 1.0)]));
-        assert_eq!(c.zpopmax::<String>("z", 2).await?, scored(&[("e", 5.0), ("d", 4.0)]));
-        assert_eq!(c.zpopmin::<String>("missing", 3).await?, []);
+        assert_eq!(c.zpopmin::<Vec<(String, f64)>>("z", 1).await?, scored(&[("a", 1.0)]));
+        assert_eq!(
+            c.zpopmax::<Vec<(String, f64)>>("z", 2).await?,
+            scored(&[("e", 5.0), ("d", 4.0)])
+        );
+        assert_eq!(c.zpopmin::<Vec<(String, f64)>>("missing", 3).await?, []);
 
-        let popped = c.zmpop::<String, String>(["missing", "z"], MinMax::Min, 5).await?;
+        let popped = c
+            .zmpop::<Option<(String, Vec<(String, f64)>)>>(["missing", "z"], MinMax::Min, 5)
+            .await?;
         assert_eq!(popped, Some(("z".to_owned(), scored(&[("b", 2.0), ("c", 3.0)]))));
-        assert_eq!(c.zmpop::<String, String>(["missing", "z"], MinMax::Max, 1).await?, None);
+        assert_eq!(
+            c.zmpop::<Option<(String, Vec<(String, f64)>)>>(["missing", "z"], MinMax::Max, 1)
+                .await?,
+            None
+        );
 
         c.zadd("q", [(1.0, "x"), (2.0, "y"), (3.0, "w")]).await?;
         let second = Duration::from_secs(1);
-        let min = c.bzpopmin::<String, String>(["empty", "q"], second).await?;
+        let min = c
+            .bzpopmin::<Option<(String, String, f64)>>(["empty", "q"], second)
+            .await?;
         assert_eq!(min, Some(("q".to_owned(), "x".to_owned(), 1.0)));
-        let max = c.bzpopmax::<String, String>(["q"], second).await?;
+        let max = c.bzpopmax::<Option<(String, String, f64)>>(["q"], second).await?;
         assert_eq!(max, Some(("q".to_owned(), "w".to_owned(), 3.0)));
         let m = c
-            .bzmpop::<String, String>(second, ["empty", "q"], MinMax::Max, 2)
+            .bzmpop::<Option<(String, Vec<(String, f64)>)>>(second, ["empty", "q"], MinMax::Max, 2)
             .await?;
         assert_eq!(m, Some(("q".to_owned(), scored(&[("y", 2.0)]))));
 
         let conn = c.dedicated().await?;
         let short = Duration::from_millis(100);
-        assert_eq!(conn.bzpopmin::<String, String>(["empty"], short).await?, None);
         assert_eq!(
-            conn.bzmpop::<String, String>(short, ["empty"], MinMax::Min, 1).await?,
+            conn.bzpopmin::<Option<(String, String, f64)>>(["empty"], short).await?,
+            None
+        );
+        assert_eq!(
+            conn.bzmpop::<Option<(String, Vec<(String, f64)>)>>(short, ["empty"], MinMax::Min, 1)
+                .await?,
             None
         );
 
-        let (popped, added) = futures_lite::future::zip(conn.bzpopmax::<String, String>(["late"], second * 5), async {
-            sleep(Duration::from_millis(50)).await;
-            c.zadd("late", [(7.0, "v")]).await
-        })
+        let (popped, added) = futures_lite::future::zip(
+            conn.bzpopmax::<Option<(String, String, f64)>>(["late"], second * 5),
+            async {
+                sleep(Duration::from_millis(50)).await;
+                c.zadd("late", [(7.0, "v")]).await
+            },
+        )
         .await;
         assert_eq!(added?, 1);
         assert_eq!(popped?, Some(("late".to_owned(), "v".to_owned(), 7.0)));
 
         c.set("str", "x").await?;
-        let err = c.zpopmin::<String>("str", 1).await.unwrap_err();
+        let err = c.zpopmin::<Vec<(String, f64)>>("str", 1).await.unwrap_err();
         assert_eq!(err.code(), Some("WRONGTYPE"));
     }
     Ok(())
@@ -250,22 +276,26 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         c.zadd("s2", [(10.0, "b"), (20.0, "c"), (30.0, "d")]).await?;
         let both = ["s1", "s2"];
 
-        assert_eq!(c.zinter::<String>(both).await?, strings(&["b", "c"]));
-        let sum = c.zinter_withscores::<String>(both, ZCombineOptions::new()).await?;
+        assert_eq!(c.zinter::<Vec<String>>(both).await?, strings(&["b", "c"]));
+        let sum = c
+            .zinter_withscores::<Vec<(String, f64)>>(both, ZCombineOptions::new())
+            .await?;
         assert_eq!(sum, scored(&[("b", 12.0), ("c", 23.0)]));
         let opts = ZCombineOptions::new().weights([2.0, 0.5]).aggregate(Aggregate::Max);
         assert_eq!(
-            c.zinter_withscores::<String>(both, opts).await?,
+            c.zinter_withscores::<Vec<(String, f64)>>(both, opts).await?,
             scored(&[("b", 5.0), ("c", 10.0)])
         );
-        assert_eq!(c.zunion::<String>(both).await?, strings(&["a", "b", "c", "d"]));
+        assert_eq!(c.zunion::<Vec<String>>(both).await?, strings(&["a", "b", "c", "d"]));
         let min = ZCombineOptions::new().aggregate(Aggregate::Min);
-        let union = c.zunion_withscores::<String>(both, min).await?;
+        let union = c.zunion_withscores::<Vec<(String, f64)>>(both, min).await?;
         assert_eq!(union, scored(&[("a", 1.0), ("b", 2.0), ("c", 3.0), ("d", 30.0)]));
 
         let weighted = ZCombineOptions::new().weights([1.0, 0.0]);
         assert_eq!(c.zunionstore("u", both, weighted).await?, 4);
-        let stored = c.zrange_withscores::<String>("u", ZRange::rank(0, -1)).await?;
+        let stored = c
+            .zrange_withscores::<Vec<(String, f64)>>("u", ZRange::rank(0, -1))
+            .await?;
         assert_eq!(stored, scored(&[("d", 0.0), ("a", 1.0), ("b", 2.0), ("c", 3.0)]));
         assert_eq!(c.zinterstore("i", both, ZCombineOptions::new()).await?, 2);
         assert_eq!(c.zscore("i", "c").await?, Some(23.0));
@@ -273,32 +303,41 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         assert_eq!(c.zintercard(both, Some(1)).await?, 1);
         assert_eq!(c.zintercard(["s1", "missing"], None).await?, 0);
 
-        assert_eq!(c.zdiff::<String>(both).await?, strings(&["a"]));
-        assert_eq!(c.zdiff_withscores::<String>(both).await?, scored(&[("a", 1.0)]));
+        assert_eq!(c.zdiff::<Vec<String>>(both).await?, strings(&["a"]));
+        assert_eq!(
+            c.zdiff_withscores::<Vec<(String, f64)>>(both).await?,
+            scored(&[("a", 1.0)])
+        );
         assert_eq!(c.zdiffstore("d", ["s2", "s1"]).await?, 1);
         assert_eq!(
-            c.zrange_withscores::<String>("d", ZRange::rank(0, -1)).await?,
+            c.zrange_withscores::<Vec<(String, f64)>>("d", ZRange::rank(0, -1))
+                .await?,
             scored(&[("d", 30.0)])
         );
 
-        let one = c.zrandmember::<String>("s1").await?.expect("s1 is not empty");
+        let one = c.zrandmember::<Option<String>>("s1").await?.expect("s1 is not empty");
         assert!(["a", "b", "c"].contains(&one.as_str()));
-        assert_eq!(c.zrandmember::<String>("missing").await?, None);
-        let distinct: BTreeSet<String> = c.zrandmember_count::<String>("s1", 5).await?.into_iter().collect();
+        assert_eq!(c.zrandmember::<Option<String>>("missing").await?, None);
+        let distinct: BTreeSet<String> = c.zrandmember_count::<Vec<String>>("s1", 5).await?.into_iter().collect();
         assert_eq!(distinct, BTreeSet::from(["a", "b", "c"].map(String::from)));
-        assert_eq!(c.zrandmember_count::<String>("s1", -5).await?.len(), 5);
-        assert_eq!(c.zrandmember_count::<String>("missing", 2).await?, Vec::<String>::new());
-        let repeated = c.zrandmember_withscores::<String>("s1", -4).await?;
+        assert_eq!(c.zrandmember_count::<Vec<String>>("s1", -5).await?.len(), 5);
+        assert_eq!(
+            c.zrandmember_count::<Vec<String>>("missing", 2).await?,
+            Vec::<String>::new()
+        );
+        let repeated = c.zrandmember_withscores::<Vec<(String, f64)>>("s1", -4).await?;
         assert_eq!(repeated.len(), 4);
         for (member, score) in &repeated {
             assert_eq!(c.zscore("s1", member).await?, Some(*score));
         }
-        let mut all = c.zrandmember_withscores::<String>("s1", 3).await?;
+        let mut all = c.zrandmember_withscores::<Vec<(String, f64)>>("s1", 3).await?;
         all.sort_by(|x, y| x.0.cmp(&y.0));
         assert_eq!(all, scored(&[("a", 1.0), ("b", 2.0), ("c", 3.0)]));
 
         // A small set answers in one step.
-        let (cursor, batch) = c.zscan::<String>("s1", 0, ScanOptions::new()).await?;
+        let (cursor, batch) = c
+            .zscan::<(u64, Vec<(String, f64)>)>("s1", 0, ScanOptions::new())
+            .await?;
         assert_eq!(cursor, 0);
         assert_eq!(batch, scored(&[("a", 1.0), ("b", 2.0), ("c", 3.0)]));
         // A large one needs several; MATCH filters.
@@ -308,7 +347,7 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
         let mut steps = 0;
         loop {
             let opts = ScanOptions::new().pattern("m1?").count(20);
-            let (next, batch) = c.zscan::<String>("big", cursor, opts).await?;
+            let (next, batch) = c.zscan::<(u64, Vec<(String, f64)>)>("big", cursor, opts).await?;
             found.extend(batch);
             steps += 1;
             if next == 0 {
@@ -323,7 +362,7 @@ pub async fn combine_random_scan(rt: Runtime) -> TestResult {
 
         c.set("str", "x").await?;
         assert_eq!(
-            c.zinter::<String>(["s1", "str"]).await.unwrap_err().code(),
+            c.zinter::<Vec<String>>(["s1", "str"]).await.unwrap_err().code(),
             Some("WRONGTYPE")
         );
     }

@@ -81,17 +81,24 @@ pub async fn set_options_and_expiry(rt: Runtime) -> TestResult {
     assert!(c.set_options("b", 1, SetOptions::new().nx().ex(hour)).await?);
     assert!(!c.set_options("c", 1, SetOptions::new().xx()).await?);
     assert!(c.set_options("b", 2, SetOptions::new().xx()).await?);
-    assert_eq!(c.mget::<Option<i64>>(["a", "b", "c"]).await?, [Some(6), Some(2), None]);
+    assert_eq!(
+        c.mget::<Vec<Option<i64>>>(["a", "b", "c"]).await?,
+        [Some(6), Some(2), None]
+    );
 
     // SET ... GET: the old value, nil for a new key; NX + GET (Redis 7.0+).
     assert_eq!(
-        c.set_get::<String>("a", "x", SetOptions::new()).await?,
+        c.set_get::<Option<String>>("a", "x", SetOptions::new()).await?,
         Some("6".into())
     );
-    assert_eq!(c.set_get::<String>("new", "y", SetOptions::new().ex(hour)).await?, None);
+    assert_eq!(
+        c.set_get::<Option<String>>("new", "y", SetOptions::new().ex(hour))
+            .await?,
+        None
+    );
     assert!(pttl(&c, "new").await? > 0);
     assert_eq!(
-        c.set_get::<String>("a", "z", SetOptions::new().nx()).await?,
+        c.set_get::<Option<String>>("a", "z", SetOptions::new().nx()).await?,
         Some("x".into())
     );
     assert_eq!(c.get::<String>("a").await?, "x");
@@ -153,16 +160,19 @@ pub async fn ranges_and_multi(rt: Runtime) -> TestResult {
     c.mset([("m1", "a"), ("m2", "b")]).await?;
     c.mset(vec![("m3", 3)]).await?;
     assert_eq!(
-        c.mget::<Option<String>>(("m1", "m2", "m3", "missing")).await?,
+        c.mget::<Vec<Option<String>>>(("m1", "m2", "m3", "missing")).await?,
         [Some("a".into()), Some("b".into()), Some("3".into()), None]
     );
     assert!(!c.msetnx([("m1", "x"), ("m9", "y")]).await?);
     assert_eq!(c.get::<Option<String>>("m9").await?, None);
     assert!(c.msetnx([("m8", "x"), ("m9", "y")]).await?);
-    assert_eq!(c.mget::<String>(["m8", "m9"]).await?, ["x", "y"]);
+    assert_eq!(c.mget::<Vec<String>>(["m8", "m9"]).await?, ["x", "y"]);
 
     c.cmd("SADD").arg("set").arg("x").query::<()>().await?;
-    assert_eq!(c.mget::<Option<String>>(["set", "m1"]).await?, [None, Some("a".into())]);
+    assert_eq!(
+        c.mget::<Vec<Option<String>>>(["set", "m1"]).await?,
+        [None, Some("a".into())]
+    );
     assert_code(c.append("set", "x").await, "WRONGTYPE");
     assert_code(c.strlen("set").await, "WRONGTYPE");
     assert_code(c.getrange::<String>("set", 0, 1).await, "WRONGTYPE");

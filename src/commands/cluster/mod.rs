@@ -45,9 +45,10 @@ pub trait ClusterCommands: CommandTarget {
         self.command(with_args(subcommand("CLUSTER", "COUNTKEYSINSLOT"), &slot))
     }
 
-    /// Up to `count` key names of `slot` held by the node.
+    /// Up to `count` key names of `slot` held by the node: ask for a collection such as
+    /// `Vec<String>` (or `Vec<Vec<u8>>` for binary keys).
     /// [CLUSTER GETKEYSINSLOT](https://redis.io/docs/latest/commands/cluster-getkeysinslot/)
-    fn cluster_getkeysinslot<K: FromValue>(&self, slot: u16, count: u64) -> Self::Output<'_, Vec<K>> {
+    fn cluster_getkeysinslot<R: FromValue>(&self, slot: u16, count: u64) -> Self::Output<'_, R> {
         self.command(with_args(subcommand("CLUSTER", "GETKEYSINSLOT"), &(slot, count)))
     }
 
@@ -84,7 +85,7 @@ pub trait ClusterCommands: CommandTarget {
     /// The node's cluster bus links, one map per link (`direction`, `node`,
     /// `create-time`, ...); ask for e.g. `Vec<HashMap<String, Value>>`. Redis 7+.
     /// [CLUSTER LINKS](https://redis.io/docs/latest/commands/cluster-links/)
-    fn cluster_links<T: FromValue>(&self) -> Self::Output<'_, T> {
+    fn cluster_links<R: FromValue>(&self) -> Self::Output<'_, R> {
         self.command(subcommand("CLUSTER", "LINKS"))
     }
 

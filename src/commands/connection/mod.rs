@@ -33,15 +33,16 @@ pub trait ConnectionCommands: CommandTarget {
         self.command(command("PING"))
     }
 
-    /// Sends `message` with a `PING`; the server returns it unchanged. [PING](https://redis.io/docs/latest/commands/ping/)
-    fn ping_message<T: FromValue>(&self, message: impl ToSingleArg) -> Self::Output<'_, T> {
+    /// Sends `message` with a `PING`; the server returns it unchanged (ask for `String`
+    /// or `Vec<u8>`). [PING](https://redis.io/docs/latest/commands/ping/)
+    fn ping_message<R: FromValue>(&self, message: impl ToSingleArg) -> Self::Output<'_, R> {
         let mut args = command("PING");
         message.write_args(&mut args);
         self.command(args)
     }
 
-    /// Returns `message` unchanged. [ECHO](https://redis.io/docs/latest/commands/echo/)
-    fn echo<T: FromValue>(&self, message: impl ToSingleArg) -> Self::Output<'_, T> {
+    /// Returns `message` unchanged (ask for `String` or `Vec<u8>`). [ECHO](https://redis.io/docs/latest/commands/echo/)
+    fn echo<R: FromValue>(&self, message: impl ToSingleArg) -> Self::Output<'_, R> {
         let mut args = command("ECHO");
         message.write_args(&mut args);
         self.command(args)

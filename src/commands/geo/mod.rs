@@ -64,9 +64,9 @@ pub trait GeoCommands: CommandTarget {
         self.command(with(command("GEOPOS"), (key, members)))
     }
 
-    /// The members inside the area of `search`. Redis 6.2+.
-    /// [GEOSEARCH](https://redis.io/docs/latest/commands/geosearch/)
-    fn geosearch<M: FromValue>(&self, key: impl ToSingleArg, search: GeoSearch) -> Self::Output<'_, Vec<M>> {
+    /// The members inside the area of `search`: ask for a collection such as
+    /// `Vec<String>`. Redis 6.2+. [GEOSEARCH](https://redis.io/docs/latest/commands/geosearch/)
+    fn geosearch<R: FromValue>(&self, key: impl ToSingleArg, search: GeoSearch) -> Self::Output<'_, R> {
         self.command(with(command("GEOSEARCH"), (key, search)))
     }
 
@@ -99,57 +99,58 @@ pub trait GeoCommands: CommandTarget {
         self.command(with(command("GEOSEARCHSTORE"), (dst, src, search, "STOREDIST")))
     }
 
-    /// The members within `radius` of a position; older form of
-    /// [`geosearch`](Self::geosearch) (deprecated in Redis 6.2).
+    /// The members within `radius` of a position (ask for a collection such as
+    /// `Vec<String>`); older form of [`geosearch`](Self::geosearch) (deprecated in Redis 6.2).
     /// [GEORADIUS_RO](https://redis.io/docs/latest/commands/georadius_ro/)
-    fn georadius_ro<M: FromValue>(
+    fn georadius_ro<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         longitude: f64,
         latitude: f64,
         radius: f64,
         unit: GeoUnit,
-    ) -> Self::Output<'_, Vec<M>> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("GEORADIUS_RO"), (key, longitude, latitude, radius, unit)))
     }
 
-    /// The members within `radius` of `member`; older form of [`geosearch`](Self::geosearch)
-    /// (deprecated in Redis 6.2). [GEORADIUSBYMEMBER_RO](https://redis.io/docs/latest/commands/georadiusbymember_ro/)
-    fn georadiusbymember_ro<M: FromValue>(
+    /// The members within `radius` of `member` (ask for a collection such as `Vec<String>`);
+    /// older form of [`geosearch`](Self::geosearch) (deprecated in Redis 6.2).
+    /// [GEORADIUSBYMEMBER_RO](https://redis.io/docs/latest/commands/georadiusbymember_ro/)
+    fn georadiusbymember_ro<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         member: impl ToSingleArg,
         radius: f64,
         unit: GeoUnit,
-    ) -> Self::Output<'_, Vec<M>> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("GEORADIUSBYMEMBER_RO"), (key, member, radius, unit)))
     }
 
-    /// The members within `radius` of a point (the writable form of
-    /// [`georadius_ro`](Self::georadius_ro); deprecated in Redis 6.2 in favour of
-    /// [`geosearch`](Self::geosearch) and [`geosearchstore`](Self::geosearchstore)).
+    /// The members within `radius` of a point (ask for a collection such as `Vec<String>`;
+    /// the writable form of [`georadius_ro`](Self::georadius_ro); deprecated in Redis 6.2 in
+    /// favour of [`geosearch`](Self::geosearch) and [`geosearchstore`](Self::geosearchstore)).
     /// [GEORADIUS](https://redis.io/docs/latest/commands/georadius/)
-    fn georadius<M: FromValue>(
+    fn georadius<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         longitude: f64,
         latitude: f64,
         radius: f64,
         unit: GeoUnit,
-    ) -> Self::Output<'_, Vec<M>> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("GEORADIUS"), (key, longitude, latitude, radius, unit)))
     }
 
-    /// The members within `radius` of `member` (the writable form of
-    /// [`georadiusbymember_ro`](Self::georadiusbymember_ro); deprecated in Redis 6.2).
-    /// [GEORADIUSBYMEMBER](https://redis.io/docs/latest/commands/georadiusbymember/)
-    fn georadiusbymember<M: FromValue>(
+    /// The members within `radius` of `member` (ask for a collection such as `Vec<String>`;
+    /// the writable form of [`georadiusbymember_ro`](Self::georadiusbymember_ro); deprecated
+    /// in Redis 6.2). [GEORADIUSBYMEMBER](https://redis.io/docs/latest/commands/georadiusbymember/)
+    fn georadiusbymember<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         member: impl ToSingleArg,
         radius: f64,
         unit: GeoUnit,
-    ) -> Self::Output<'_, Vec<M>> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("GEORADIUSBYMEMBER"), (key, member, radius, unit)))
     }
 }

@@ -69,25 +69,27 @@ pub trait KeyCommands: CommandTarget {
         self.command(with_key(command("TYPE"), key))
     }
 
-    /// Every key matching the glob-style `pattern`. Blocks the server while it walks
-    /// the whole keyspace: prefer [`scan_iter`](super::ScanCommands::scan_iter) in
-    /// production. [KEYS](https://redis.io/docs/latest/commands/keys/)
-    fn keys<T: FromValue>(&self, pattern: impl ToSingleArg) -> Self::Output<'_, Vec<T>> {
+    /// Every key matching the glob-style `pattern`: ask for a collection such as
+    /// `Vec<String>`. Blocks the server while it walks the whole keyspace: prefer
+    /// [`scan_iter`](super::ScanCommands::scan_iter) in production.
+    /// [KEYS](https://redis.io/docs/latest/commands/keys/)
+    fn keys<R: FromValue>(&self, pattern: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with_key(command("KEYS"), pattern))
     }
 
-    /// One step of a keyspace scan: `(next cursor, keys)`. Pass cursor `0` first, then
-    /// each returned cursor until it is `0` again (or use
+    /// One step of a keyspace scan: `(next cursor, keys)`, e.g. `(u64, Vec<String>)`.
+    /// Pass cursor `0` first, then each returned cursor until it is `0` again (or use
     /// [`scan_iter`](super::ScanCommands::scan_iter)). [SCAN](https://redis.io/docs/latest/commands/scan/)
-    fn scan<T: FromValue>(&self, cursor: u64, options: ScanOptions) -> Self::Output<'_, (u64, Vec<T>)> {
+    fn scan<R: FromValue>(&self, cursor: u64, options: ScanOptions) -> Self::Output<'_, R> {
         let mut args = command("SCAN");
         args.push_uint(cursor);
         options.write_args(&mut args);
         self.command(args)
     }
 
-    /// A random key, `None` if the database is empty. [RANDOMKEY](https://redis.io/docs/latest/commands/randomkey/)
-    fn randomkey<T: FromValue>(&self) -> Self::Output<'_, Option<T>> {
+    /// A random key; nil if the database is empty: ask for `Option<_>`.
+    /// [RANDOMKEY](https://redis.io/docs/latest/commands/randomkey/)
+    fn randomkey<R: FromValue>(&self) -> Self::Output<'_, R> {
         self.command(command("RANDOMKEY"))
     }
 
@@ -237,8 +239,10 @@ pub trait KeyCommands: CommandTarget {
     }
 
     /// Sorts the list, set or sorted set at `key` (see [`SortOptions`]); the sorted
-    /// elements, or what `GET` patterns fetched. [SORT](https://redis.io/docs/latest/commands/sort/)
-    fn sort<T: FromValue>(&self, key: impl ToSingleArg, options: SortOptions) -> Self::Output<'_, Vec<T>> {
+    /// elements, or what `GET` patterns fetched: ask for a collection such as
+    /// `Vec<String>` (`Vec<Option<String>>` when a `GET` pattern may match nothing).
+    /// [SORT](https://redis.io/docs/latest/commands/sort/)
+    fn sort<R: FromValue>(&self, key: impl ToSingleArg, options: SortOptions) -> Self::Output<'_, R> {
         let mut args = with_key(command("SORT"), key);
         options.write_args(&mut args);
         self.command(args)
@@ -259,8 +263,9 @@ pub trait KeyCommands: CommandTarget {
         self.command(args)
     }
 
-    /// Read-only [`sort`](Self::sort), allowed on replicas. Redis 7.0+. [SORT_RO](https://redis.io/docs/latest/commands/sort_ro/)
-    fn sort_ro<T: FromValue>(&self, key: impl ToSingleArg, options: SortOptions) -> Self::Output<'_, Vec<T>> {
+    /// Read-only [`sort`](Self::sort), allowed on replicas; same reply. Redis 7.0+.
+    /// [SORT_RO](https://redis.io/docs/latest/commands/sort_ro/)
+    fn sort_ro<R: FromValue>(&self, key: impl ToSingleArg, options: SortOptions) -> Self::Output<'_, R> {
         let mut args = with_key(command("SORT_RO"), key);
         options.write_args(&mut args);
         self.command(args)

@@ -61,20 +61,18 @@ pub trait ServerCommands: CommandTarget {
         self.command(args)
     }
 
-    /// The keys a full command line (name first) would access.
-    /// [COMMAND GETKEYS](https://redis.io/docs/latest/commands/command-getkeys/)
-    fn command_getkeys<K: FromValue>(&self, command_line: impl ToArgs) -> Self::Output<'_, Vec<K>> {
+    /// The keys a full command line (name first) would access: ask for a collection
+    /// such as `Vec<String>`. [COMMAND GETKEYS](https://redis.io/docs/latest/commands/command-getkeys/)
+    fn command_getkeys<R: FromValue>(&self, command_line: impl ToArgs) -> Self::Output<'_, R> {
         let mut args = subcommand("COMMAND", "GETKEYS");
         command_line.write_args(&mut args);
         self.command(args)
     }
 
-    /// The keys a full command line would access, each with its flags (`RW`, `access`, ...).
+    /// The keys a full command line would access, each with its flags (`RW`, `access`,
+    /// ...): ask for e.g. `Vec<(String, Vec<String>)>`.
     /// [COMMAND GETKEYSANDFLAGS](https://redis.io/docs/latest/commands/command-getkeysandflags/)
-    fn command_getkeysandflags<K: FromValue>(
-        &self,
-        command_line: impl ToArgs,
-    ) -> Self::Output<'_, Vec<(K, Vec<String>)>> {
+    fn command_getkeysandflags<R: FromValue>(&self, command_line: impl ToArgs) -> Self::Output<'_, R> {
         let mut args = subcommand("COMMAND", "GETKEYSANDFLAGS");
         command_line.write_args(&mut args);
         self.command(args)

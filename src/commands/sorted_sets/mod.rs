@@ -116,13 +116,15 @@ pub trait SortedSetCommands: CommandTarget {
         self.command(with(command("ZREVRANK"), (key, member)))
     }
 
-    /// The members in `range` (by rank, score or lex; see [`ZRange`]). [ZRANGE](https://redis.io/docs/latest/commands/zrange/)
-    fn zrange<M: FromValue>(&self, key: impl ToSingleArg, range: ZRange) -> Self::Output<'_, Vec<M>> {
+    /// The members in `range` (by rank, score or lex; see [`ZRange`]): ask for a
+    /// collection such as `Vec<String>`. [ZRANGE](https://redis.io/docs/latest/commands/zrange/)
+    fn zrange<R: FromValue>(&self, key: impl ToSingleArg, range: ZRange) -> Self::Output<'_, R> {
         self.command(with(command("ZRANGE"), (key, range)))
     }
 
-    /// The members in `range` with their scores. [ZRANGE](https://redis.io/docs/latest/commands/zrange/)
-    fn zrange_withscores<M: FromValue>(&self, key: impl ToSingleArg, range: ZRange) -> Self::Output<'_, Vec<(M, f64)>> {
+    /// The members in `range` with their scores: ask for pairs, e.g.
+    /// `Vec<(String, f64)>`. [ZRANGE](https://redis.io/docs/latest/commands/zrange/)
+    fn zrange_withscores<R: FromValue>(&self, key: impl ToSingleArg, range: ZRange) -> Self::Output<'_, R> {
         self.command(with(command("ZRANGE"), (key, range, WITHSCORES)))
     }
 
@@ -131,53 +133,47 @@ pub trait SortedSetCommands: CommandTarget {
         self.command(with(command("ZRANGESTORE"), (dst, src, range)))
     }
 
-    /// Members with scores from `min` to `max`, lowest first; older form of
-    /// [`ZRange::score`] (deprecated in Redis 6.2). [ZRANGEBYSCORE](https://redis.io/docs/latest/commands/zrangebyscore/)
-    fn zrangebyscore<M: FromValue>(
+    /// Members with scores from `min` to `max`, lowest first (ask for a collection);
+    /// older form of [`ZRange::score`] (deprecated in Redis 6.2).
+    /// [ZRANGEBYSCORE](https://redis.io/docs/latest/commands/zrangebyscore/)
+    fn zrangebyscore<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         min: impl Into<ScoreBound>,
         max: impl Into<ScoreBound>,
-    ) -> Self::Output<'_, Vec<M>> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("ZRANGEBYSCORE"), (key, min.into(), max.into())))
     }
 
-    /// Members with scores from `max` down to `min`, highest first; older form of
-    /// `ZRange::score(..).rev()` (deprecated in Redis 6.2). [ZREVRANGEBYSCORE](https://redis.io/docs/latest/commands/zrevrangebyscore/)
-    fn zrevrangebyscore<M: FromValue>(
+    /// Members with scores from `max` down to `min`, highest first (ask for a
+    /// collection); older form of `ZRange::score(..).rev()` (deprecated in Redis 6.2).
+    /// [ZREVRANGEBYSCORE](https://redis.io/docs/latest/commands/zrevrangebyscore/)
+    fn zrevrangebyscore<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         max: impl Into<ScoreBound>,
         min: impl Into<ScoreBound>,
-    ) -> Self::Output<'_, Vec<M>> {
+    ) -> Self::Output<'_, R> {
         self.command(with(command("ZREVRANGEBYSCORE"), (key, max.into(), min.into())))
     }
 
-    /// Members from `min` to `max` in lex order; older form of [`ZRange::lex`]
-    /// (deprecated in Redis 6.2). [ZRANGEBYLEX](https://redis.io/docs/latest/commands/zrangebylex/)
-    fn zrangebylex<M: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        min: LexBound,
-        max: LexBound,
-    ) -> Self::Output<'_, Vec<M>> {
+    /// Members from `min` to `max` in lex order (ask for a collection); older form of
+    /// [`ZRange::lex`] (deprecated in Redis 6.2). [ZRANGEBYLEX](https://redis.io/docs/latest/commands/zrangebylex/)
+    fn zrangebylex<R: FromValue>(&self, key: impl ToSingleArg, min: LexBound, max: LexBound) -> Self::Output<'_, R> {
         self.command(with(command("ZRANGEBYLEX"), (key, min, max)))
     }
 
-    /// Members from `max` down to `min` in lex order; older form of `ZRange::lex(..).rev()`
-    /// (deprecated in Redis 6.2). [ZREVRANGEBYLEX](https://redis.io/docs/latest/commands/zrevrangebylex/)
-    fn zrevrangebylex<M: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        max: LexBound,
-        min: LexBound,
-    ) -> Self::Output<'_, Vec<M>> {
+    /// Members from `max` down to `min` in lex order (ask for a collection); older form
+    /// of `ZRange::lex(..).rev()` (deprecated in Redis 6.2).
+    /// [ZREVRANGEBYLEX](https://redis.io/docs/latest/commands/zrevrangebylex/)
+    fn zrevrangebylex<R: FromValue>(&self, key: impl ToSingleArg, max: LexBound, min: LexBound) -> Self::Output<'_, R> {
         self.command(with(command("ZREVRANGEBYLEX"), (key, max, min)))
     }
 
-    /// Members at ranks `start..=stop` counted from the highest score; older form of
-    /// `ZRange::rank(..).rev()` (deprecated in Redis 6.2). [ZREVRANGE](https://redis.io/docs/latest/commands/zrevrange/)
-    fn zrevrange<M: FromValue>(&self, key: impl ToSingleArg, start: i64, stop: i64) -> Self::Output<'_, Vec<M>> {
+    /// Members at ranks `start..=stop` counted from the highest score (ask for a
+    /// collection); older form of `ZRange::rank(..).rev()` (deprecated in Redis 6.2).
+    /// [ZREVRANGE](https://redis.io/docs/latest/commands/zrevrange/)
+    fn zrevrange<R: FromValue>(&self, key: impl ToSingleArg, start: i64, stop: i64) -> Self::Output<'_, R> {
         self.command(with(command("ZREVRANGE"), (key, start, stop)))
     }
 
@@ -201,94 +197,86 @@ pub trait SortedSetCommands: CommandTarget {
         self.command(with(command("ZREMRANGEBYLEX"), (key, min, max)))
     }
 
-    /// Removes and returns up to `count` members with the lowest scores. [ZPOPMIN](https://redis.io/docs/latest/commands/zpopmin/)
-    fn zpopmin<M: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, Vec<(M, f64)>> {
+    /// Removes and returns up to `count` members with the lowest scores: ask for pairs,
+    /// e.g. `Vec<(String, f64)>`. [ZPOPMIN](https://redis.io/docs/latest/commands/zpopmin/)
+    fn zpopmin<R: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, R> {
         self.command(with(command("ZPOPMIN"), (key, count)))
     }
 
-    /// Removes and returns up to `count` members with the highest scores. [ZPOPMAX](https://redis.io/docs/latest/commands/zpopmax/)
-    fn zpopmax<M: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, Vec<(M, f64)>> {
+    /// Removes and returns up to `count` members with the highest scores: ask for pairs,
+    /// e.g. `Vec<(String, f64)>`. [ZPOPMAX](https://redis.io/docs/latest/commands/zpopmax/)
+    fn zpopmax<R: FromValue>(&self, key: impl ToSingleArg, count: u64) -> Self::Output<'_, R> {
         self.command(with(command("ZPOPMAX"), (key, count)))
     }
 
     /// Pops the lowest-scored member of the first non-empty set among one or more
-    /// `keys`, waiting up to `timeout` (zero: forever): `(key, member, score)`, or
-    /// `None` on timeout. [BZPOPMIN](https://redis.io/docs/latest/commands/bzpopmin/)
-    fn bzpopmin<K: FromValue, M: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        timeout: Duration,
-    ) -> Self::Output<'_, Option<(K, M, f64)>> {
+    /// `keys`, waiting up to `timeout` (zero: forever): `(key, member, score)`, nil on
+    /// timeout; ask for e.g. `Option<(String, String, f64)>`.
+    /// [BZPOPMIN](https://redis.io/docs/latest/commands/bzpopmin/)
+    fn bzpopmin<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         self.command(bzpop(command("BZPOPMIN"), keys, timeout))
     }
 
     /// Pops the highest-scored member of the first non-empty set among one or more
-    /// `keys`, waiting up to `timeout` (zero: forever): `(key, member, score)`, or
-    /// `None` on timeout. [BZPOPMAX](https://redis.io/docs/latest/commands/bzpopmax/)
-    fn bzpopmax<K: FromValue, M: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        timeout: Duration,
-    ) -> Self::Output<'_, Option<(K, M, f64)>> {
+    /// `keys`, waiting up to `timeout` (zero: forever): `(key, member, score)`, nil on
+    /// timeout; ask for e.g. `Option<(String, String, f64)>`.
+    /// [BZPOPMAX](https://redis.io/docs/latest/commands/bzpopmax/)
+    fn bzpopmax<R: FromValue>(&self, keys: impl ToArgs, timeout: Duration) -> Self::Output<'_, R> {
         self.command(bzpop(command("BZPOPMAX"), keys, timeout))
     }
 
     /// Pops up to `count` members from the `side` of the first non-empty set among one
-    /// or more `keys`: `(key, members)`, or `None` if all are empty. Redis 7.0+.
+    /// or more `keys`: `(key, [(member, score)])`, nil if all are empty; ask for e.g.
+    /// `Option<(String, Vec<(String, f64)>)>`. Redis 7.0+.
     /// [ZMPOP](https://redis.io/docs/latest/commands/zmpop/)
-    #[allow(clippy::type_complexity)] // (key, [(member, score)]) reads better than an alias
-    fn zmpop<K: FromValue, M: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        side: MinMax,
-        count: u64,
-    ) -> Self::Output<'_, Option<(K, Vec<(M, f64)>)>> {
+    fn zmpop<R: FromValue>(&self, keys: impl ToArgs, side: MinMax, count: u64) -> Self::Output<'_, R> {
         self.command(with(command("ZMPOP"), (counted(keys), side, "COUNT", count)))
     }
 
     /// [`zmpop`](Self::zmpop) that waits up to `timeout` (zero: forever) for a
-    /// member; `None` on timeout. Redis 7.0+. [BZMPOP](https://redis.io/docs/latest/commands/bzmpop/)
-    #[allow(clippy::type_complexity)] // (key, [(member, score)]) reads better than an alias
-    fn bzmpop<K: FromValue, M: FromValue>(
+    /// member; nil on timeout, so ask for `Option<_>` as for `zmpop`. Redis 7.0+.
+    /// [BZMPOP](https://redis.io/docs/latest/commands/bzmpop/)
+    fn bzmpop<R: FromValue>(
         &self,
         timeout: Duration,
         keys: impl ToArgs,
         side: MinMax,
         count: u64,
-    ) -> Self::Output<'_, Option<(K, Vec<(M, f64)>)>> {
+    ) -> Self::Output<'_, R> {
         let mut args = command("BZMPOP");
         let block = push_block_secs(&mut args, timeout);
         (counted(keys), side, "COUNT", count).write_args(&mut args);
         self.command(args.blocking(block))
     }
 
-    /// A random member, `None` if the key does not exist. [ZRANDMEMBER](https://redis.io/docs/latest/commands/zrandmember/)
-    fn zrandmember<M: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, Option<M>> {
+    /// A random member; nil if the key does not exist: ask for `Option<_>`.
+    /// [ZRANDMEMBER](https://redis.io/docs/latest/commands/zrandmember/)
+    fn zrandmember<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         self.command(with(command("ZRANDMEMBER"), key))
     }
 
     /// Up to `count` distinct random members; a negative `count` returns exactly
-    /// `-count` members, possibly repeated. [ZRANDMEMBER](https://redis.io/docs/latest/commands/zrandmember/)
-    fn zrandmember_count<M: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, Vec<M>> {
+    /// `-count` members, possibly repeated. Ask for a collection.
+    /// [ZRANDMEMBER](https://redis.io/docs/latest/commands/zrandmember/)
+    fn zrandmember_count<R: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, R> {
         self.command(with(command("ZRANDMEMBER"), (key, count)))
     }
 
-    /// [`zrandmember_count`](Self::zrandmember_count) with scores. [ZRANDMEMBER](https://redis.io/docs/latest/commands/zrandmember/)
-    fn zrandmember_withscores<M: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        count: i64,
-    ) -> Self::Output<'_, Vec<(M, f64)>> {
+    /// [`zrandmember_count`](Self::zrandmember_count) with scores: ask for pairs, e.g.
+    /// `Vec<(String, f64)>`. [ZRANDMEMBER](https://redis.io/docs/latest/commands/zrandmember/)
+    fn zrandmember_withscores<R: FromValue>(&self, key: impl ToSingleArg, count: i64) -> Self::Output<'_, R> {
         self.command(with(command("ZRANDMEMBER"), (key, count, WITHSCORES)))
     }
 
-    /// Members of the first of one or more `keys` that are in none of the others. [ZDIFF](https://redis.io/docs/latest/commands/zdiff/)
-    fn zdiff<M: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, Vec<M>> {
+    /// Members of the first of one or more `keys` that are in none of the others: ask
+    /// for a collection. [ZDIFF](https://redis.io/docs/latest/commands/zdiff/)
+    fn zdiff<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         self.command(with(command("ZDIFF"), counted(keys)))
     }
 
-    /// [`zdiff`](Self::zdiff) with the scores from the first set. [ZDIFF](https://redis.io/docs/latest/commands/zdiff/)
-    fn zdiff_withscores<M: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, Vec<(M, f64)>> {
+    /// [`zdiff`](Self::zdiff) with the scores from the first set: ask for pairs, e.g.
+    /// `Vec<(String, f64)>`. [ZDIFF](https://redis.io/docs/latest/commands/zdiff/)
+    fn zdiff_withscores<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         self.command(with(command("ZDIFF"), (counted(keys), WITHSCORES)))
     }
 
@@ -297,18 +285,15 @@ pub trait SortedSetCommands: CommandTarget {
         self.command(with(command("ZDIFFSTORE"), (dst, counted(keys))))
     }
 
-    /// Members found in all of one or more `keys`. [ZINTER](https://redis.io/docs/latest/commands/zinter/)
-    fn zinter<M: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, Vec<M>> {
+    /// Members found in all of one or more `keys`: ask for a collection.
+    /// [ZINTER](https://redis.io/docs/latest/commands/zinter/)
+    fn zinter<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         self.command(with(command("ZINTER"), counted(keys)))
     }
 
-    /// Members found in all of one or more `keys`, with scores combined as `opts` say.
-    /// [ZINTER](https://redis.io/docs/latest/commands/zinter/)
-    fn zinter_withscores<M: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        opts: ZCombineOptions,
-    ) -> Self::Output<'_, Vec<(M, f64)>> {
+    /// Members found in all of one or more `keys`, with scores combined as `opts` say:
+    /// ask for pairs, e.g. `Vec<(String, f64)>`. [ZINTER](https://redis.io/docs/latest/commands/zinter/)
+    fn zinter_withscores<R: FromValue>(&self, keys: impl ToArgs, opts: ZCombineOptions) -> Self::Output<'_, R> {
         self.command(with(command("ZINTER"), (counted(keys), opts, WITHSCORES)))
     }
 
@@ -325,18 +310,15 @@ pub trait SortedSetCommands: CommandTarget {
         self.command(with(command("ZINTERCARD"), (counted(keys), limit)))
     }
 
-    /// Members found in any of one or more `keys`. [ZUNION](https://redis.io/docs/latest/commands/zunion/)
-    fn zunion<M: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, Vec<M>> {
+    /// Members found in any of one or more `keys`: ask for a collection.
+    /// [ZUNION](https://redis.io/docs/latest/commands/zunion/)
+    fn zunion<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         self.command(with(command("ZUNION"), counted(keys)))
     }
 
-    /// Members found in any of one or more `keys`, with scores combined as `opts` say.
-    /// [ZUNION](https://redis.io/docs/latest/commands/zunion/)
-    fn zunion_withscores<M: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        opts: ZCombineOptions,
-    ) -> Self::Output<'_, Vec<(M, f64)>> {
+    /// Members found in any of one or more `keys`, with scores combined as `opts` say:
+    /// ask for pairs, e.g. `Vec<(String, f64)>`. [ZUNION](https://redis.io/docs/latest/commands/zunion/)
+    fn zunion_withscores<R: FromValue>(&self, keys: impl ToArgs, opts: ZCombineOptions) -> Self::Output<'_, R> {
         self.command(with(command("ZUNION"), (counted(keys), opts, WITHSCORES)))
     }
 
@@ -347,13 +329,9 @@ pub trait SortedSetCommands: CommandTarget {
     }
 
     /// One step of an incremental iteration: the next cursor (0 when done) and a batch
-    /// of members with scores. Start with cursor 0. [ZSCAN](https://redis.io/docs/latest/commands/zscan/)
-    fn zscan<M: FromValue>(
-        &self,
-        key: impl ToSingleArg,
-        cursor: u64,
-        opts: ScanOptions,
-    ) -> Self::Output<'_, (u64, Vec<(M, f64)>)> {
+    /// of members with scores, e.g. `(u64, Vec<(String, f64)>)`. Start with cursor 0.
+    /// [ZSCAN](https://redis.io/docs/latest/commands/zscan/)
+    fn zscan<R: FromValue>(&self, key: impl ToSingleArg, cursor: u64, opts: ScanOptions) -> Self::Output<'_, R> {
         self.command(with(command("ZSCAN"), (key, cursor, opts)))
     }
 }

@@ -1,7 +1,8 @@
 //! String commands: <https://redis.io/docs/latest/commands/?group=string>.
 //!
-//! Reading methods are generic over the reply type: ask for `Option<T>` where the
-//! key may be missing (`get::<Option<String>>`), `Vec<u8>` or
+//! Reading methods are generic over the whole reply `R` (see
+//! [the convention](super#replies-you-choose-the-type-of-the-whole-reply)): ask for `Option<_>`
+//! where the key may be missing (`get::<Option<String>>`), `Vec<u8>` or
 //! [`Bytes`](bytes::Bytes) for binary values.
 
 mod options;
@@ -41,24 +42,25 @@ pub trait StringCommands: CommandTarget {
         self.command(args)
     }
 
-    /// Gets the value of `key` (`None`-able: ask for `Option<T>`). [GET](https://redis.io/docs/latest/commands/get/)
-    fn get<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, T> {
+    /// Gets the value of `key`; nil when the key does not exist: ask for `Option<_>`,
+    /// e.g. `Option<String>` or `Option<Vec<u8>>`. [GET](https://redis.io/docs/latest/commands/get/)
+    fn get<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         let mut args = command("GET");
         key.write_args(&mut args);
         self.command(args)
     }
 
-    /// Gets the value of `key` and deletes the key (`None`-able: ask for `Option<T>`).
-    /// [GETDEL](https://redis.io/docs/latest/commands/getdel/)
-    fn getdel<T: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, T> {
+    /// Gets the value of `key` and deletes the key; nil when the key does not exist:
+    /// ask for `Option<_>`. [GETDEL](https://redis.io/docs/latest/commands/getdel/)
+    fn getdel<R: FromValue>(&self, key: impl ToSingleArg) -> Self::Output<'_, R> {
         let mut args = command("GETDEL");
         key.write_args(&mut args);
         self.command(args)
     }
 
-    /// Gets the value of `key` and sets or removes its expiry (`None`-able: ask for
-    /// `Option<T>`). [GETEX](https://redis.io/docs/latest/commands/getex/)
-    fn getex<T: FromValue>(&self, key: impl ToSingleArg, expiry: Expiry) -> Self::Output<'_, T> {
+    /// Gets the value of `key` and sets or removes its expiry; nil when the key does
+    /// not exist: ask for `Option<_>`. [GETEX](https://redis.io/docs/latest/commands/getex/)
+    fn getex<R: FromValue>(&self, key: impl ToSingleArg, expiry: Expiry) -> Self::Output<'_, R> {
         let mut args = command("GETEX");
         args.push_args(&key).push_args(&expiry);
         self.command(args)
@@ -67,17 +69,17 @@ pub trait StringCommands: CommandTarget {
     /// The substring of the value at `key` between byte offsets `start` and `end`,
     /// both included; negative offsets count from the end (`-1` is the last byte).
     /// A missing key reads as an empty string. [GETRANGE](https://redis.io/docs/latest/commands/getrange/)
-    fn getrange<T: FromValue>(&self, key: impl ToSingleArg, start: i64, end: i64) -> Self::Output<'_, T> {
+    fn getrange<R: FromValue>(&self, key: impl ToSingleArg, start: i64, end: i64) -> Self::Output<'_, R> {
         let mut args = command("GETRANGE");
         args.push_args(&key).push_int(start);
         args.push_int(end);
         self.command(args)
     }
 
-    /// Sets `key` to `value` and returns the old value (`None`-able: ask for
-    /// `Option<T>`). Deprecated by Redis in favour of [`set_get`](Self::set_get).
+    /// Sets `key` to `value` and returns the old value; nil when the key did not exist:
+    /// ask for `Option<_>`. Deprecated by Redis in favour of [`set_get`](Self::set_get).
     /// [GETSET](https://redis.io/docs/latest/commands/getset/)
-    fn getset<T: FromValue>(&self, key: impl ToSingleArg, value: impl ToSingleArg) -> Self::Output<'_, T> {
+    fn getset<R: FromValue>(&self, key: impl ToSingleArg, value: impl ToSingleArg) -> Self::Output<'_, R> {
         let mut args = command("GETSET");
         args.push_args(&key).push_args(&value);
         self.command(args)
@@ -108,7 +110,7 @@ pub trait StringCommands: CommandTarget {
 
     /// The longest common subsequence of the strings at `key1` and `key2`.
     /// [LCS](https://redis.io/docs/latest/commands/lcs/)
-    fn lcs<T: FromValue>(&self, key1: impl ToSingleArg, key2: impl ToSingleArg) -> Self::Output<'_, T> {
+    fn lcs<R: FromValue>(&self, key1: impl ToSingleArg, key2: impl ToSingleArg) -> Self::Output<'_, R> {
         let mut args = command("LCS");
         args.push_args(&key1).push_args(&key2);
         self.command(args)
@@ -136,10 +138,10 @@ pub trait StringCommands: CommandTarget {
         self.command(args)
     }
 
-    /// The values of one or more keys, in order; ask for `Option<T>` elements, as a
-    /// missing key (or one holding another type) is nil.
+    /// The values of one or more keys, in order; a missing key (or one holding another
+    /// type) is nil: ask for e.g. `Vec<Option<String>>` or a tuple of `Option`s.
     /// [MGET](https://redis.io/docs/latest/commands/mget/)
-    fn mget<T: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, Vec<T>> {
+    fn mget<R: FromValue>(&self, keys: impl ToArgs) -> Self::Output<'_, R> {
         let mut args = command("MGET");
         keys.write_args(&mut args);
         self.command(args)
@@ -193,15 +195,15 @@ pub trait StringCommands: CommandTarget {
         self.command(args)
     }
 
-    /// Sets `key` to `value` (subject to `options`) and returns the old value, `None`
-    /// if the key did not exist (`SET ... GET`).
+    /// Sets `key` to `value` (subject to `options`) and returns the old value (`SET ...
+    /// GET`); nil when the key did not exist: ask for `Option<_>`.
     /// [SET](https://redis.io/docs/latest/commands/set/)
-    fn set_get<T: FromValue>(
+    fn set_get<R: FromValue>(
         &self,
         key: impl ToSingleArg,
         value: impl ToSingleArg,
         options: SetOptions,
-    ) -> Self::Output<'_, Option<T>> {
+    ) -> Self::Output<'_, R> {
         let mut args = command("SET");
         args.push_args(&key).push_args(&value).push_args(&options).push(b"GET");
         self.command(args)
@@ -245,7 +247,7 @@ pub trait StringCommands: CommandTarget {
 
     /// The same as [`getrange`](Self::getrange), under its old name (deprecated by
     /// Redis). [SUBSTR](https://redis.io/docs/latest/commands/substr/)
-    fn substr<T: FromValue>(&self, key: impl ToSingleArg, start: i64, end: i64) -> Self::Output<'_, T> {
+    fn substr<R: FromValue>(&self, key: impl ToSingleArg, start: i64, end: i64) -> Self::Output<'_, R> {
         let mut args = command("SUBSTR");
         args.push_args(&key).push_int(start);
         args.push_int(end);
