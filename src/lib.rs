@@ -60,7 +60,20 @@
 //! `NOAUTH`, ...) via [`Error::code`]. Passwords never appear in `Debug`,
 //! `Display` or errors.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![warn(missing_docs)]
+// Lint policy: nothing a user configures or a server sends can reach an
+// unchecked `+`, an index, an `unwrap` or a `panic!` (tests excepted); the few
+// reviewed exceptions say why in place.
+#![deny(unsafe_code, missing_docs, missing_debug_implementations)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::arithmetic_side_effects,
+        clippy::indexing_slicing
+    )
+)]
 
 mod backoff;
 mod builder;

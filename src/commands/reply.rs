@@ -87,14 +87,25 @@ pub(crate) fn item<T: FromValue>(items: &mut [Value], index: usize, type_name: &
     T::from_value(value).map_err(|e| e.with_context(format_args!("element {index} of {type_name}")))
 }
 
-/// A Unix time in whole seconds as a `SystemTime`.
-pub(crate) fn unix_seconds(secs: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(secs)
+/// The Unix epoch plus `since`, saturating: a time from the server too far
+/// in the future for `SystemTime` becomes about 136,000 years from 1970
+/// instead of a panic.
+pub(crate) fn epoch_plus(since: Duration) -> SystemTime {
+    const FAR: Duration = Duration::from_secs(u32::MAX as u64 * 1000);
+    UNIX_EPOCH
+        .checked_add(since)
+        .or_else(|| UNIX_EPOCH.checked_add(FAR))
+        .unwrap_or(UNIX_EPOCH)
 }
 
-/// A Unix time in milliseconds as a `SystemTime`.
+/// A Unix time in whole seconds as a `SystemTime` (saturating).
+pub(crate) fn unix_seconds(secs: u64) -> SystemTime {
+    epoch_plus(Duration::from_secs(secs))
+}
+
+/// A Unix time in milliseconds as a `SystemTime` (saturating).
 pub(crate) fn unix_millis(millis: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(millis)
+    epoch_plus(Duration::from_millis(millis))
 }
 
 /// A conversion error about a piece of `text` (a reply line or field).
@@ -150,5 +161,19 @@ impl TextFields {
     /// All the fields.
     pub(crate) fn into_map(self) -> HashMap<String, String> {
         self.map
+    }
+}
+
+#[cfg(test)]
+mod epoch_tests {
+    use super::*;
+
+    #[test]
+    fn server_times_saturate_instead_of_panicking() {
+        assert_eq!(unix_seconds(0), UNIX_EPOCH);
+        assert_eq!(unix_millis(1500), UNIX_EPOCH + Duration::from_millis(1500));
+        // A hostile or corrupt reply: the largest values a server can send.
+        assert!(unix_seconds(u64::MAX) > UNIX_EPOCH);
+        assert!(epoch_plus(Duration::MAX) > UNIX_EPOCH);
     }
 }

@@ -116,17 +116,13 @@ fn check_query_escapes(query: &str) -> Result<()> {
 /// Whether every `%` in `text` starts a `%XX` escape with two hex digits.
 fn escapes_are_valid(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_hexdigit);
-            if !(hex(i + 1) && hex(i + 2)) {
-                return false;
-            }
-            i += 3;
-        } else {
-            i += 1;
+    let mut rest = bytes;
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        match rest.get(at..).and_then(|from| from.get(1..3)) {
+            Some(hex) if hex.iter().all(u8::is_ascii_hexdigit) => {}
+            _ => return false,
         }
+        rest = rest.get(at.saturating_add(3)..).unwrap_or_default();
     }
     true
 }

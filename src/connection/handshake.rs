@@ -24,12 +24,18 @@ pub(super) async fn run(conn: &mut Serial, config: &Config) -> Result<Protocol> 
         let tail = after_auth(config);
         batch.extend(tail.iter().cloned());
         let replies = conn.request_many(&batch).await?;
-        match &replies[0] {
-            Value::Error(line) if hello_unsupported(&ServerError::new(line.clone())) => {}
-            Value::Error(line) => return Err(ServerError::new(line.clone()).into()),
-            _ => {
-                check(config, &replies[1..])?;
+        match replies.split_first() {
+            Some((Value::Error(line), _)) if hello_unsupported(&ServerError::new(line.clone())) => {}
+            Some((Value::Error(line), _)) => return Err(ServerError::new(line.clone()).into()),
+            Some((_, rest)) => {
+                check(config, rest)?;
                 return Ok(Protocol::Resp3);
+            }
+            None => {
+                return Err(crate::Error::connection_lost(
+                    "the handshake got no reply",
+                    crate::RequestState::Unknown,
+                ))
             }
         }
     }
@@ -53,12 +59,13 @@ pub(super) async fn run(conn: &mut Serial, config: &Config) -> Result<Protocol> 
     let setname_count = batch.len();
     batch.extend(after_auth(config));
     let replies = conn.request_many(&batch).await?;
-    for reply in &replies[..setname_count] {
+    let (setname, rest) = replies.split_at(setname_count.min(replies.len()));
+    for reply in setname {
         if let Value::Error(line) = reply {
             return Err(ServerError::new(line.clone()).into());
         }
     }
-    check(config, &replies[setname_count..])?;
+    check(config, rest)?;
     Ok(Protocol::Resp2)
 }
 

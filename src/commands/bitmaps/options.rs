@@ -103,10 +103,10 @@ impl ToArgs for BitEncoding {
 fn push_prefixed(out: &mut Args, prefix: u8, n: u64) {
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(n).as_bytes();
-    let mut text = [0u8; 21];
-    text[0] = prefix;
-    text[1..=digits.len()].copy_from_slice(digits);
-    out.push(&text[..=digits.len()]);
+    let mut text = Vec::with_capacity(digits.len().saturating_add(1));
+    text.push(prefix);
+    text.extend_from_slice(digits);
+    out.push(&text);
 }
 
 /// Where a bit field starts: at a bit offset, or at an index counted in fields of

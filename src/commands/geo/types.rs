@@ -51,7 +51,7 @@ impl<M: FromValue> FromValue for GeoMember<M> {
             coordinates: None,
         };
         for (i, item) in items.enumerate() {
-            let context = |e: ConversionError| e.with_context(format_args!("element {}", i + 1));
+            let context = |e: ConversionError| e.with_context(format_args!("element {}", i.saturating_add(1)));
             match item {
                 Value::Integer(_) => out.hash = Some(u64::from_value(item).map_err(context)?),
                 Value::Array(_) => out.coordinates = Some(FromValue::from_value(item).map_err(context)?),

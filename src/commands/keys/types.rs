@@ -1,6 +1,6 @@
 //! Replies of the key commands: [`Ttl`], [`ExpireTime`] and [`KeyType`].
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use crate::resp::Value;
 use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
@@ -87,7 +87,7 @@ impl<const MILLIS: bool> FromValue for ExpireTime<MILLIS> {
         Ok(match read_timed(value, "ExpireTime", MILLIS)? {
             None => ExpireTime::Missing,
             Some(None) => ExpireTime::Persistent,
-            Some(Some(since_epoch)) => ExpireTime::At(UNIX_EPOCH + since_epoch),
+            Some(Some(since_epoch)) => ExpireTime::At(super::super::reply::epoch_plus(since_epoch)),
         })
     }
 }

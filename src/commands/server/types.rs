@@ -14,7 +14,9 @@ impl FromValue for SystemTime {
         match value {
             Value::Array(_) | Value::Set(_) => {
                 let (secs, micros): (u64, u64) = FromValue::from_value(value)?;
-                Ok(unix_seconds(secs) + Duration::from_micros(micros))
+                Ok(crate::commands::reply::epoch_plus(
+                    Duration::from_secs(secs).saturating_add(Duration::from_micros(micros)),
+                ))
             }
             other => u64::from_value(other).map(unix_seconds),
         }

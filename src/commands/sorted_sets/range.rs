@@ -50,11 +50,10 @@ impl ToArgs for ScoreBound {
             ScoreBound::Inclusive(score) => out.push_float(score),
             ScoreBound::Exclusive(score) => {
                 // `(` then the shortest round-trip text; 64 bytes always suffice.
-                let mut buf = [0u8; 64];
-                let mut cursor = std::io::Cursor::new(&mut buf[..]);
-                write!(cursor, "({score:?}").expect("a float's text fits in 64 bytes");
-                let len = cursor.position() as usize;
-                out.push(&buf[..len]);
+                let mut text = Vec::with_capacity(32);
+                // Writing to a Vec cannot fail.
+                let _ = write!(text, "({score:?}");
+                out.push(&text);
             }
             ScoreBound::NegInf => out.push(b"-inf"),
             ScoreBound::PosInf => out.push(b"+inf"),
@@ -96,7 +95,7 @@ impl LexBound {
     }
 
     fn prefixed(prefix: u8, member: &[u8]) -> Self {
-        let mut bytes = Vec::with_capacity(member.len() + 1);
+        let mut bytes = Vec::with_capacity(member.len().saturating_add(1));
         bytes.push(prefix);
         bytes.extend_from_slice(member);
         LexBound(Cow::Owned(bytes))

@@ -272,7 +272,7 @@ impl FromValue for StreamConsumerInfo {
 
 /// A Unix time in milliseconds.
 fn unix_ms(ms: u64) -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_millis(ms)
+    super::super::reply::unix_millis(ms)
 }
 
 /// `Some` for a present, non-negative value (Redis sends -1 for "never").

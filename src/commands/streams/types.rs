@@ -101,11 +101,11 @@ impl ToArgs for StreamId {
         let mut ms = itoa::Buffer::new();
         let mut seq = itoa::Buffer::new();
         let (ms, seq) = (ms.format(self.ms).as_bytes(), seq.format(self.seq).as_bytes());
-        let mut text = [0u8; 41];
-        text[..ms.len()].copy_from_slice(ms);
-        text[ms.len()] = b'-';
-        text[ms.len() + 1..ms.len() + 1 + seq.len()].copy_from_slice(seq);
-        out.push(&text[..ms.len() + 1 + seq.len()]);
+        let mut text = Vec::with_capacity(41);
+        text.extend_from_slice(ms);
+        text.push(b'-');
+        text.extend_from_slice(seq);
+        out.push(&text);
     }
 }
 impl ToSingleArg for StreamId {}
