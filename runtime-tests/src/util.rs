@@ -1,8 +1,12 @@
 //! Small helpers shared by the cases.
 
-use std::time::Duration;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, Instant};
 
 use anyredis::{Client, ClientBuilder, Runtime};
+use anyredis_test_support::RedisServer;
+use futures_util::FutureExt;
 
 /// A client for `url` on `rt` (the tests enable every runtime feature, so
 /// the runtime is always chosen explicitly).
@@ -13,6 +17,87 @@ pub fn client(url: &str, rt: &Runtime) -> anyredis::Result<Client> {
 /// Sleeps on the runtime-neutral async-io timer.
 pub async fn sleep(duration: Duration) {
     async_io::Timer::after(duration).await;
+}
+
+/// Runs `task` as a task of its own on the case's runtime (so on any of its
+/// threads, racing the connection's driver) and returns a future of its
+/// output. A panic in the task is resumed in the caller.
+///
+/// Panics when called outside a case run by [`crate::run`].
+pub fn spawn<T: Send + 'static>(
+    rt: &Runtime,
+    task: impl Future<Output = T> + Send + 'static,
+) -> impl Future<Output = T> + Send + 'static {
+    let (tx, rx) = smol::channel::bounded(1);
+    let task = async move {
+        let outcome = AssertUnwindSafe(task).catch_unwind().await;
+        let _ = tx.send(outcome).await;
+    };
+    match rt.name() {
+        "tokio" => drop(tokio::spawn(task)),
+        "async-std" => drop(async_std::task::spawn(task)),
+        "smol" => crate::run::current_smol_executor()
+            .expect("util::spawn on smol outside a case run by run::on_smol")
+            .spawn(task)
+            .detach(),
+        other => panic!("util::spawn: unknown runtime {other}"),
+    }
+    async move {
+        match rx.recv().await {
+            Ok(Ok(value)) => value,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => panic!("a spawned task was dropped before it finished"),
+        }
+    }
+}
+
+/// Spawns every task ([`spawn`]) at once and returns a future of all their
+/// outputs, in order.
+pub fn spawn_all<T, F>(rt: &Runtime, tasks: impl IntoIterator<Item = F>) -> impl Future<Output = Vec<T>> + Send
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let handles: Vec<_> = tasks.into_iter().map(|task| spawn(rt, task)).collect();
+    futures_util::future::join_all(handles)
+}
+
+/// Polls `condition` every few milliseconds until it holds; fails after
+/// `limit` with `what` in the message. For waiting on a state instead of
+/// sleeping for a guessed time.
+pub async fn wait_for(what: &str, limit: Duration, mut condition: impl FnMut() -> bool) -> Result<(), String> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if condition() {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!("timed out after {limit:?} waiting for {what}"));
+        }
+        sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The server's client connections (from `CLIENT LIST`), without the one asking.
+pub fn connections(server: &RedisServer) -> Vec<String> {
+    let list = server.raw_command(&["CLIENT", "LIST"]);
+    list.lines()
+        .filter(|line| info_field(line, "cmd") != Some("client|list") && info_field(line, "cmd") != Some("client"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits until `n` connections of the server are blocked in a command named `cmd`
+/// (`CLIENT LIST`'s `cmd=` field, lowercase, e.g. `blpop`, `xread`).
+pub async fn wait_until_blocked_in(server: &RedisServer, cmd: &str, n: usize) -> Result<(), String> {
+    wait_for(&format!("{n} connection(s) blocked in {cmd}"), Duration::from_secs(20), || {
+        connections(server)
+            .iter()
+            .filter(|line| info_field(line, "cmd") == Some(cmd) && info_field(line, "flags").is_some_and(|f| f.contains('b')))
+            .count()
+            == n
+    })
+    .await
 }
 
 /// One `key=value` field of a `CLIENT INFO` / `CLIENT LIST` line.
