@@ -88,8 +88,9 @@ pub fn connections(server: &RedisServer) -> Vec<String> {
 }
 
 /// Waits until `n` connections of the server are blocked in a command named `cmd`
-/// (`CLIENT LIST`'s `cmd=` field, lowercase, e.g. `blpop`, `xread`).
-pub async fn wait_until_blocked_in(server: &RedisServer, cmd: &str, n: usize) -> Result<(), String> {
+/// (`CLIENT LIST`'s `cmd=` field, lowercase, e.g. `blpop`, `xread`); panics
+/// after 20 s.
+pub async fn wait_until_blocked_in(server: &RedisServer, cmd: &str, n: usize) {
     wait_for(&format!("{n} connection(s) blocked in {cmd}"), Duration::from_secs(20), || {
         connections(server)
             .iter()
@@ -98,6 +99,7 @@ pub async fn wait_until_blocked_in(server: &RedisServer, cmd: &str, n: usize) ->
             == n
     })
     .await
+    .unwrap_or_else(|e| panic!("{e}: {:?}", connections(server)))
 }
 
 /// One `key=value` field of a `CLIENT INFO` / `CLIENT LIST` line.

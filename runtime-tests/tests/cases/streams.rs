@@ -11,7 +11,7 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use bytes::Bytes;
-use runtime_tests::util::sleep;
+use runtime_tests::util::wait_until_blocked_in;
 use runtime_tests::TestResult;
 
 use crate::both_protocols;
@@ -406,7 +406,7 @@ pub async fn blocking_reads(rt: Runtime) -> TestResult {
 
         let long = XReadOptions::new().block(Duration::from_secs(10));
         let (read, added) = futures_util::join!(conn.xread_options::<Fields>(["s"], ["$"], &long), async {
-            sleep(Duration::from_millis(100)).await;
+            wait_until_blocked_in(&server, "xread", 1).await;
             c.xadd("s", [("woke", "1")]).await
         });
         let (read, added) = (read?, added?);
@@ -424,7 +424,7 @@ pub async fn blocking_reads(rt: Runtime) -> TestResult {
         let (read, added) = futures_util::join!(
             conn.xreadgroup_options::<Fields>("g", "a", ["s"], [">"], &opts),
             async {
-                sleep(Duration::from_millis(100)).await;
+                wait_until_blocked_in(&server, "xreadgroup", 1).await;
                 c.xadd("s", [("again", "2")]).await
             }
         );
