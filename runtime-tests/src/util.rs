@@ -91,13 +91,19 @@ pub fn connections(server: &RedisServer) -> Vec<String> {
 /// (`CLIENT LIST`'s `cmd=` field, lowercase, e.g. `blpop`, `xread`); panics
 /// after 20 s.
 pub async fn wait_until_blocked_in(server: &RedisServer, cmd: &str, n: usize) {
-    wait_for(&format!("{n} connection(s) blocked in {cmd}"), Duration::from_secs(20), || {
-        connections(server)
-            .iter()
-            .filter(|line| info_field(line, "cmd") == Some(cmd) && info_field(line, "flags").is_some_and(|f| f.contains('b')))
-            .count()
-            == n
-    })
+    wait_for(
+        &format!("{n} connection(s) blocked in {cmd}"),
+        Duration::from_secs(20),
+        || {
+            connections(server)
+                .iter()
+                .filter(|line| {
+                    info_field(line, "cmd") == Some(cmd) && info_field(line, "flags").is_some_and(|f| f.contains('b'))
+                })
+                .count()
+                == n
+        },
+    )
     .await
     .unwrap_or_else(|e| panic!("{e}: {:?}", connections(server)))
 }
@@ -124,4 +130,83 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % n.max(1)
     }
+}
+
+/// Fails unless `result` is a server error with `code` whose message
+/// contains `text` (checks that fail for the right reason, not any error).
+pub fn expect_server_error<T: std::fmt::Debug>(result: anyredis::Result<T>, code: &str, text: &str) {
+    match result {
+        Err(err) => {
+            assert_eq!(err.code(), Some(code), "{err}");
+            assert!(err.to_string().contains(text), "{err:?} does not say {text:?}");
+        }
+        Ok(v) => panic!("expected a {code} error ({text}), got {v:?}"),
+    }
+}
+
+/// Fails unless `result` is a connection error (the connection was lost or closed).
+pub fn expect_connection_error<T: std::fmt::Debug>(result: anyredis::Result<T>) -> anyredis::Error {
+    match result {
+        Err(err) => {
+            assert!(
+                err.is_connection(),
+                "expected a connection error, got {:?}: {err}",
+                err.kind()
+            );
+            err
+        }
+        Ok(v) => panic!("expected a connection error, got {v:?}"),
+    }
+}
+
+/// The version of the `redis-server` the tests run, as (major, minor, patch).
+pub fn server_version() -> (u32, u32, u32) {
+    anyredis_test_support::server_version()
+}
+
+/// Gate for a case that needs Redis `min`: true when the server has it.
+/// Otherwise checks that the older server refuses the newer feature
+/// clearly: every command of `probe` but the last is run (set-up), the last
+/// must fail with a server error whose message contains `refusal`. Then the
+/// case ends there (false), saying so on stderr.
+pub async fn needs_version(
+    rt: &Runtime,
+    min: (u32, u32, u32),
+    probe: &[&[&str]],
+    refusal: &str,
+) -> anyredis::Result<bool> {
+    let version = server_version();
+    if version >= min {
+        return Ok(true);
+    }
+    let server = RedisServer::new();
+    let c = client(&server.url(), rt)?;
+    let (last, setup) = probe.split_last().expect("a probe command");
+    for command in setup {
+        c.query::<anyredis::Value>(&anyredis::cmd(command[0]).arg(&command[1..]))
+            .await?;
+    }
+    let result = c
+        .query::<anyredis::Value>(&anyredis::cmd(last[0]).arg(&last[1..]))
+        .await;
+    match result {
+        Err(err) if err.is_server() && err.to_string().contains(refusal) => {}
+        other => panic!("Redis {version:?} should refuse {last:?} with {refusal:?}, got {other:?}"),
+    }
+    eprintln!(
+        "needs Redis {}.{}.{}; on {}.{}.{} only the refusal of {last:?} was checked",
+        min.0, min.1, min.2, version.0, version.1, version.2
+    );
+    Ok(false)
+}
+
+/// Stops a case on servers older than `min`, with a reason on stderr (for
+/// differences that are not a server error, such as a reply's shape).
+pub fn skip_before(min: (u32, u32, u32), reason: &str) -> bool {
+    let version = server_version();
+    if version >= min {
+        return false;
+    }
+    eprintln!("not run on Redis {version:?} (needs {min:?}): {reason}");
+    true
 }

@@ -25,7 +25,9 @@ mod server;
 mod tls;
 
 pub use acl::AclUser;
-pub use binary::{redis_server_binary, redis_server_version, server_supports_tls, server_version, REDIS_SERVER_BIN_ENV};
+pub use binary::{
+    redis_server_binary, redis_server_version, server_supports_tls, server_version, REDIS_SERVER_BIN_ENV,
+};
 pub use builder::ServerBuilder;
 pub use port::{free_port, LOOPBACK};
 pub use proxy::{Fault, FaultProxy};

@@ -140,8 +140,8 @@ impl FaultProxy {
     /// `target` (a [`RedisServer::addr`](crate::RedisServer::addr), say).
     /// Panics when it cannot listen.
     pub fn start(target: SocketAddr) -> FaultProxy {
-        let listener = TcpListener::bind((LOOPBACK, 0))
-            .unwrap_or_else(|e| panic!("FaultProxy: cannot listen on 127.0.0.1: {e}"));
+        let listener =
+            TcpListener::bind((LOOPBACK, 0)).unwrap_or_else(|e| panic!("FaultProxy: cannot listen on 127.0.0.1: {e}"));
         let addr = listener
             .local_addr()
             .unwrap_or_else(|e| panic!("FaultProxy: no local address: {e}"));
@@ -296,7 +296,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
                 server.try_clone()?,
             ))
         })();
-        let Ok((c_read, s_write, c_write, s_read)) = handles else { continue };
+        let Ok((c_read, s_write, c_write, s_read)) = handles else {
+            continue;
+        };
         let conn = Arc::new(Conn {
             id,
             client,

@@ -94,7 +94,10 @@ pub async fn idle_reaping(rt: Runtime) -> TestResult {
     assert_eq!(connections(&server).len(), 2);
     assert_eq!(c.pool_status().idle, 1);
     wait_for("the idle connection to be reaped", SETTLE, || c.pool_status().open == 0).await?;
-    wait_for("the server to see it closed", SETTLE, || connections(&server).len() == 1).await?;
+    wait_for("the server to see it closed", SETTLE, || {
+        connections(&server).len() == 1
+    })
+    .await?;
     Ok(())
 }
 
@@ -129,7 +132,9 @@ pub async fn broken_and_abandoned_leases(rt: Runtime) -> TestResult {
     };
     drop(abandoned);
     wait_for("the abandoned BLPOP's connection to close", SETTLE, || {
-        !connections(&server).iter().any(|l| info_field(l, "cmd") == Some("blpop"))
+        !connections(&server)
+            .iter()
+            .any(|l| info_field(l, "cmd") == Some("blpop"))
     })
     .await?;
     // It had leased the idle connection from before: none is left, none is open.

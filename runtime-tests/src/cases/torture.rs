@@ -59,7 +59,10 @@ pub async fn cancellation_torture(rt: Runtime) -> TestResult {
     }
     let replies = setup.query::<Vec<Value>>().await?;
     assert_eq!(replies.len() as u64, SMALL_KEYS + BIG_KEYS);
-    assert!(replies.iter().all(|r| *r == Value::SimpleString("OK".into())), "{replies:?}");
+    assert!(
+        replies.iter().all(|r| *r == Value::SimpleString("OK".into())),
+        "{replies:?}"
+    );
 
     let tally = Arc::new(Tally::default());
     let workers = (0..16u64).map(|worker| {
@@ -194,7 +197,9 @@ pub async fn server_killed_during_incr(rt: Runtime) -> TestResult {
                         match e.request_state() {
                             RequestState::NotSent => Outcome::NotSent,
                             RequestState::SentUnanswered => Outcome::SentUnanswered,
-                            RequestState::Unknown => panic!("a single command's error must say whether it was sent: {e}"),
+                            RequestState::Unknown => {
+                                panic!("a single command's error must say whether it was sent: {e}")
+                            }
                             other => panic!("unexpected request state {other:?}: {e}"),
                         }
                     }
