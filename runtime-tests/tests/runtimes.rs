@@ -11,6 +11,7 @@ runtime_tests::per_runtime! {
     transactions: [watch_counter_is_exact, watch_conflict_and_body_error],
     help_commands: [container_help, deprecated_georadius, debug_commands],
     migrate: [migrate_between_servers],
+    resilience: [idempotent_pipeline_resent, reconnect_backoff_end_to_end, blocking_commands_leave_the_shared_connection],
     torture: [cancellation_torture, server_killed_during_incr, idempotent_retry],
     failures: [
         killed_connection_then_reconnect,

@@ -66,6 +66,7 @@ struct Shared {
     conns: Mutex<Vec<Arc<Conn>>>,
     next_id: AtomicU64,
     accepted: AtomicU64,
+    accepted_at: Mutex<Vec<Instant>>,
     stop: AtomicBool,
 }
 
@@ -156,6 +157,7 @@ impl FaultProxy {
             conns: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(0),
             accepted: AtomicU64::new(0),
+            accepted_at: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
         });
         let acceptor = {
@@ -240,6 +242,13 @@ impl FaultProxy {
         self.shared.accepted.load(Ordering::SeqCst)
     }
 
+    /// When each connection was accepted (including those closed at once
+    /// because the target was down or the fault was [`Fault::Reset`]): the
+    /// times of a client's connection attempts.
+    pub fn accepted_at(&self) -> Vec<Instant> {
+        lock(&self.shared.accepted_at).clone()
+    }
+
     /// Waits until [`connections`](Self::connections) is `n`, for at most
     /// `timeout`; returns whether it got there.
     pub fn wait_for_connections(&self, n: usize, timeout: Duration) -> bool {
@@ -275,6 +284,7 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
             return;
         }
         let Ok(client) = client else { continue };
+        lock(&shared.accepted_at).push(Instant::now());
         shared.accepted.fetch_add(1, Ordering::SeqCst);
         let _ = client.set_nodelay(true);
         if lock(&shared.control).fault == Fault::Reset {

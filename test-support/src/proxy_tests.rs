@@ -47,6 +47,8 @@ fn passes_commands_through_and_counts_connections() {
     assert_eq!(b.command(&["GET", "big"]).unwrap(), RawReply::Bulk(big.into_bytes()));
     assert!(proxy.wait_for_connections(2, WAIT), "{proxy:?}");
     assert_eq!(proxy.accepted(), 2);
+    let at = proxy.accepted_at();
+    assert!(at.len() == 2 && at[0] <= at[1], "{at:?}");
     // The server sees the proxy's connections, not the test's.
     assert_eq!(server.raw_command(&["CLIENT", "LIST"]).lines().count(), 3);
     drop(a);

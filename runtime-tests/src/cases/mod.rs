@@ -8,6 +8,7 @@ pub mod migrate;
 pub mod pipelines;
 pub mod pool;
 pub mod protocol;
+pub mod resilience;
 pub mod torture;
 pub mod transactions;
 pub mod transports;

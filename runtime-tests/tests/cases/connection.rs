@@ -58,7 +58,12 @@ pub async fn echo_ping_client_info(rt: Runtime) -> TestResult {
         assert_eq!(info.field("id"), Some(&*id.to_string()));
 
         let all = c.client_list().await?;
-        assert!(all.iter().any(|i| i.id == id && i.cmd == "client|list"));
+        let list_cmd = if runtime_tests::util::server_version() >= (7, 0, 0) {
+            "client|list"
+        } else {
+            "client"
+        };
+        assert!(all.iter().any(|i| i.id == id && i.cmd == list_cmd));
         let mine = c.client_list_filtered(ClientListFilter::Ids(vec![id])).await?;
         assert_eq!(mine.len(), 1);
         assert_eq!(mine[0].name, info.name);

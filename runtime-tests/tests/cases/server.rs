@@ -90,6 +90,9 @@ pub async fn config_and_info(rt: Runtime) -> TestResult {
 
 /// SLOWLOG with every command logged, LATENCY after DEBUG SLEEP.
 pub async fn slowlog_and_latency(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["LATENCY", "HISTOGRAM"]], "Unknown subcommand").await? {
+        return Ok(());
+    }
     let server = RedisServer::builder()
         .args(["--enable-debug-command", "yes", "--latency-monitor-threshold", "5"])
         .build();

@@ -110,7 +110,20 @@ impl Rng {
 
 /// A random RESP2/RESP3 frame (valid or nearly so), for the mutator to break.
 fn frame(rng: &mut Rng, depth: u32, out: &mut Vec<u8>) {
-    const WORDS: &[&str] = &["OK", "", "ERR x", "a\rb", "txt:hi", "inf", "-nan", "1e3", "t", "f", "-1", "99999999999999999999"];
+    const WORDS: &[&str] = &[
+        "OK",
+        "",
+        "ERR x",
+        "a\rb",
+        "txt:hi",
+        "inf",
+        "-nan",
+        "1e3",
+        "t",
+        "f",
+        "-1",
+        "99999999999999999999",
+    ];
     let word = WORDS[rng.below(WORDS.len() as u64) as usize];
     let kinds: &[u8] = if depth >= 3 { b"+-:$,#(!=_" } else { b"+-:$,#(!=_*%~>|" };
     let kind = kinds[rng.below(kinds.len() as u64) as usize];
@@ -121,7 +134,11 @@ fn frame(rng: &mut Rng, depth: u32, out: &mut Vec<u8>) {
         b'#' => out.push(if rng.below(2) == 0 { b't' } else { b'f' }),
         b'_' => {}
         b'$' | b'!' | b'=' => {
-            let body = if kind == b'=' { format!("txt:{word}") } else { word.to_owned() };
+            let body = if kind == b'=' {
+                format!("txt:{word}")
+            } else {
+                word.to_owned()
+            };
             out.extend_from_slice(format!("{}\r\n{body}", body.len()).as_bytes());
         }
         _ => {
@@ -207,11 +224,16 @@ fn fuzz_generated_inputs() {
             }
         }
         check_input(&input);
-        let (values, err) = decode(input.get(1..).unwrap_or_default(), Limits::default(), &mut |_| usize::MAX);
+        let (values, err) = decode(input.get(1..).unwrap_or_default(), Limits::default(), &mut |_| {
+            usize::MAX
+        });
         decoded_some += usize::from(!values.is_empty());
         errors += usize::from(err.is_some());
     }
     // The generator reaches both sides of the decoder.
-    assert!(decoded_some > GENERATED / 4, "inputs that decoded to values: {decoded_some}");
+    assert!(
+        decoded_some > GENERATED / 4,
+        "inputs that decoded to values: {decoded_some}"
+    );
     assert!(errors > GENERATED / 10, "inputs that gave an error: {errors}");
 }
