@@ -19,7 +19,7 @@ const SETTLE: Duration = Duration::from_secs(20);
 pub async fn blocking_commands_do_not_stall(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = ClientBuilder::from_url(&server.url())?
-        .response_timeout(Some(Duration::from_millis(300)))
+        .response_timeout(Some(Duration::from_secs(1)))
         .runtime(rt)
         .build()?;
     c.set("k", "v").await?;
@@ -30,7 +30,7 @@ pub async fn blocking_commands_do_not_stall(rt: Runtime) -> TestResult {
         }
         wait_until_blocked_in(&server, "blpop", 1).await;
         // Blocked for longer than the response timeout, and still fine.
-        sleep(Duration::from_millis(400)).await;
+        sleep(Duration::from_millis(1200)).await;
         let busy: Vec<String> = connections(&server)
             .into_iter()
             .filter(|line| info_field(line, "cmd") == Some("blpop"))
@@ -55,7 +55,7 @@ pub async fn pool_exhaustion(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let mut pool = PoolConfig::default();
     pool.max_connections = 2;
-    pool.acquire_timeout = Some(Duration::from_millis(300));
+    pool.acquire_timeout = Some(Duration::from_secs(2));
     let c = ClientBuilder::from_url(&server.url())?.pool(pool).runtime(rt).build()?;
     let block = |list: &'static str| c.cmd("BLPOP").arg(list).arg(30).query::<Option<(String, String)>>();
     let third = async {
@@ -87,7 +87,7 @@ pub async fn pool_exhaustion(rt: Runtime) -> TestResult {
 pub async fn idle_reaping(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let mut pool = PoolConfig::default();
-    pool.idle_timeout = Some(Duration::from_millis(200));
+    pool.idle_timeout = Some(Duration::from_secs(2));
     let c = ClientBuilder::from_url(&server.url())?.pool(pool).runtime(rt).build()?;
     c.ping().await?;
     let _: Option<(String, String)> = c.cmd("BLPOP").arg("q").arg(0.05).query().await?;
@@ -147,7 +147,7 @@ pub async fn broken_and_abandoned_leases(rt: Runtime) -> TestResult {
 pub async fn blocking_pipeline(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = ClientBuilder::from_url(&server.url())?
-        .response_timeout(Some(Duration::from_millis(300)))
+        .response_timeout(Some(Duration::from_secs(1)))
         .runtime(rt)
         .build()?;
     let pipe = c.pipeline();
@@ -156,7 +156,7 @@ pub async fn blocking_pipeline(rt: Runtime) -> TestResult {
         .get::<i64>("before");
     let others = async {
         wait_until_blocked_in(&server, "blpop", 1).await;
-        sleep(Duration::from_millis(500)).await; // blocked for longer than the response timeout
+        sleep(Duration::from_millis(1200)).await; // blocked for longer than the response timeout
         assert_eq!(
             c.get::<i64>("before").await.unwrap(),
             1,
