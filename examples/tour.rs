@@ -104,7 +104,7 @@ async fn tour(url: &str) -> anyredis::Result<()> {
 
     // 11. A dedicated connection, for when you need one to yourself.
     let conn = client.dedicated().await?;
-    let id: i64 = conn.query(&cmd("CLIENT").arg("ID")).await?;
+    let id: i64 = conn.cmd("CLIENT").arg("ID").query().await?;
     println!("dedicated connection id {id}, protocol {:?}", conn.protocol());
 
     let deleted = client.del(keys).await?;

@@ -162,6 +162,30 @@ impl ClientBuilder {
         self
     }
 
+    /// Most bytes of commands waiting to be written per connection (default
+    /// 64 MiB); past it, commands fail at once with
+    /// [`crate::ErrorKind::QueueFull`]. See [`Config::max_queued_bytes`].
+    pub fn max_queued_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_queued_bytes = bytes;
+        self
+    }
+
+    /// Most requests (commands or pipelines) queued or awaiting replies per
+    /// connection (default 1,048,576); past it, commands fail at once with
+    /// [`crate::ErrorKind::QueueFull`]. See [`Config::max_in_flight`].
+    pub fn max_in_flight(mut self, requests: usize) -> Self {
+        self.config.max_in_flight = requests;
+        self
+    }
+
+    /// How long the shared connection may owe replies while receiving
+    /// nothing before it is replaced (default 30 s; `None`: never). See
+    /// [`Config::unresponsive_timeout`].
+    pub fn unresponsive_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.config.unresponsive_timeout = limit;
+        self
+    }
+
     /// All settings of the pool of dedicated connections.
     pub fn pool(mut self, pool: PoolConfig) -> Self {
         self.config.pool = pool;

@@ -1,19 +1,18 @@
 //! The user-facing handle: [`Client`], and [`ClientBuilder`] to configure one.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-
 use std::time::{Duration, Instant};
 
 use crate::backoff;
 use crate::cmd::Cmd;
 use crate::config::Config;
-use crate::connection::serial::Serial;
-use crate::connection::Connection;
+use crate::dedicated::Connection;
 use crate::error::RequestState;
-use crate::multiplex::{Multiplexer, MuxSource, ReplyFuture};
+use crate::multiplex::{Multiplexer, QueueLimits};
 use crate::pipeline::Pipeline;
-use crate::pool::{block_time, LeasedSource, Pool};
-use crate::resp::Value;
+use crate::pool::Pool;
+use crate::request::{ReplyFuture, Sharing, Source};
 use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, FromValue, ToArgs};
 use crate::{Error, Result};
@@ -54,7 +53,8 @@ struct Inner {
     current: Mutex<Option<Multiplexer>>,
     /// Serialises connecting, so concurrent first calls share one connection.
     connecting: futures_util::lock::Mutex<()>,
-    closed: std::sync::atomic::AtomicBool,
+    /// Set by `close`: no command is sent and no connection installed after it.
+    closed: AtomicBool,
     reconnect: Mutex<Reconnect>,
 }
 
@@ -67,7 +67,8 @@ struct Reconnect {
     failures: u32,
     /// No new attempt before this instant.
     not_before: Option<Instant>,
-    last_error: Option<String>,
+    /// The last attempt's error, shared with callers that waited on it.
+    last_error: Option<Error>,
 }
 
 impl Client {
@@ -100,7 +101,7 @@ impl Client {
                 runtime,
                 current: Mutex::new(None),
                 connecting: futures_util::lock::Mutex::new(()),
-                closed: std::sync::atomic::AtomicBool::new(false),
+                closed: AtomicBool::new(false),
                 reconnect: Mutex::new(Reconnect::default()),
             }),
         }
@@ -118,46 +119,61 @@ impl Client {
 
     /// Starts a raw command bound to this client:
     /// `client.cmd("SET").arg("k").arg("v").query::<()>().await`.
-    pub fn cmd(&self, name: &str) -> ClientCmd<'_> {
-        ClientCmd {
-            client: self,
-            cmd: Cmd::new(name),
-        }
+    ///
+    /// The command is classified from its name when sent: blocking commands
+    /// run on a pooled connection; commands that change the connection's
+    /// state (`SELECT`, `WATCH`, `SUBSCRIBE`, ...) are refused with
+    /// [`crate::ErrorKind::Usage`] (use [`Client::dedicated`]).
+    pub fn cmd(&self, name: &str) -> BoundCmd {
+        BoundCmd::new(self.source(), name)
     }
 
-    /// Sends `cmd` over the shared connection and converts its reply.
-    pub fn query<T: FromValue>(&self, cmd: &Cmd) -> ReplyFuture<'_, T> {
-        self.send(cmd.args().clone())
+    /// Sends one command (name first), routed by its class.
+    pub(crate) fn send<T>(&self, args: Args) -> ReplyFuture<T> {
+        ReplyFuture::new(self.source(), args)
     }
 
-    /// Sends one command (name first) over the shared connection.
-    pub(crate) fn send<T>(&self, args: Args) -> ReplyFuture<'_, T> {
-        ReplyFuture::new(self, args)
+    fn source(&self) -> Arc<dyn Source> {
+        self.inner.clone()
     }
 
-    /// A pipeline of commands to send together over the shared connection.
+    /// A pipeline of commands to send together over the shared connection
+    /// (or, when it holds a blocking command, over a pooled one).
     pub fn pipeline(&self) -> Pipeline {
-        Pipeline::new(Box::new(self.clone()))
+        Pipeline::new(self.source())
     }
 
-    /// Opens a new dedicated connection with this client's configuration.
+    /// A dedicated connection from this client's pool (opened when none is
+    /// idle, waiting up to the pool's acquire timeout when all are in use).
+    /// Dropping it gives it back, unless its state was changed (`SELECT`,
+    /// `CLIENT TRACKING`, ...) or a reply is still owed: then it is closed.
     pub async fn dedicated(&self) -> Result<Connection> {
-        Connection::connect(&self.inner.config, &self.inner.runtime).await
+        let lease = self.inner.pool.acquire().await?;
+        Ok(Connection::leased(lease, &self.inner.config, &self.inner.runtime))
     }
 
-    /// Closes the shared connection after the replies in flight. Later commands
-    /// fail with [`crate::ErrorKind::Closed`].
+    /// Connects the shared connection now (clients are lazy): for programs
+    /// that want to fail fast at start-up on a wrong address or password.
+    pub async fn connect(&self) -> Result<()> {
+        self.inner.clone().connect().await.map(drop)
+    }
+
+    /// Closes the client: from now on every command fails with
+    /// [`crate::ErrorKind::Closed`]; a connect in flight installs nothing.
+    /// Returns once the shared connection has delivered the replies already
+    /// in flight (bounded by the response and unresponsive timeouts) and its
+    /// socket is closed, and the pool's idle connections are closed.
     pub async fn close(&self) {
-        self.inner.closed.store(true, std::sync::atomic::Ordering::SeqCst);
-        if let Some(mux) = self.inner.lock().take() {
-            mux.shutdown();
-        }
+        self.inner.closed.store(true, Ordering::SeqCst);
+        // Wait for a connect in flight: it sees `closed` and installs nothing.
+        let guard = self.inner.connecting.lock().await;
+        let mux = self.inner.lock().take();
+        drop(guard);
         self.inner.pool.close();
-    }
-
-    /// The pool of dedicated connections.
-    pub(crate) fn pool(&self) -> &Pool {
-        &self.inner.pool
+        if let Some(mux) = mux {
+            mux.shutdown();
+            mux.finished().await;
+        }
     }
 
     /// How many pooled dedicated connections are (idle, open): for tests and monitoring.
@@ -166,26 +182,63 @@ impl Client {
         PoolStatus { idle, open }
     }
 
+    /// The pool of dedicated connections.
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.inner.pool
+    }
+}
+
+impl Source for Inner {
+    fn live(&self) -> Option<Multiplexer> {
+        let current = self.lock();
+        current.as_ref().filter(|mux| !mux.is_closed()).cloned()
+    }
+
+    fn connect(self: Arc<Self>) -> BoxFuture<'static, Result<Multiplexer>> {
+        Box::pin(async move { self.multiplexer().await })
+    }
+
+    fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    fn response_timeout(&self) -> Option<Duration> {
+        self.config.response_timeout
+    }
+
+    fn sharing(&self) -> Sharing {
+        Sharing::Shared
+    }
+
+    fn pool(&self) -> Option<&Pool> {
+        Some(&self.pool)
+    }
+}
+
+impl Inner {
     /// The live shared connection, connecting first when there is none.
     async fn multiplexer(&self) -> Result<Multiplexer> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(Error::closed());
+        }
         if let Some(mux) = self.live() {
             return Ok(mux);
         }
-        let seen = self.inner.reconnect().attempts;
-        let _guard = self.inner.connecting.lock().await;
+        let seen = self.reconnect().attempts;
+        let _guard = self.connecting.lock().await;
         if let Some(mux) = self.live() {
             return Ok(mux);
         }
-        if self.inner.closed.load(std::sync::atomic::Ordering::SeqCst) {
+        if self.closed.load(Ordering::SeqCst) {
             return Err(Error::closed());
         }
         let wait = {
-            let state = self.inner.reconnect();
+            let state = self.reconnect();
             // An attempt failed while this caller waited in line: share its
-            // outcome instead of queueing attempt after attempt.
+            // outcome (same kind and code) instead of queueing attempt after attempt.
             if state.attempts != seen {
-                if let Some(reason) = &state.last_error {
-                    return Err(Error::connection_lost(reason.clone(), RequestState::NotSent));
+                if let Some(error) = &state.last_error {
+                    return Err(error.clone().with_state(RequestState::NotSent));
                 }
             }
             state
@@ -194,11 +247,11 @@ impl Client {
                 .unwrap_or_default()
         };
         if !wait.is_zero() {
-            self.inner.runtime.sleep(wait).await;
+            self.runtime.sleep(wait).await;
         }
         let result = self.connect_now().await;
-        let mut state = self.inner.reconnect();
-        state.attempts += 1;
+        let mut state = self.reconnect();
+        state.attempts = state.attempts.wrapping_add(1);
         match &result {
             Ok(_) => {
                 state.failures = 0;
@@ -206,66 +259,33 @@ impl Client {
                 state.last_error = None;
             }
             Err(e) => {
-                state.failures += 1;
-                let (base, cap) = self.inner.config.reconnect_backoff;
-                state.not_before = Some(Instant::now() + backoff::delay(base, cap, state.failures));
-                state.last_error = Some(e.to_string());
+                state.failures = state.failures.saturating_add(1);
+                let (base, cap) = self.config.reconnect_backoff;
+                let delay = backoff::delay(base, cap, state.failures);
+                let now = Instant::now();
+                // A delay too large for the clock waits an hour instead of panicking.
+                state.not_before = now
+                    .checked_add(delay)
+                    .or_else(|| now.checked_add(Duration::from_secs(3600)));
+                state.last_error = Some(e.clone());
             }
         }
         result
     }
 
     async fn connect_now(&self) -> Result<Multiplexer> {
-        let serial = Serial::connect(&self.inner.config, &self.inner.runtime).await?;
-        let mux = Multiplexer::start(serial, &self.inner.runtime)?;
-        *self.inner.lock() = Some(mux.clone());
+        let limits = QueueLimits::shared(&self.config);
+        let mux = Multiplexer::open(&self.config, &self.runtime, limits).await?;
+        let mut current = self.lock();
+        if self.closed.load(Ordering::SeqCst) {
+            // `close` ran while this connect was in flight.
+            mux.abort();
+            return Err(Error::closed());
+        }
+        *current = Some(mux.clone());
         Ok(mux)
     }
 
-    fn live(&self) -> Option<Multiplexer> {
-        let current = self.inner.lock();
-        current.as_ref().filter(|mux| !mux.is_closed()).cloned()
-    }
-}
-
-impl MuxSource for Client {
-    fn live(&self) -> Option<Multiplexer> {
-        Client::live(self)
-    }
-
-    fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>> {
-        Box::pin(self.multiplexer())
-    }
-
-    fn runtime(&self) -> &Runtime {
-        &self.inner.runtime
-    }
-
-    fn response_timeout(&self) -> Option<Duration> {
-        self.inner.config.response_timeout
-    }
-
-    /// Pipelines holding a blocking command run on a pooled dedicated connection.
-    fn dedicated(&self) -> Option<BoxFuture<'_, Result<Box<dyn MuxSource + Send>>>> {
-        Some(Box::pin(async move {
-            let lease = self.inner.pool.acquire().await?;
-            Ok(Box::new(LeasedSource(lease)) as Box<dyn MuxSource + Send>)
-        }))
-    }
-
-    /// Blocking commands run on a pooled dedicated connection, never on the shared one.
-    fn divert(&self, args: Args) -> std::result::Result<BoxFuture<'_, Result<Value>>, Args> {
-        if block_time(&args).is_none() {
-            return Err(args);
-        }
-        Ok(Box::pin(async move {
-            let lease = self.inner.pool.acquire().await?;
-            lease.send::<Value>(args).await
-        }))
-    }
-}
-
-impl Inner {
     fn reconnect(&self) -> std::sync::MutexGuard<'_, Reconnect> {
         self.reconnect.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -276,9 +296,12 @@ impl Inner {
 }
 
 impl Drop for Inner {
+    /// The last handle is gone, and with it every request future (they hold
+    /// a handle): no reply can reach anybody, so the socket closes at once
+    /// instead of waiting on a server that may never answer.
     fn drop(&mut self) {
         if let Some(mux) = self.lock().take() {
-            mux.shutdown();
+            mux.abort();
         }
     }
 }
@@ -302,23 +325,39 @@ pub struct PoolStatus {
     pub open: usize,
 }
 
-/// A raw command bound to a client, from [`Client::cmd`].
+/// A raw command bound to a client or connection, from [`Client::cmd`] or
+/// [`Connection::cmd`].
 #[must_use = "a command does nothing until `.query().await`"]
-#[derive(Debug)]
-pub struct ClientCmd<'a> {
-    client: &'a Client,
+pub struct BoundCmd {
+    source: Arc<dyn Source>,
     cmd: Cmd,
 }
 
-impl<'a> ClientCmd<'a> {
+impl BoundCmd {
+    pub(crate) fn new(source: Arc<dyn Source>, name: &str) -> BoundCmd {
+        BoundCmd {
+            source,
+            cmd: Cmd::new(name),
+        }
+    }
+
     /// Adds argument(s).
     pub fn arg(mut self, arg: impl ToArgs) -> Self {
         self.cmd.push_arg(arg);
         self
     }
 
-    /// Sends the command and converts the reply to `T` (use [`crate::Value`] for the raw reply).
-    pub fn query<T: FromValue>(self) -> ReplyFuture<'a, T> {
-        self.client.send(self.cmd.into_args())
+    /// Sends the command and converts the reply to `T` (use [`crate::Value`]
+    /// for the raw reply).
+    pub fn query<T: FromValue>(self) -> ReplyFuture<T> {
+        let mut args = self.cmd.into_args();
+        args.classify();
+        ReplyFuture::new(self.source, args)
+    }
+}
+
+impl std::fmt::Debug for BoundCmd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("BoundCmd").field(&self.cmd).finish()
     }
 }

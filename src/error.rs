@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::io;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -39,6 +40,18 @@ pub enum ErrorKind {
     Closed,
     /// An optimistic transaction gave up: a watched key changed on every attempt.
     WatchConflict,
+    /// The command cannot run where it was sent: a command that changes or
+    /// reports on its connection's state (`SELECT`, `WATCH`, `CLIENT REPLY`,
+    /// `WAIT`, ...), the subscribe family or `MONITOR` on the shared
+    /// connection, or inside a transaction's reads. Nothing was sent; the
+    /// message says where it can run (usually a dedicated connection from
+    /// [`crate::Client::dedicated`]).
+    Usage,
+    /// The shared connection's queue is full (the server or network is not
+    /// keeping up): the command was not sent. See
+    /// [`crate::ClientBuilder::max_queued_bytes`] and
+    /// [`crate::ClientBuilder::max_in_flight`].
+    QueueFull,
 }
 
 /// How far a command got before it failed with a connection error.
@@ -116,24 +129,34 @@ impl std::error::Error for ServerError {}
 ///
 /// Use [`Error::kind`] to branch, and the predicates (`is_timeout`, `is_server`, ...)
 /// for the common cases. Errors never contain passwords.
+///
+/// Errors are cheap to clone (callers that waited on the same failed
+/// connection attempt share its error, with its kind and code).
+#[derive(Clone)]
 pub struct Error {
     repr: Box<Repr>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Repr {
     Config(String),
     Io {
         context: &'static str,
-        source: io::Error,
+        source: Arc<io::Error>,
         state: RequestState,
     },
     ConnectionLost {
         reason: String,
         state: RequestState,
+        /// What broke the connection, when known.
+        cause: Option<Arc<Error>>,
     },
     Protocol(ProtocolError),
-    Server(ServerError),
+    Server {
+        error: ServerError,
+        /// The failing command's position in a pipeline.
+        index: Option<usize>,
+    },
     Conversion(ConversionError),
     Timeout {
         what: &'static str,
@@ -144,7 +167,9 @@ enum Repr {
     #[cfg_attr(not(feature = "tls"), allow(dead_code))]
     Tls(String),
     Runtime(String),
-    Closed,
+    Closed(&'static str),
+    Usage(String),
+    QueueFull(String),
     Watch {
         attempts: usize,
     },
@@ -158,7 +183,7 @@ impl Error {
     pub(crate) fn io(context: &'static str, source: io::Error) -> Error {
         Error::from_repr(Repr::Io {
             context,
-            source,
+            source: Arc::new(source),
             state: RequestState::Unknown,
         })
     }
@@ -167,6 +192,34 @@ impl Error {
         Error::from_repr(Repr::ConnectionLost {
             reason: reason.into(),
             state,
+            cause: None,
+        })
+    }
+
+    /// A connection broken by `cause` (kept as this error's `source()`).
+    pub(crate) fn connection_broken(cause: Error, state: RequestState) -> Error {
+        let reason = cause.to_string();
+        let cause = match *cause.repr {
+            // Already a lost connection: keep its cause rather than nesting.
+            Repr::ConnectionLost { cause, .. } => cause,
+            _ => Some(Arc::new(cause)),
+        };
+        Error::from_repr(Repr::ConnectionLost { reason, state, cause })
+    }
+
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
+        Error::from_repr(Repr::Usage(message.into()))
+    }
+
+    pub(crate) fn queue_full(message: impl Into<String>) -> Error {
+        Error::from_repr(Repr::QueueFull(message.into()))
+    }
+
+    /// A server error reply to the command at `index` of a pipeline.
+    pub(crate) fn in_pipeline(error: ServerError, index: usize) -> Error {
+        Error::from_repr(Repr::Server {
+            error,
+            index: Some(index),
         })
     }
 
@@ -188,7 +241,13 @@ impl Error {
     }
 
     pub(crate) fn closed() -> Error {
-        Error::from_repr(Repr::Closed)
+        Error::from_repr(Repr::Closed("the client was closed"))
+    }
+
+    /// A handle used after what it stood for ended (a transaction attempt, a
+    /// dedicated connection given back).
+    pub(crate) fn closed_because(why: &'static str) -> Error {
+        Error::from_repr(Repr::Closed(why))
     }
 
     /// Marks an I/O or connection error with how far the command got.
@@ -211,20 +270,27 @@ impl Error {
             Repr::Io { .. } => ErrorKind::Io,
             Repr::ConnectionLost { .. } => ErrorKind::ConnectionLost,
             Repr::Protocol(_) => ErrorKind::Protocol,
-            Repr::Server(_) => ErrorKind::Server,
+            Repr::Server { .. } => ErrorKind::Server,
             Repr::Conversion(_) => ErrorKind::Conversion,
             Repr::Timeout { .. } => ErrorKind::Timeout,
             Repr::Tls(_) => ErrorKind::Tls,
             Repr::Runtime(_) => ErrorKind::Runtime,
-            Repr::Closed => ErrorKind::Closed,
+            Repr::Closed(_) => ErrorKind::Closed,
+            Repr::Usage(_) => ErrorKind::Usage,
+            Repr::QueueFull(_) => ErrorKind::QueueFull,
             Repr::Watch { .. } => ErrorKind::WatchConflict,
         }
     }
 
     /// For connection, I/O and timeout errors: whether the command reached the server.
+    ///
+    /// Errors raised before anything was sent ([`ErrorKind::Usage`],
+    /// [`ErrorKind::QueueFull`], [`ErrorKind::Closed`]) say
+    /// [`RequestState::NotSent`].
     pub fn request_state(&self) -> RequestState {
         match &*self.repr {
             Repr::Io { state, .. } | Repr::ConnectionLost { state, .. } | Repr::Timeout { state, .. } => *state,
+            Repr::Usage(_) | Repr::QueueFull(_) | Repr::Closed(_) => RequestState::NotSent,
             _ => RequestState::Unknown,
         }
     }
@@ -232,7 +298,16 @@ impl Error {
     /// The server's error reply, when this is a [`ErrorKind::Server`] error.
     pub fn server_error(&self) -> Option<&ServerError> {
         match &*self.repr {
-            Repr::Server(e) => Some(e),
+            Repr::Server { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// For a server error reply inside a pipeline: the failing command's
+    /// position (0-based, not counting `MULTI`).
+    pub fn command_index(&self) -> Option<usize> {
+        match &*self.repr {
+            Repr::Server { index, .. } => *index,
             _ => None,
         }
     }
@@ -304,14 +379,22 @@ impl fmt::Display for Error {
             Repr::Io { context, source, state } => {
                 write!(f, "I/O error while {context}: {source}{}", state_note(*state))
             }
-            Repr::ConnectionLost { reason, state } => write!(f, "connection lost: {reason}{}", state_note(*state)),
+            Repr::ConnectionLost { reason, state, .. } => {
+                write!(f, "connection lost: {reason}{}", state_note(*state))
+            }
             Repr::Protocol(e) => write!(f, "protocol error: {e}"),
-            Repr::Server(e) => write!(f, "server error: {e}"),
+            Repr::Server { error, index: None } => write!(f, "server error: {error}"),
+            Repr::Server {
+                error,
+                index: Some(index),
+            } => write!(f, "server error in pipeline command #{index}: {error}"),
             Repr::Conversion(e) => write!(f, "{e}"),
             Repr::Timeout { what, after, state } => write!(f, "{what} timed out after {after:?}{}", state_note(*state)),
             Repr::Tls(m) => write!(f, "TLS error: {m}"),
             Repr::Runtime(m) => write!(f, "runtime error: {m}"),
-            Repr::Closed => f.write_str("the client was closed"),
+            Repr::Closed(why) => f.write_str(why),
+            Repr::Usage(m) => f.write_str(m),
+            Repr::QueueFull(m) => write!(f, "queue full, command not sent: {m}"),
             Repr::Watch { attempts } => {
                 write!(
                     f,
@@ -334,9 +417,10 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &*self.repr {
-            Repr::Io { source, .. } => Some(source),
+            Repr::Io { source, .. } => Some(&**source),
+            Repr::ConnectionLost { cause: Some(cause), .. } => Some(&**cause),
             Repr::Protocol(e) => Some(e),
-            Repr::Server(e) => Some(e),
+            Repr::Server { error, .. } => Some(error),
             Repr::Conversion(e) => Some(e),
             _ => None,
         }
@@ -357,6 +441,6 @@ impl From<ConversionError> for Error {
 
 impl From<ServerError> for Error {
     fn from(e: ServerError) -> Error {
-        Error::from_repr(Repr::Server(e))
+        Error::from_repr(Repr::Server { error: e, index: None })
     }
 }

@@ -55,24 +55,26 @@ mod cmd;
 pub mod commands;
 pub mod config;
 mod connection;
+mod dedicated;
 mod error;
 mod multiplex;
 mod pipeline;
 mod pool;
+mod request;
 pub mod resp;
 pub mod rt;
 mod transaction;
 pub mod value;
 
-pub use client::{Client, ClientBuilder, ClientCmd, PoolStatus};
+pub use client::{BoundCmd, Client, ClientBuilder, PoolStatus};
 pub use cmd::{cmd, Cmd};
-pub use commands::Commands;
+pub use commands::CommandTarget;
 pub use config::{Addr, Config, Protocol, TlsConfig};
-pub use connection::Connection;
+pub use dedicated::Connection;
 pub use error::{Error, ErrorKind, RequestState, Result, ServerError};
-pub use multiplex::ReplyFuture;
 pub use pipeline::Pipeline;
 pub use pool::PoolConfig;
+pub use request::{ReplyFuture, BLOCKING_MARGIN};
 pub use resp::Value;
 pub use rt::Runtime;
 pub use transaction::{Transaction, DEFAULT_TRANSACTION_ATTEMPTS};
@@ -81,10 +83,9 @@ pub use value::{FromValue, ToArgs, ToSingleArg};
 /// Everything most programs need: `use anyredis::prelude::*;`.
 pub mod prelude {
     pub use crate::commands::{
-        AclCommands, AsyncCommands, BitmapCommands, ClusterCommands, Commands, ConnectionCommands, DedicatedCommands,
-        GeoCommands, HashCommands, HelpCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands,
-        ScanCommands, ScriptingCommands, ServerCommands, SetCommands, SortedSetCommands, StreamCommands,
-        StringCommands,
+        AclCommands, BitmapCommands, ClusterCommands, ConnectionCommands, DedicatedCommands, GeoCommands, HashCommands,
+        HelpCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands, ScanCommands, ScriptingCommands,
+        ServerCommands, SetCommands, SortedSetCommands, StreamCommands, StringCommands,
     };
     pub use crate::{cmd, Client, Error, ErrorKind, FromValue, Result, ToArgs, Value};
 }

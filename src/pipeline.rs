@@ -1,18 +1,19 @@
 //! [`Pipeline`]: many commands, one write, all replies at once; optionally
 //! atomic (`MULTI` / `EXEC`).
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::BytesMut;
+use futures_channel::oneshot;
 
 use crate::cmd::Cmd;
-use crate::commands::Commands;
+use crate::commands::CommandTarget;
 use crate::error::{RequestState, ServerError};
-use crate::multiplex::MuxSource;
-use crate::pool::{block_time, BlockTime};
+use crate::multiplex::ManyReceiver;
+use crate::request::{command_name, limit_for, plan, Plan, Source};
 use crate::resp::Value;
 use crate::rt::with_timeout;
-use crate::value::{Args, FromValue};
+use crate::value::{Args, BlockTime, CommandClass, FromValue};
 use crate::{Error, Result};
 
 /// Commands queued to be sent together.
@@ -38,8 +39,14 @@ use crate::{Error, Result};
 /// With [`Pipeline::atomic`], the commands are wrapped in `MULTI` / `EXEC`: the
 /// server runs all of them or, if one is rejected while queueing, none
 /// (an `EXECABORT` server error).
+///
+/// Commands are routed like single ones: a pipeline holding a blocking
+/// command (outside `MULTI`) runs on a pooled connection; one holding a
+/// command that changes the connection's state (`SELECT`, `SUBSCRIBE`, ...)
+/// is refused on a client's shared connection ([`crate::ErrorKind::Usage`],
+/// nothing sent).
 pub struct Pipeline {
-    source: Box<dyn MuxSource + Send>,
+    source: Arc<dyn Source>,
     queued: Mutex<Queued>,
     atomic: bool,
     idempotent: bool,
@@ -51,10 +58,13 @@ struct Queued {
     count: usize,
     /// The longest a queued command may block the connection (`BLPOP` ...).
     block: Option<BlockTime>,
+    /// The first queued command that is neither ordinary nor blocking, with
+    /// its name: whether the pipeline may run on its source depends on it.
+    special: Option<(CommandClass, String)>,
 }
 
 impl Pipeline {
-    pub(crate) fn new(source: Box<dyn MuxSource + Send>) -> Pipeline {
+    pub(crate) fn new(source: Arc<dyn Source>) -> Pipeline {
         Pipeline {
             source,
             queued: Mutex::new(Queued::default()),
@@ -84,9 +94,12 @@ impl Pipeline {
         self.atomic
     }
 
-    /// Queues a raw command.
+    /// Queues a raw command (classified from its name, like
+    /// [`crate::Client::cmd`]).
     pub fn add(&self, cmd: &Cmd) -> &Pipeline {
-        self.push(cmd.args());
+        let mut args = cmd.args().clone();
+        args.classify();
+        self.push(&args);
         self
     }
 
@@ -106,15 +119,20 @@ impl Pipeline {
         queued.encoded.clear();
         queued.count = 0;
         queued.block = None;
+        queued.special = None;
     }
 
     /// Sends the queued commands and converts the array of their replies to `T`
     /// (a tuple with one element per command, a `Vec`, ...). A server error in
     /// any command fails the conversion; use [`Pipeline::query_each`] to see
     /// each command's own result. The commands stay queued: `clear` to reuse.
+    ///
+    /// A server error reply to one command is returned as that
+    /// [`crate::ErrorKind::Server`] error, with its code and
+    /// [`Error::command_index`].
     pub async fn query<T: FromValue>(&self) -> Result<T> {
         let replies = self.run().await?.unwrap_or_default();
-        Ok(T::from_value(Value::Array(replies))?)
+        convert(replies)
     }
 
     /// Sends the queued commands and returns each command's result in order.
@@ -132,53 +150,63 @@ impl Pipeline {
     /// The replies; `None` when an atomic pipeline's `EXEC` was aborted by a
     /// `WATCH`ed key changing.
     pub(crate) async fn run(&self) -> Result<Option<Vec<Value>>> {
-        self.send_via(&*self.source, self.atomic).await
+        if self.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        self.send_via(&self.source, self.atomic).await
     }
 
-    /// Sends the queued commands as `MULTI` ... `EXEC` on `source` (a transaction's connection).
-    pub(crate) async fn exec_on(&self, source: &dyn MuxSource) -> Result<Option<Vec<Value>>> {
+    /// Sends the queued commands as `MULTI` ... `EXEC` on `source` (a
+    /// transaction's connection), even when none is queued: an empty `EXEC`
+    /// still ends the `WATCH` and tells whether a watched key changed.
+    pub(crate) async fn exec_on(&self, source: &Arc<dyn Source>) -> Result<Option<Vec<Value>>> {
         self.send_via(source, true).await
     }
 
-    async fn send_via(&self, source: &dyn MuxSource, atomic: bool) -> Result<Option<Vec<Value>>> {
-        let (encoded, count, block) = {
+    async fn send_via(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
+        let (encoded, count, block, special) = {
             let queued = self.lock();
-            if queued.count == 0 {
-                return Ok(Some(Vec::new()));
-            }
-            (frame(&queued, atomic), queued.count, queued.block)
+            (
+                frame(&queued, atomic),
+                queued.count,
+                queued.block,
+                queued.special.clone(),
+            )
         };
-        let total = if atomic { count + 2 } else { count };
-        let mut limit = source.response_timeout();
+        if let Some((class, name)) = special {
+            plan(&**source, class, &|| name.clone())?;
+        }
         // Inside MULTI a blocking command does not block; outside, the pipeline
         // waits as long as its longest blocking command and must not stall a
         // shared connection.
-        let leased = match block.filter(|_| !atomic) {
-            Some(block) => {
-                limit = block.response_timeout(limit);
-                match source.dedicated() {
-                    Some(lease) => Some(lease.await?),
-                    None => None,
-                }
-            }
-            None => None,
+        let block = block.filter(|_| !atomic);
+        let route = match block {
+            Some(_) => plan(&**source, CommandClass::Blocking, &|| "a pipeline".into())?,
+            None => Plan::Here,
         };
-        let source: &dyn MuxSource = match &leased {
-            Some(lease) => &**lease,
-            None => source,
-        };
+        let limit = limit_for(block, source.response_timeout());
+        let total = if atomic { count + 2 } else { count };
         let mut tries = if self.idempotent { 2 } else { 1 };
         let replies = loop {
             tries -= 1;
-            let sent = with_timeout(source.runtime(), limit, send(source, &encoded, total)).await;
-            let result = sent.unwrap_or_else(|()| {
-                let limit = limit.unwrap_or_default();
-                Err(Error::timeout(
-                    "waiting for pipeline replies",
-                    limit,
-                    RequestState::SentUnanswered,
-                ))
-            });
+            let attempt = async {
+                match (route, source.pool()) {
+                    (Plan::Pool, Some(pool)) => {
+                        let lease = pool.acquire().await?;
+                        receive(lease.send_many(&encoded, total, None)?).await
+                    }
+                    _ => send(source, &encoded, total).await,
+                }
+            };
+            let result = with_timeout(source.runtime(), limit, attempt)
+                .await
+                .unwrap_or_else(|()| {
+                    Err(Error::timeout(
+                        "waiting for pipeline replies",
+                        limit.unwrap_or_default(),
+                        RequestState::SentUnanswered,
+                    ))
+                });
             match result {
                 Err(e) if tries > 0 && e.lost_after_send() => continue,
                 result => break result?,
@@ -195,17 +223,33 @@ impl Pipeline {
         let mut queued = self.lock();
         args.write_frame(&mut queued.encoded);
         queued.count += 1;
-        if let Some(block) = block_time(args) {
+        if let Some(block) = args.block_time().filter(|_| args.class() == CommandClass::Blocking) {
             queued.block = Some(match queued.block {
                 Some(longest) => longest.max(block),
                 None => block,
             });
+        }
+        if !matches!(args.class(), CommandClass::Shared | CommandClass::Blocking) && queued.special.is_none() {
+            queued.special = Some((args.class(), command_name(args)));
         }
     }
 
     fn lock(&self) -> MutexGuard<'_, Queued> {
         self.queued.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// Converts a pipeline's replies to `T`; the first server error reply is
+/// returned as such, with its command's index.
+pub(crate) fn convert<T: FromValue>(replies: Vec<Value>) -> Result<T> {
+    let failed = replies.iter().enumerate().find_map(|(i, reply)| match reply {
+        Value::Error(line) => Some((i, line.clone())),
+        _ => None,
+    });
+    if let Some((index, line)) = failed {
+        return Err(Error::in_pipeline(ServerError::new(line), index));
+    }
+    Ok(T::from_value(Value::Array(replies))?)
 }
 
 /// The bytes to send: the queued commands, inside `MULTI` / `EXEC` if atomic.
@@ -223,23 +267,28 @@ fn frame(queued: &Queued, atomic: bool) -> BytesMut {
 
 /// Sends pre-encoded commands on the source's live connection (connecting when
 /// needed; once more if the connection ended before they were queued).
-async fn send(source: &dyn MuxSource, encoded: &[u8], count: usize) -> Result<Vec<Value>> {
+async fn send(source: &Arc<dyn Source>, encoded: &[u8], count: usize) -> Result<Vec<Value>> {
     let mut attempts = 0;
+    let epoch = source.epoch();
     let receiver = loop {
         attempts += 1;
         let mux = match source.live() {
             Some(mux) => mux,
-            None => source.connect().await?,
+            None => source.clone().connect().await?,
         };
-        match mux.send_many(encoded, count) {
+        match mux.send_many(encoded, count, epoch) {
             Ok(receiver) => break receiver,
-            Err(e) if attempts < 2 && e.request_state() == RequestState::NotSent && !e.is_closed() => continue,
+            Err(e) if attempts < 2 && e.request_state() == RequestState::NotSent && e.is_connection() => continue,
             Err(e) => return Err(e),
         }
     };
+    receive(receiver).await
+}
+
+async fn receive(receiver: ManyReceiver) -> Result<Vec<Value>> {
     match receiver.await {
         Ok(result) => result,
-        Err(_) => Err(Error::connection_lost(
+        Err(oneshot::Canceled) => Err(Error::connection_lost(
             "the connection's driver stopped",
             RequestState::Unknown,
         )),
@@ -258,15 +307,23 @@ fn exec_result(mut replies: Vec<Value>) -> Result<Option<Vec<Value>>> {
         Value::Array(results) => Ok(Some(results)),
         Value::Nil => Ok(None),
         Value::Error(line) => {
-            let queue_error = replies[1..].iter().find_map(|r| match r {
-                Value::Error(e) => Some(String::from_utf8_lossy(e).into_owned()),
-                _ => None,
-            });
-            let text = match queue_error {
-                Some(first) => format!("{} (first refused command: {first})", String::from_utf8_lossy(&line)),
-                None => String::from_utf8_lossy(&line).into_owned(),
-            };
-            Err(ServerError::new(text.into()).into())
+            // EXECABORT: name (and point at) the first command the server refused to queue.
+            let refused = replies
+                .get(1..)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .find_map(|(i, r)| match r {
+                    Value::Error(e) => Some((i, String::from_utf8_lossy(e).into_owned())),
+                    _ => None,
+                });
+            match refused {
+                Some((index, first)) => {
+                    let text = format!("{} (first refused command: {first})", String::from_utf8_lossy(&line));
+                    Err(Error::in_pipeline(ServerError::new(text.into()), index))
+                }
+                None => Err(ServerError::new(line).into()),
+            }
         }
         other => Err(Error::connection_lost(
             format!("unexpected EXEC reply: {}", other.type_name()),
@@ -275,7 +332,7 @@ fn exec_result(mut replies: Vec<Value>) -> Result<Option<Vec<Value>>> {
     }
 }
 
-impl Commands for Pipeline {
+impl CommandTarget for Pipeline {
     type Output<'a, T: FromValue + 'a> = &'a Pipeline;
 
     fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> &'a Pipeline {

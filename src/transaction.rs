@@ -2,44 +2,63 @@
 //! watched key changed. See [`crate::Client::transaction`].
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backoff;
-use crate::commands::{AsyncCommands, Commands};
-use crate::multiplex::{FixedMux, ReplyFuture};
-use crate::pipeline::Pipeline;
-use crate::resp::Value;
+use crate::commands::{AsyncCommandTarget, CommandTarget};
+use crate::multiplex::Multiplexer;
+use crate::pipeline::{convert, Pipeline};
+use crate::request::{wait, FixedSource, ReplyFuture, Sharing, Source};
 use crate::value::{Args, FromValue, ToArgs};
 use crate::{Client, Error, Result};
 
 /// How many times [`Client::transaction`] runs its closure before giving up.
 pub const DEFAULT_TRANSACTION_ATTEMPTS: usize = 64;
 
-/// A transaction in progress: a dedicated connection on which the keys are
-/// `WATCH`ed. Read with its typed methods (they run on that connection), then
-/// return an atomic [`Transaction::pipeline`] holding the writes.
+/// One attempt of a transaction in progress: a dedicated connection on which
+/// the keys are `WATCH`ed. Read with its typed methods (they run on that
+/// connection), then return an atomic [`Transaction::pipeline`] holding the
+/// writes.
+///
+/// The handle is good for its attempt only: once the attempt is over (the
+/// pipeline was executed, or the body failed), commands sent through it, or
+/// through a clone kept by user code, fail with [`crate::ErrorKind::Closed`];
+/// they never reach the connection, which by then may serve someone else.
+/// Commands that change the connection's state (`SELECT`, `MULTI`,
+/// `WATCH`, ...) are refused with [`crate::ErrorKind::Usage`].
+#[derive(Clone)]
 pub struct Transaction {
-    fixed: FixedMux,
+    source: Arc<FixedSource>,
 }
 
 impl Transaction {
     /// An atomic pipeline (`MULTI` / `EXEC`) for this transaction's writes.
     pub fn pipeline(&self) -> Pipeline {
-        Pipeline::new(Box::new(self.fixed.clone())).atomic()
+        Pipeline::new(self.source()).atomic()
+    }
+
+    /// Starts a raw command on this transaction's connection.
+    pub fn cmd(&self, name: &str) -> crate::BoundCmd {
+        crate::BoundCmd::new(self.source(), name)
+    }
+
+    fn source(&self) -> Arc<dyn Source> {
+        self.source.clone()
     }
 }
 
-impl Commands for Transaction {
-    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+impl CommandTarget for Transaction {
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<T>;
 
-    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
-        ReplyFuture::new(&self.fixed, args)
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
+        ReplyFuture::new(self.source(), args)
     }
 }
 
-impl AsyncCommands for Transaction {
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
-        ReplyFuture::new(&self.fixed, args)
+impl AsyncCommandTarget for Transaction {
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
+        ReplyFuture::new(self.source(), args)
     }
 }
 
@@ -106,32 +125,48 @@ impl Client {
         // Until EXEC or UNWATCH completes, the connection may hold a WATCH: if
         // this future is dropped, the lease closes the connection.
         lease.mark_dirty();
-        let fixed = lease.fixed().clone();
+        let mux = Multiplexer::clone(&lease);
+        let limit = self.config().response_timeout;
+        let internal = |args: &Args| -> Result<_> { Ok(wait(mux.send(args, None)?, limit, self.runtime())) };
+        let mut unwatch = Args::new();
+        unwatch.push(b"UNWATCH");
         for attempt in 0..attempts.max(1) {
             if attempt > 0 {
                 // Spread competing writers out so one of them gets through.
-                let wait = backoff::delay(Duration::from_millis(1), Duration::from_millis(50), attempt as u32);
+                let step = u32::try_from(attempt).unwrap_or(u32::MAX);
+                let wait = backoff::delay(Duration::from_millis(1), Duration::from_millis(50), step);
                 self.runtime().sleep(wait).await;
             }
-            lease.send::<()>(watch.clone()).await?;
-            let pipe = match body(Transaction { fixed: fixed.clone() }).await {
-                Ok(pipe) => pipe,
+            internal(&watch)?.await?;
+            let source = Arc::new(FixedSource::new(
+                mux.clone(),
+                self.runtime().clone(),
+                limit,
+                Sharing::Transaction,
+                true,
+            ));
+            let body_result = body(Transaction { source: source.clone() }).await;
+            let outcome = match body_result {
+                Ok(pipe) => {
+                    let source: Arc<dyn Source> = source;
+                    pipe.exec_on(&source).await
+                }
                 Err(e) => {
-                    let mut unwatch = Args::new();
-                    unwatch.push(b"UNWATCH");
-                    if lease.send::<()>(unwatch).await.is_ok() {
+                    // This attempt's handles stop working before anything else is sent.
+                    mux.retire();
+                    if internal(&unwatch)?.await.is_ok() {
                         lease.mark_clean();
                     }
                     return Err(e);
                 }
             };
-            let outcome = pipe.exec_on(&fixed).await;
+            mux.retire();
             // EXEC (run or aborted) ends the WATCH; an error may leave it set.
             if outcome.is_ok() {
                 lease.mark_clean();
             }
             if let Some(replies) = outcome? {
-                return Ok(T::from_value(Value::Array(replies))?);
+                return convert(replies);
             }
             lease.mark_dirty();
         }

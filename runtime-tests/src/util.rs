@@ -183,12 +183,9 @@ pub async fn needs_version(
     let c = client(&server.url(), rt)?;
     let (last, setup) = probe.split_last().expect("a probe command");
     for command in setup {
-        c.query::<anyredis::Value>(&anyredis::cmd(command[0]).arg(&command[1..]))
-            .await?;
+        c.cmd(command[0]).arg(&command[1..]).query::<anyredis::Value>().await?;
     }
-    let result = c
-        .query::<anyredis::Value>(&anyredis::cmd(last[0]).arg(&last[1..]))
-        .await;
+    let result = c.cmd(last[0]).arg(&last[1..]).query::<anyredis::Value>().await;
     match result {
         Err(err) if err.is_server() && err.to_string().contains(refusal) => {}
         other => panic!("Redis {version:?} should refuse {last:?} with {refusal:?}, got {other:?}"),

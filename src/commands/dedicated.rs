@@ -12,8 +12,8 @@
 //! - `SUBSCRIBE` and `MONITOR`: they turn the connection into a message stream;
 //!   they belong to the pub/sub handle.
 
-use super::{command, subcommand, Commands};
-use crate::connection::Connection;
+use super::{command, subcommand, CommandTarget};
+use crate::dedicated::Connection;
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
 /// Commands for a dedicated [`Connection`] only.
@@ -23,7 +23,7 @@ use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 /// send the queued commands with a reply type that accepts a status (`()`, as
 /// [`StringCommands::set`](super::StringCommands::set) has) or with
 /// [`Connection::query`]; their results come back from [`exec`](Self::exec).
-pub trait DedicatedCommands: Commands {
+pub trait DedicatedCommands: CommandTarget {
     /// Switches this connection to database `db`. [SELECT](https://redis.io/docs/latest/commands/select/)
     fn select(&self, db: i64) -> Self::Output<'_, ()> {
         let mut args = command("SELECT");

@@ -2,7 +2,7 @@
 
 use super::keys::with_key;
 use super::scan::ScanOptions;
-use super::{command, Commands};
+use super::{command, CommandTarget};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
 /// `NAME key field`.
@@ -11,7 +11,7 @@ fn key_field(args: Args, key: impl ToSingleArg, field: impl ToSingleArg) -> Args
 }
 
 /// Hash commands.
-pub trait HashCommands: Commands {
+pub trait HashCommands: CommandTarget {
     /// Sets `field` of the hash at `key` to `value`; returns 1 if the field is new, 0
     /// if it was updated. [HSET](https://redis.io/docs/latest/commands/hset/)
     fn hset(&self, key: impl ToSingleArg, field: impl ToSingleArg, value: impl ToSingleArg) -> Self::Output<'_, u64> {

@@ -1,10 +1,10 @@
 //! The `HELP` subcommands of container commands: the server's own usage text,
 //! one line per entry.
 
-use super::{subcommand, Commands};
+use super::{subcommand, CommandTarget};
 
 /// `<CONTAINER> HELP`: the server's usage text for a container command's subcommands.
-pub trait HelpCommands: Commands {
+pub trait HelpCommands: CommandTarget {
     /// Usage of the `ACL` subcommands. [ACL HELP](https://redis.io/docs/latest/commands/acl-help/)
     fn acl_help(&self) -> Self::Output<'_, Vec<String>> {
         self.command(subcommand("ACL", "HELP"))

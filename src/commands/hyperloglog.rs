@@ -2,11 +2,11 @@
 //!
 //! `PFDEBUG` and `PFSELFTEST` are internal testing commands and have no method.
 
-use super::{command, Commands};
+use super::{command, CommandTarget};
 use crate::value::{ToArgs, ToSingleArg};
 
 /// HyperLogLog commands.
-pub trait HyperLogLogCommands: Commands {
+pub trait HyperLogLogCommands: CommandTarget {
     /// Adds zero or more `elements` to the HyperLogLog at `key` (creating it);
     /// returns whether its estimate changed (or the key was created).
     /// [PFADD](https://redis.io/docs/latest/commands/pfadd/)

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{command, counted, with, Commands};
+use super::{command, counted, with, CommandTarget};
 use crate::resp::Value;
 use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
 
@@ -126,7 +126,7 @@ fn write_timeout(args: &mut Args, timeout: Duration) {
 /// (`Duration::ZERO` blocks forever) and answer `None` when it passes. They hold the
 /// connection while they wait, so send them on a dedicated connection
 /// ([`Client::dedicated`](crate::Client::dedicated)).
-pub trait ListCommands: Commands {
+pub trait ListCommands: CommandTarget {
     /// Adds one or more `elements` to the head of the list at `key` (the last one
     /// ends up first) and returns the new length. [LPUSH](https://redis.io/docs/latest/commands/lpush/)
     fn lpush(&self, key: impl ToSingleArg, elements: impl ToArgs) -> Self::Output<'_, u64> {

@@ -1,8 +1,8 @@
 //! Typed command methods, one file per command family.
 //!
 //! Each family is a trait with provided methods built on one primitive,
-//! [`Commands::command`], so a command is written once for every handle that
-//! implements it (a blanket impl gives every family to every [`Commands`]
+//! [`CommandTarget::command`], so a command is written once for every handle that
+//! implements it (a blanket impl gives every family to every [`CommandTarget`]
 //! handle). Bring the traits into scope with `use anyredis::prelude::*`.
 //!
 //! Commands that change the connection's state (`SELECT`, `WATCH`, ...) are
@@ -30,8 +30,8 @@ mod sorted_sets;
 mod streams;
 mod strings;
 
-use crate::connection::Connection;
-use crate::multiplex::ReplyFuture;
+use crate::dedicated::Connection;
+use crate::request::ReplyFuture;
 use crate::value::{Args, FromValue, ToArgs};
 use crate::Client;
 
@@ -82,10 +82,10 @@ pub use strings::{Expiry, LcsMatch, LcsMatches, LcsOptions, SetOptions, StringCo
 /// The primitive every typed command is built on.
 ///
 /// A typed method builds the command's arguments and hands them to
-/// [`Commands::command`]; what comes back depends on the handle: a
+/// [`CommandTarget::command`]; what comes back depends on the handle: a
 /// [`ReplyFuture`] on a [`Client`] or [`Connection`] (await it for the reply).
 /// So each command is written once, for every handle.
-pub trait Commands {
+pub trait CommandTarget {
     /// What a typed method returns on this handle.
     type Output<'a, T: FromValue + 'a>
     where
@@ -95,57 +95,57 @@ pub trait Commands {
     fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> Self::Output<'a, T>;
 }
 
-impl Commands for Client {
-    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+impl CommandTarget for Client {
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<T>;
 
-    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
 
-impl Commands for Connection {
-    type Output<'a, T: FromValue + 'a> = ReplyFuture<'a, T>;
+impl CommandTarget for Connection {
+    type Output<'a, T: FromValue + 'a> = ReplyFuture<T>;
 
-    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+    fn command<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
 
-impl<C: Commands + ?Sized> StringCommands for C {}
-impl<C: AsyncCommands + ?Sized> ScanCommands for C {}
-impl<C: Commands + ?Sized> BitmapCommands for C {}
-impl<C: Commands + ?Sized> HyperLogLogCommands for C {}
-impl<C: Commands + ?Sized> KeyCommands for C {}
-impl<C: Commands + ?Sized> HashCommands for C {}
-impl<C: Commands + ?Sized> HelpCommands for C {}
-impl<C: Commands + ?Sized> ListCommands for C {}
-impl<C: Commands + ?Sized> SetCommands for C {}
-impl<C: Commands + ?Sized> SortedSetCommands for C {}
-impl<C: Commands + ?Sized> GeoCommands for C {}
-impl<C: Commands + ?Sized> StreamCommands for C {}
-impl<C: Commands + ?Sized> ScriptingCommands for C {}
-impl<C: Commands + ?Sized> PubSubCommands for C {}
-impl<C: Commands + ?Sized> ServerCommands for C {}
-impl<C: Commands + ?Sized> AclCommands for C {}
-impl<C: Commands + ?Sized> ConnectionCommands for C {}
-impl<C: Commands + ?Sized> ClusterCommands for C {}
+impl<C: CommandTarget + ?Sized> StringCommands for C {}
+impl<C: AsyncCommandTarget + ?Sized> ScanCommands for C {}
+impl<C: CommandTarget + ?Sized> BitmapCommands for C {}
+impl<C: CommandTarget + ?Sized> HyperLogLogCommands for C {}
+impl<C: CommandTarget + ?Sized> KeyCommands for C {}
+impl<C: CommandTarget + ?Sized> HashCommands for C {}
+impl<C: CommandTarget + ?Sized> HelpCommands for C {}
+impl<C: CommandTarget + ?Sized> ListCommands for C {}
+impl<C: CommandTarget + ?Sized> SetCommands for C {}
+impl<C: CommandTarget + ?Sized> SortedSetCommands for C {}
+impl<C: CommandTarget + ?Sized> GeoCommands for C {}
+impl<C: CommandTarget + ?Sized> StreamCommands for C {}
+impl<C: CommandTarget + ?Sized> ScriptingCommands for C {}
+impl<C: CommandTarget + ?Sized> PubSubCommands for C {}
+impl<C: CommandTarget + ?Sized> ServerCommands for C {}
+impl<C: CommandTarget + ?Sized> AclCommands for C {}
+impl<C: CommandTarget + ?Sized> ConnectionCommands for C {}
+impl<C: CommandTarget + ?Sized> ClusterCommands for C {}
 
 /// A handle whose commands are sent at once and answered by a [`ReplyFuture`]
 /// ([`Client`] and [`Connection`], not pipelines). Built-in helpers that need
 /// several round trips (such as the `SCAN` streams) are written on this.
-pub trait AsyncCommands: Commands + Sync {
+pub trait AsyncCommandTarget: CommandTarget + Sync {
     /// Sends the command in `args` (name first); the future resolves to its reply as `T`.
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T>;
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T>;
 }
 
-impl AsyncCommands for Client {
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+impl AsyncCommandTarget for Client {
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }
 
-impl AsyncCommands for Connection {
-    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<'a, T> {
+impl AsyncCommandTarget for Connection {
+    fn request<'a, T: FromValue + 'a>(&'a self, args: Args) -> ReplyFuture<T> {
         self.send(args)
     }
 }

@@ -3,11 +3,11 @@
 //! Subscribing changes a connection's state and is done on a pub/sub handle, not
 //! with these methods.
 
-use super::{command, subcommand, Commands};
+use super::{command, subcommand, CommandTarget};
 use crate::value::{ToArgs, ToSingleArg};
 
 /// Pub/sub publishing and introspection commands.
-pub trait PubSubCommands: Commands {
+pub trait PubSubCommands: CommandTarget {
     /// Sends `message` to `channel`; returns how many subscribers received it (in a
     /// cluster: on this node). [PUBLISH](https://redis.io/docs/latest/commands/publish/)
     fn publish(&self, channel: impl ToSingleArg, message: impl ToSingleArg) -> Self::Output<'_, u64> {

@@ -9,8 +9,8 @@ use std::task::{Context, Poll};
 use futures_util::stream::{FusedStream, Stream};
 
 use super::keys::{with_key, KeyType};
-use super::{command, AsyncCommands};
-use crate::multiplex::ReplyFuture;
+use super::{command, AsyncCommandTarget};
+use crate::request::ReplyFuture;
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 use crate::Result;
 
@@ -65,7 +65,7 @@ impl ToArgs for ScanOptions {
 type Page<T> = (u64, Vec<T>);
 
 /// Sends the request for one page, given the cursor.
-type PageRequest<'a, T> = Box<dyn Fn(u64) -> ReplyFuture<'a, Page<T>> + Send + Sync + 'a>;
+type PageRequest<'a, T> = Box<dyn Fn(u64) -> ReplyFuture<Page<T>> + Send + Sync + 'a>;
 
 /// Every element of a `SCAN`-family iteration, as a [`Stream`] of `Result<T>`.
 ///
@@ -81,7 +81,7 @@ type PageRequest<'a, T> = Box<dyn Fn(u64) -> ReplyFuture<'a, Page<T>> + Send + S
 #[must_use = "streams do nothing unless polled"]
 pub struct ScanStream<'a, T> {
     request: PageRequest<'a, T>,
-    pending: Option<ReplyFuture<'a, Page<T>>>,
+    pending: Option<ReplyFuture<Page<T>>>,
     buffer: std::vec::IntoIter<T>,
     /// The cursor of the next request; `None` when the server has said it is done.
     cursor: Option<u64>,
@@ -92,7 +92,7 @@ impl<T> Unpin for ScanStream<'_, T> {}
 
 impl<'a, T: FromValue + 'a> ScanStream<'a, T> {
     /// A stream that sends `prefix` (command name and key), the cursor, then `options`.
-    fn new<C: AsyncCommands + ?Sized>(handle: &'a C, prefix: Args, options: ScanOptions) -> Self {
+    fn new<C: AsyncCommandTarget + ?Sized>(handle: &'a C, prefix: Args, options: ScanOptions) -> Self {
         let request = move |cursor: u64| {
             let mut args = prefix.clone();
             args.push_uint(cursor);
@@ -174,7 +174,7 @@ impl<T> std::fmt::Debug for ScanStream<'_, T> {
 /// let keys: Vec<String> = client.scan_iter(ScanOptions::new().pattern("user:*")).try_collect().await?;
 /// # Ok(()) }
 /// ```
-pub trait ScanCommands: AsyncCommands {
+pub trait ScanCommands: AsyncCommandTarget {
     /// Every key of the current database (filtered by `options`). [SCAN](https://redis.io/docs/latest/commands/scan/)
     fn scan_iter<'a, T: FromValue + 'a>(&'a self, options: ScanOptions) -> ScanStream<'a, T> {
         ScanStream::new(self, command("SCAN"), options)

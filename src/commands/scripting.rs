@@ -10,12 +10,12 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::reply::Fields;
-use super::{command, subcommand, Commands, FlushMode};
+use super::{command, subcommand, CommandTarget, FlushMode};
 use crate::resp::Value;
 use crate::value::{Args, ConversionError, FromValue, ToArgs, ToSingleArg};
 
 /// Scripting and function commands.
-pub trait ScriptingCommands: Commands {
+pub trait ScriptingCommands: CommandTarget {
     /// Runs the Lua `script` with `keys` and `args` (each zero or more); the
     /// script's result converts to `T`. [EVAL](https://redis.io/docs/latest/commands/eval/)
     fn eval<T: FromValue>(

@@ -1,6 +1,6 @@
 //! Set commands: <https://redis.io/docs/latest/commands/?group=set>.
 
-use super::{command, counted, with, Commands, ScanOptions};
+use super::{command, counted, with, CommandTarget, ScanOptions};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// Set commands.
@@ -8,7 +8,7 @@ use crate::value::{FromValue, ToArgs, ToSingleArg};
 /// Commands that answer a whole set are generic over the collection `C`: ask for
 /// `HashSet<String>`, `BTreeSet<Vec<u8>>`, `Vec<String>`, ... (RESP2 sends an array,
 /// RESP3 a set; both convert).
-pub trait SetCommands: Commands {
+pub trait SetCommands: CommandTarget {
     /// Adds one or more `members` to the set at `key` and returns how many were new.
     /// [SADD](https://redis.io/docs/latest/commands/sadd/)
     fn sadd(&self, key: impl ToSingleArg, members: impl ToArgs) -> Self::Output<'_, u64> {

@@ -104,8 +104,11 @@ impl fmt::Debug for TlsConfig {
 ///
 /// Defaults: `127.0.0.1:6379`, database 0, RESP3, no credentials, connect
 /// timeout 10 s, no response timeout, TCP_NODELAY on, TCP keepalive 60 s,
-/// [`Limits::default`] for replies, `CLIENT SETINFO` sent, and
-/// [`PoolConfig::default`] for dedicated connections.
+/// [`Limits::default`] for replies, `CLIENT SETINFO` sent,
+/// [`PoolConfig::default`] for dedicated connections, at most 64 MiB of
+/// commands waiting to be written and 1,048,576 requests in flight per
+/// connection, and a shared connection silent for 30 s while owing replies
+/// replaced.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
@@ -138,6 +141,21 @@ pub struct Config {
     /// Backoff between attempts to reconnect the shared connection: the first
     /// wait and the cap (each failure doubles it, with jitter).
     pub reconnect_backoff: (Duration, Duration),
+    /// Most bytes of commands waiting to be written on one connection; past
+    /// it, commands fail at once with [`crate::ErrorKind::QueueFull`] (one
+    /// request larger than this is still accepted when nothing else waits).
+    pub max_queued_bytes: usize,
+    /// Most requests (commands or pipelines) queued or awaiting replies on
+    /// one connection; past it, commands fail with [`crate::ErrorKind::QueueFull`].
+    pub max_in_flight: usize,
+    /// The shared connection is closed and replaced when it owes replies and
+    /// receives nothing for this long (checked within one to two periods);
+    /// its callers get [`crate::ErrorKind::ConnectionLost`]. Commands that
+    /// legitimately run longer on the shared connection (a slow script, `KEYS`
+    /// on a huge database) need a larger value or a dedicated connection;
+    /// blocking commands run on pooled connections, which are not checked.
+    /// `None` disables the check.
+    pub unresponsive_timeout: Option<Duration>,
 }
 
 impl Default for Config {
@@ -160,6 +178,9 @@ impl Default for Config {
             set_lib_info: true,
             pool: PoolConfig::default(),
             reconnect_backoff: (Duration::from_millis(50), Duration::from_secs(2)),
+            max_queued_bytes: 64 * 1024 * 1024,
+            max_in_flight: 1 << 20,
+            unresponsive_timeout: Some(Duration::from_secs(30)),
         }
     }
 }

@@ -65,11 +65,6 @@ impl Serial {
         Ok(conn)
     }
 
-    /// The protocol agreed in the handshake.
-    pub(crate) fn protocol(&self) -> Protocol {
-        self.protocol
-    }
-
     /// Sends several commands in one write and returns their replies in order
     /// (error replies stay [`Value::Error`]).
     pub(crate) async fn request_many(&mut self, commands: &[Args]) -> Result<Vec<Value>> {

@@ -5,6 +5,18 @@
 //! read what the server sent, and dispatch each complete reply to the oldest
 //! waiting slot. It ends when the connection fails, or after shutdown once no
 //! reply is owed.
+//!
+//! Unresponsiveness: with [`super::QueueLimits::unresponsive_after`] set, a
+//! connection that owes replies and receives nothing for that long (checked
+//! at most twice per period, so between one and two periods) is closed: its
+//! callers get `ConnectionLost` with their request state, and the next
+//! command opens a new connection. Keepalive cannot see a peer whose kernel
+//! still acknowledges while nothing answers (a frozen proxy, a stopped
+//! process).
+//!
+//! If the driver is dropped before it finished (its runtime shut down), the
+//! connection ends as if it broke, so callers are told and the next command
+//! reconnects on the caller's runtime.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -21,7 +33,7 @@ use super::{Shared, Slot};
 use crate::connection::buffer::ReadBuffer;
 use crate::error::RequestState;
 use crate::resp::Value;
-use crate::rt::BoxSocket;
+use crate::rt::{BoxFuture, BoxSocket, Runtime};
 use crate::{Error, ErrorKind, Result};
 
 /// Rounds of work in one `poll` before yielding to other tasks.
@@ -44,10 +56,37 @@ pub(super) struct Driver {
     yielded: bool,
     /// Replies delivered so far (wrapping), to tell how many one poll delivered.
     replies: usize,
+    /// Successful reads so far (wrapping): activity, for the watchdog.
+    reads: u64,
+    /// Bumped each time replies start being owed after none were.
+    owing_epoch: u64,
+    /// The unresponsiveness check, when configured.
+    watchdog: Option<Watchdog>,
+    /// Set once the driver returned `Ready`: dropping it then ends nothing.
+    done: bool,
+}
+
+/// Watches for a connection that owes replies and receives nothing.
+struct Watchdog {
+    period: std::time::Duration,
+    runtime: Runtime,
+    /// Armed while replies are owed; re-armed once per period at most.
+    timer: Option<BoxFuture<'static, ()>>,
+    /// Reads seen when the timer was armed.
+    reads_then: u64,
+    /// `owing_since` when the timer was armed.
+    epoch_then: u64,
 }
 
 impl Driver {
-    pub(super) fn new(shared: Arc<Shared>, socket: BoxSocket, read: ReadBuffer) -> Driver {
+    pub(super) fn new(shared: Arc<Shared>, socket: BoxSocket, read: ReadBuffer, runtime: Runtime) -> Driver {
+        let watchdog = shared.limits.unresponsive_after.map(|period| Watchdog {
+            period,
+            runtime,
+            timer: None,
+            reads_then: 0,
+            epoch_then: 0,
+        });
         Driver {
             shared,
             socket,
@@ -59,21 +98,26 @@ impl Driver {
             sent: 0,
             yielded: false,
             replies: 0,
+            reads: 0,
+            owing_epoch: 0,
+            watchdog,
+            done: false,
         }
     }
 
-    /// Moves queued commands into the write buffer. Returns `Ready` when the
-    /// driver should stop (shutdown with nothing owed).
+    /// Moves queued commands into the write buffer, once the previous batch is
+    /// written (so what waits unwritten stays in the shared buffer, where the
+    /// queue bound measures it). Returns (progress, finished): finished when
+    /// the driver should stop (aborted, or shut down with nothing owed).
     fn take_queued(&mut self) -> (bool, bool) {
         let mut state = self.shared.lock();
         let mut progress = false;
-        if !state.write.is_empty() {
-            if self.write.is_empty() {
-                mem::swap(&mut self.write, &mut state.write);
-                self.written = 0;
-            } else {
-                self.write.extend_from_slice(&state.write);
-                state.write.clear();
+        if !state.write.is_empty() && self.write.is_empty() {
+            mem::swap(&mut self.write, &mut state.write);
+            self.written = 0;
+            if self.in_flight.is_empty() {
+                // Replies are owed from now on: a new silence period starts.
+                self.owing_epoch = self.owing_epoch.wrapping_add(1);
             }
             self.in_flight.extend(state.queued.drain(..));
             progress = true;
@@ -123,6 +167,7 @@ impl Driver {
                 RequestState::Unknown,
             )),
             Poll::Ready(Ok(_)) => {
+                self.reads = self.reads.wrapping_add(1);
                 self.dispatch()?;
                 Ok(true)
             }
@@ -134,9 +179,13 @@ impl Driver {
     /// Hands every complete reply to its slot.
     fn dispatch(&mut self) -> Result<()> {
         while let Some(value) = self.read.next_frame()? {
-            if let Value::Push(_) = value {
-                // Out-of-band (e.g. client-side caching invalidations): not a reply.
-                continue;
+            if let Value::Push(items) = &value {
+                // A subscribe command's confirmation is its reply; any other
+                // push (messages, client-side caching invalidations) is out
+                // of band, never a reply.
+                if !self.in_flight.front().is_some_and(|slot| slot.takes_push(items)) {
+                    continue;
+                }
             }
             let Some(slot) = self.in_flight.pop_front() else {
                 return Err(Error::connection_lost(
@@ -145,7 +194,7 @@ impl Driver {
                 ));
             };
             self.replies = self.replies.wrapping_add(1);
-            if slot.takes_last_reply() {
+            if slot.takes_last_reply(&value) {
                 // Counted down before the caller can see its reply, so a caller
                 // that then checks the connection finds it idle.
                 self.sent = self.sent.saturating_sub(1);
@@ -163,16 +212,17 @@ impl Driver {
     /// its command reached the server. A reply that could not be decoded is
     /// the oldest caller's: that caller gets the protocol error itself.
     fn fail(&mut self, error: Error) {
-        let reason = error.to_string();
         let queued = {
             let mut state = self.shared.lock();
-            state.closed = Some(reason.clone());
+            if state.closed.is_none() {
+                state.closed = Some(error.clone());
+            }
             self.shared.ended.store(true, Ordering::Release);
             state.write.clear();
             mem::take(&mut state.queued)
         };
         let partly_written = self.written > 0;
-        let mut own_error = (error.kind() == ErrorKind::Protocol).then_some(error);
+        let mut own_error = (error.kind() == ErrorKind::Protocol).then(|| error.clone());
         for (i, slot) in self.in_flight.drain(..).enumerate() {
             let state = if i < self.sent || partly_written {
                 RequestState::SentUnanswered
@@ -181,14 +231,68 @@ impl Driver {
             };
             let reply = match own_error.take() {
                 Some(error) => error,
-                None => Error::connection_lost(reason.clone(), state),
+                None => Error::connection_broken(error.clone(), state),
             };
             slot.fail(reply);
         }
         for slot in queued {
-            slot.fail(Error::connection_lost(reason.clone(), RequestState::NotSent));
+            slot.fail(Error::connection_broken(error.clone(), RequestState::NotSent));
         }
         self.shared.outstanding.store(0, Ordering::Release);
+    }
+
+    /// Ends the driver: fails whoever still waits and wakes `finished` waiters.
+    fn finish(&mut self, error: Error) {
+        self.fail(error);
+        self.done = true;
+        self.shared.mark_finished();
+    }
+
+    /// The unresponsiveness check: `Err` when replies have been owed for a
+    /// whole period with nothing read.
+    fn poll_watchdog(&mut self, cx: &mut Context<'_>) -> Result<()> {
+        let owing = !self.in_flight.is_empty();
+        let (reads, epoch) = (self.reads, self.owing_epoch);
+        let Some(dog) = &mut self.watchdog else {
+            return Ok(());
+        };
+        if !owing {
+            // Left to expire once unarmed: re-arming per command would cost a
+            // timer registration on every request.
+            return Ok(());
+        }
+        loop {
+            let Some(timer) = &mut dog.timer else {
+                dog.timer = Some(dog.runtime.sleep(dog.period));
+                dog.reads_then = reads;
+                dog.epoch_then = epoch;
+                continue;
+            };
+            if timer.as_mut().poll(cx).is_pending() {
+                return Ok(());
+            }
+            dog.timer = None;
+            if reads == dog.reads_then && epoch == dog.epoch_then {
+                return Err(Error::connection_lost(
+                    format!(
+                        "the server sent nothing for {:?} while replies were owed (unresponsive_timeout);                          the connection was closed",
+                        dog.period
+                    ),
+                    RequestState::Unknown,
+                ));
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        if !self.done {
+            self.finish(Error::connection_lost(
+                "the connection's driver task was dropped before it finished (was its runtime shut down?)",
+                RequestState::Unknown,
+            ));
+        }
     }
 }
 
@@ -202,12 +306,20 @@ impl Future for Driver {
         for _ in 0..BUDGET {
             let (took, finished) = this.take_queued();
             if finished {
-                this.fail(Error::closed());
+                this.finish(Error::closed());
                 return Poll::Ready(());
             }
-            let step = this.poll_write(cx).and_then(|wrote| Ok(wrote | this.poll_read(cx)?));
+            let step = this
+                .poll_write(cx)
+                .and_then(|wrote| Ok(wrote | this.poll_read(cx)?))
+                // The watchdog is looked at only when going idle: never on the
+                // hot path, and a silent server always ends up there.
+                .and_then(|progress| match progress || took {
+                    true => Ok(true),
+                    false => this.poll_watchdog(cx).map(|()| false),
+                });
             match step {
-                Ok(progress) if took || progress => continue,
+                Ok(true) => continue,
                 Ok(_) if this.replies.wrapping_sub(before) > 1 && !this.yielded => {
                     // Replies just woke several callers, who will likely send
                     // more commands: yield once so they are queued first and
@@ -222,7 +334,7 @@ impl Future for Driver {
                     return Poll::Pending;
                 }
                 Err(error) => {
-                    this.fail(error);
+                    this.finish(error);
                     return Poll::Ready(());
                 }
             }

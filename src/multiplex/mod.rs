@@ -17,32 +17,73 @@
 //! Cancel safety: a caller that drops its future only drops its receiving end.
 //! The driver still reads that reply and throws it away, so no later caller
 //! gets the wrong reply.
+//!
+//! Bounds: at most [`QueueLimits::max_queued_bytes`] of commands wait unsent
+//! (the driver takes a new batch only once the previous one is written, so
+//! the shared buffer is the measure) and at most
+//! [`QueueLimits::max_in_flight`] requests wait for replies; past either, a
+//! caller gets [`crate::ErrorKind::QueueFull`] at once (nothing sent).
+//!
+//! This layer knows nothing of routing: which commands may be sent here is
+//! decided above it (`src/request/`).
 
 mod driver;
-mod fixed;
-mod reply;
 mod slot;
 
-pub(crate) use fixed::FixedMux;
-pub(crate) use reply::MuxSource;
-pub use reply::ReplyFuture;
-
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
 use bytes::BytesMut;
 use futures_util::task::AtomicWaker;
 
+use crate::config::{Config, Protocol};
 use crate::connection::serial::Serial;
 use crate::error::RequestState;
 use crate::rt::Runtime;
-use crate::value::Args;
+use crate::value::{Args, CommandClass};
 use crate::{Error, Result};
 
 pub(crate) use slot::{ManyReceiver, OneReceiver, Slot};
 
-/// A handle to one shared connection and its driver. Cheap to clone.
+/// How much a connection may have queued before callers are refused.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct QueueLimits {
+    /// Encoded commands waiting to be written, in bytes (one request larger
+    /// than this is still accepted when nothing else is waiting).
+    pub(crate) max_queued_bytes: usize,
+    /// Requests (commands or pipelines) queued or waiting for their replies.
+    pub(crate) max_in_flight: usize,
+    /// A connection owing replies that receives nothing for this long is
+    /// declared unresponsive and closed (`None`: never).
+    pub(crate) unresponsive_after: Option<Duration>,
+}
+
+impl QueueLimits {
+    /// The limits for the shared connection of a client with `config`.
+    pub(crate) fn shared(config: &Config) -> QueueLimits {
+        QueueLimits {
+            max_queued_bytes: config.max_queued_bytes,
+            max_in_flight: config.max_in_flight,
+            unresponsive_after: config.unresponsive_timeout,
+        }
+    }
+
+    /// The limits for a dedicated connection: the same bounds, no
+    /// unresponsiveness check (blocking commands are legitimately silent).
+    pub(crate) fn dedicated(config: &Config) -> QueueLimits {
+        QueueLimits {
+            unresponsive_after: None,
+            ..QueueLimits::shared(config)
+        }
+    }
+}
+
+/// A handle to one connection and its driver. Cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Multiplexer {
     shared: Arc<Shared>,
@@ -56,6 +97,12 @@ struct Shared {
     /// Set (never cleared) once the connection is closed or shutting down: the
     /// lock-free answer to `is_closed`, checked before every command.
     ended: AtomicBool,
+    /// Set once the driver task has finished (or was dropped).
+    finished: AtomicBool,
+    /// Who waits for `finished`.
+    finish_wakers: Mutex<Vec<Waker>>,
+    protocol: Protocol,
+    limits: QueueLimits,
 }
 
 struct State {
@@ -64,16 +111,28 @@ struct State {
     /// Reply slots for the commands in `write`, in the same order.
     queued: VecDeque<Slot>,
     /// Why the connection ended, once it has.
-    closed: Option<String>,
+    closed: Option<Error>,
     /// Set when every client handle is gone or the client was closed.
     shutdown: bool,
     /// Set when the connection must close now, replies owed or not.
     abort: bool,
+    /// Who may send: bumped each time a dedicated connection changes hands, so
+    /// a handle from an earlier holder (a finished transaction attempt, a
+    /// dropped pooled connection) can no longer send on it.
+    epoch: u64,
 }
 
 impl Multiplexer {
+    /// Opens a connection (socket and handshake, within the connect timeout)
+    /// and starts its driver.
+    pub(crate) async fn open(config: &Config, runtime: &Runtime, limits: QueueLimits) -> Result<Multiplexer> {
+        let serial = Serial::connect(config, runtime).await?;
+        Multiplexer::start(serial, runtime, limits)
+    }
+
     /// Takes over a connection that finished its handshake and spawns its driver.
-    pub(crate) fn start(conn: Serial, runtime: &Runtime) -> Result<Multiplexer> {
+    pub(crate) fn start(conn: Serial, runtime: &Runtime, limits: QueueLimits) -> Result<Multiplexer> {
+        let (socket, read, protocol) = conn.into_parts();
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 write: BytesMut::with_capacity(16 * 1024),
@@ -81,38 +140,77 @@ impl Multiplexer {
                 closed: None,
                 shutdown: false,
                 abort: false,
+                epoch: 0,
             }),
             driver: AtomicWaker::new(),
             outstanding: AtomicUsize::new(0),
             ended: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
+            finish_wakers: Mutex::new(Vec::new()),
+            protocol,
+            limits,
         });
-        let (socket, read, _protocol) = conn.into_parts();
-        runtime.spawn(driver::Driver::new(shared.clone(), socket, read))?;
+        let driver = driver::Driver::new(shared.clone(), socket, read, runtime.clone());
+        // On failure the driver was dropped unpolled, and its drop ended the connection.
+        runtime.spawn(driver)?;
         Ok(Multiplexer { shared })
     }
 
-    /// Queues one command; the receiver gets its reply.
-    pub(crate) fn send(&self, args: &Args) -> Result<OneReceiver> {
-        let (slot, receiver) = Slot::one();
-        self.enqueue(slot, |buf| args.write_frame(buf))?;
+    /// The protocol agreed in the handshake.
+    pub(crate) fn protocol(&self) -> Protocol {
+        self.shared.protocol
+    }
+
+    /// Queues one command; the receiver gets its reply. `epoch`, when given,
+    /// must still be the connection's (see [`Multiplexer::retire`]).
+    ///
+    /// A subscribe-family command is answered by one confirmation per channel
+    /// (push frames on RESP3): its reply is the array of them.
+    pub(crate) fn send(&self, args: &Args, epoch: Option<u64>) -> Result<OneReceiver> {
+        let (slot, receiver) = match args.class() {
+            CommandClass::Subscribe => Slot::confirmations(args.len().saturating_sub(1).max(1)),
+            _ => Slot::one(),
+        };
+        self.enqueue(slot, args.encoded().len(), epoch, |buf| args.write_frame(buf))?;
         Ok(receiver)
     }
 
     /// Queues `count` already-encoded commands (one pipeline); the receiver gets all their replies.
-    pub(crate) fn send_many(&self, encoded: &[u8], count: usize) -> Result<ManyReceiver> {
+    pub(crate) fn send_many(&self, encoded: &[u8], count: usize, epoch: Option<u64>) -> Result<ManyReceiver> {
         let (slot, receiver) = Slot::many(count);
-        self.enqueue(slot, |buf| buf.extend_from_slice(encoded))?;
+        self.enqueue(slot, encoded.len(), epoch, |buf| buf.extend_from_slice(encoded))?;
         Ok(receiver)
     }
 
-    fn enqueue(&self, slot: Slot, write: impl FnOnce(&mut BytesMut)) -> Result<()> {
+    fn enqueue(&self, slot: Slot, len: usize, epoch: Option<u64>, write: impl FnOnce(&mut BytesMut)) -> Result<()> {
         {
             let mut state = self.shared.lock();
-            if let Some(reason) = &state.closed {
-                return Err(Error::connection_lost(reason.clone(), RequestState::NotSent));
+            if epoch.is_some_and(|epoch| epoch != state.epoch) {
+                return Err(Error::closed_because(
+                    "this handle's connection was given back (its transaction attempt is over, or the \
+                     dedicated connection was dropped)",
+                ));
+            }
+            if let Some(error) = &state.closed {
+                return Err(Error::connection_broken(error.clone(), RequestState::NotSent));
             }
             if state.shutdown {
                 return Err(Error::closed());
+            }
+            let limits = &self.shared.limits;
+            let queued = state.write.len();
+            if queued > 0 && queued.saturating_add(len) > limits.max_queued_bytes {
+                return Err(Error::queue_full(format!(
+                    "{queued} bytes of commands already wait to be written (max_queued_bytes = {})",
+                    limits.max_queued_bytes
+                )));
+            }
+            let in_flight = self.shared.outstanding.load(Ordering::Relaxed);
+            if in_flight >= limits.max_in_flight {
+                return Err(Error::queue_full(format!(
+                    "{in_flight} requests already wait for replies (max_in_flight = {})",
+                    limits.max_in_flight
+                )));
             }
             write(&mut state.write);
             state.queued.push_back(slot);
@@ -122,14 +220,27 @@ impl Multiplexer {
         Ok(())
     }
 
-    /// Replies still owed: zero means the connection is idle (nothing queued or in flight).
-    pub(crate) fn outstanding(&self) -> usize {
-        self.shared.outstanding.load(Ordering::Acquire)
-    }
-
     /// Whether the connection has ended (a new one is needed).
     pub(crate) fn is_closed(&self) -> bool {
         self.shared.ended.load(Ordering::Acquire)
+    }
+
+    /// The current holder's epoch (see [`Multiplexer::retire`]).
+    pub(crate) fn epoch(&self) -> u64 {
+        self.shared.lock().epoch
+    }
+
+    /// Ends the current holder's right to send (handles made with the
+    /// current epoch are refused from now on) and tells whether the
+    /// connection is idle and open, i.e. fit for another holder. Atomic with
+    /// respect to sends, so no command of the old holder can slip in after.
+    pub(crate) fn retire(&self) -> bool {
+        let mut state = self.shared.lock();
+        state.epoch = state.epoch.wrapping_add(1);
+        state.closed.is_none()
+            && !state.shutdown
+            && state.queued.is_empty()
+            && self.shared.outstanding.load(Ordering::Acquire) == 0
     }
 
     /// Asks the driver to finish the replies in flight, then close the socket.
@@ -138,9 +249,7 @@ impl Multiplexer {
         self.shared.ended.store(true, Ordering::Release);
         self.shared.driver.wake();
     }
-}
 
-impl Multiplexer {
     /// Closes the connection now; callers still waiting get a connection error.
     /// For connections whose state is unknown (a pooled connection whose
     /// blocking command was abandoned) or that nobody can use any more.
@@ -153,12 +262,59 @@ impl Multiplexer {
         self.shared.ended.store(true, Ordering::Release);
         self.shared.driver.wake();
     }
+
+    /// Resolves once the driver task has finished (the socket is closed).
+    pub(crate) fn finished(&self) -> Finished {
+        Finished {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The future of [`Multiplexer::finished`].
+pub(crate) struct Finished {
+    shared: Arc<Shared>,
+}
+
+impl Future for Finished {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.shared.finished.load(Ordering::Acquire) {
+            return Poll::Ready(());
+        }
+        let mut wakers = lock(&self.shared.finish_wakers);
+        // Checked again under the lock the driver takes to wake us.
+        if self.shared.finished.load(Ordering::Acquire) {
+            return Poll::Ready(());
+        }
+        if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+            wakers.push(cx.waker().clone());
+        }
+        Poll::Pending
+    }
 }
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic while holding this lock cannot leave the state half-written
-        // in a way that matters more than losing the connection; keep going.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.state)
     }
+
+    /// Called once by the driver when it ends (returns or is dropped).
+    fn mark_finished(&self) {
+        let wakers = {
+            let mut wakers = lock(&self.finish_wakers);
+            self.finished.store(true, Ordering::Release);
+            std::mem::take(&mut *wakers)
+        };
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+}
+
+/// Locks a mutex, going on after a panic elsewhere: every critical section
+/// here leaves the data consistent at each step, so poisoning tells nothing.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

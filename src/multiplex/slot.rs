@@ -21,6 +21,13 @@ pub(crate) enum Slot {
         replies: Vec<Value>,
         left: usize,
     },
+    /// A subscribe-family command: `left` more confirmations (push frames on
+    /// RESP3), delivered together as one array.
+    Confirmations {
+        sender: oneshot::Sender<Result<Value>>,
+        replies: Vec<Value>,
+        left: usize,
+    },
 }
 
 impl Slot {
@@ -42,11 +49,45 @@ impl Slot {
         )
     }
 
-    /// Whether the next reply is this slot's last.
-    pub(crate) fn takes_last_reply(&self) -> bool {
+    pub(crate) fn confirmations(count: usize) -> (Slot, OneReceiver) {
+        let (sender, receiver) = oneshot::channel();
+        // The count is the number of channels we sent, not the server's word.
+        (
+            Slot::Confirmations {
+                sender,
+                replies: Vec::with_capacity(count),
+                left: count,
+            },
+            receiver,
+        )
+    }
+
+    /// Whether `next` is this slot's last reply (an error ends a subscribe
+    /// command's confirmations at once).
+    pub(crate) fn takes_last_reply(&self, next: &Value) -> bool {
         match self {
             Slot::One(_) => true,
             Slot::Many { left, .. } => *left <= 1,
+            Slot::Confirmations { left, .. } => *left <= 1 || matches!(next, Value::Error(_)),
+        }
+    }
+
+    /// Whether this slot is answered by a push frame of this kind (a
+    /// subscribe-family confirmation), rather than the frame being out of band.
+    pub(crate) fn takes_push(&self, push: &[Value]) -> bool {
+        const CONFIRMATIONS: [&[u8]; 6] = [
+            b"subscribe",
+            b"psubscribe",
+            b"ssubscribe",
+            b"unsubscribe",
+            b"punsubscribe",
+            b"sunsubscribe",
+        ];
+        match (self, push.first()) {
+            (Slot::Confirmations { .. }, Some(Value::BulkString(kind) | Value::SimpleString(kind))) => {
+                CONFIRMATIONS.iter().any(|c| c.eq_ignore_ascii_case(kind))
+            }
+            _ => false,
         }
     }
 
@@ -79,13 +120,34 @@ impl Slot {
                     None
                 }
             }
+            Slot::Confirmations {
+                sender,
+                mut replies,
+                left,
+            } => {
+                if let Value::Error(line) = value {
+                    let _ = sender.send(Err(ServerError::new(line).into()));
+                    return None;
+                }
+                replies.push(value);
+                if left > 1 {
+                    Some(Slot::Confirmations {
+                        sender,
+                        replies,
+                        left: left - 1,
+                    })
+                } else {
+                    let _ = sender.send(Ok(Value::Array(replies)));
+                    None
+                }
+            }
         }
     }
 
     /// Ends the slot with an error.
     pub(crate) fn fail(self, error: Error) {
         match self {
-            Slot::One(sender) => {
+            Slot::One(sender) | Slot::Confirmations { sender, .. } => {
                 let _ = sender.send(Err(error));
             }
             Slot::Many { sender, .. } => {

@@ -1,29 +1,31 @@
 //! [`Lease`]: a pooled connection on loan, returned (or closed) on drop.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
-use std::time::Duration;
+use super::{Connection, Permit};
 
-use super::Pool;
-use crate::connection::Connection;
-use crate::multiplex::{Multiplexer, MuxSource};
-use crate::rt::{BoxFuture, Runtime};
-use crate::Result;
-
-/// A dedicated connection borrowed from the pool.
+/// A dedicated connection borrowed from the pool, with the slot it occupies.
+///
+/// Dropped anywhere (by its user, unused in a waiter's channel whose
+/// receiver is gone, during a health check), it gives the connection back to
+/// the pool when it is reusable and closes it otherwise; either way the slot
+/// is never lost.
 pub(crate) struct Lease {
-    conn: Option<Connection>,
-    pool: Pool,
+    /// Shared only with the pool's idle list, never with another lease: the
+    /// `Arc` lets `drop` hand the connection on from behind `&mut self`.
+    conn: Arc<Connection>,
+    permit: Permit,
     /// Cleared while the connection is in a state the next user must not see
-    /// (a `WATCH` in force, a transaction half-sent).
+    /// (a `WATCH` in force, a transaction half-sent, a health check pending).
     clean: bool,
 }
 
 impl Lease {
-    pub(super) fn new(conn: Connection, pool: Pool) -> Lease {
+    pub(super) fn new(conn: Arc<Connection>, permit: Permit) -> Lease {
         Lease {
-            conn: Some(conn),
-            pool,
+            conn,
+            permit,
             clean: true,
         }
     }
@@ -37,45 +39,34 @@ impl Lease {
     pub(crate) fn mark_clean(&mut self) {
         self.clean = true;
     }
+
+    /// The connection and its slot, without giving either back.
+    pub(super) fn into_parts(mut self) -> (Arc<Connection>, Permit) {
+        // `drop` finds the permit disarmed and does nothing more.
+        (Arc::clone(&self.conn), self.permit.take())
+    }
 }
 
 impl Deref for Lease {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        self.conn.as_ref().expect("a lease holds its connection until dropped")
+        &self.conn
     }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
-            // Replies still owed (e.g. a blocking command whose caller gave up)
-            // would reach the next user: close such a connection instead.
-            let reusable = self.clean && conn.outstanding() == 0;
-            self.pool.release(conn, reusable);
-        }
-    }
-}
-
-/// A lease as a [`MuxSource`]: a pipeline sent on it runs on the leased
-/// connection, which goes back to the pool when this is dropped.
-pub(crate) struct LeasedSource(pub(crate) Lease);
-
-impl MuxSource for LeasedSource {
-    fn live(&self) -> Option<Multiplexer> {
-        self.0.fixed().live()
-    }
-
-    fn connect(&self) -> BoxFuture<'_, Result<Multiplexer>> {
-        self.0.fixed().connect()
-    }
-
-    fn runtime(&self) -> &Runtime {
-        self.0.fixed().runtime()
-    }
-
-    fn response_timeout(&self) -> Option<Duration> {
-        self.0.fixed().response_timeout()
+        let permit = self.permit.take();
+        let Some(pool) = permit.pool().cloned() else {
+            return;
+        };
+        // Replies still owed (e.g. a blocking command whose caller gave up)
+        // would reach the next user: close such a connection instead.
+        // `retire` also ends every handle of this holder (epoch), so nothing
+        // they still hold can send on the next holder's lease; it runs first,
+        // whatever `clean` says.
+        let reusable = self.conn.retire() && self.clean;
+        pool.release(Arc::clone(&self.conn), permit, reusable);
     }
 }

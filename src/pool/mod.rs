@@ -2,16 +2,28 @@
 //! on the shared connection: blocking commands and `WATCH` transactions.
 //!
 //! - Connections are opened on demand, up to `max_connections`; when all are
-//!   leased, callers wait in line up to `acquire_timeout`.
+//!   leased, callers wait in line (first come, first served) up to
+//!   `acquire_timeout`.
+//! - Every slot counted in `open` is owned by exactly one thing: an idle
+//!   connection, or a [`Permit`] (a caller opening or checking a connection,
+//!   a [`Lease`], or a grant on its way to a waiter). Dropping a permit or a
+//!   lease, wherever and whenever that happens (a cancelled caller, a waiter
+//!   that timed out with a connection already in its channel), gives the slot
+//!   back, so cancellation never shrinks the pool.
 //! - A lease returns its connection when dropped, unless the connection's
 //!   state is unknown: replies still owed (a blocking command whose caller gave
-//!   up), a transaction cut short, or a broken connection. Those are closed.
+//!   up), a transaction cut short, a health check that did not finish, or a
+//!   broken connection. Those are closed.
 //! - Connections idle longer than `idle_timeout` are closed by a reaper task;
 //!   one idle longer than `health_check_after` is checked with `PING` before
 //!   it is leased again.
+//! - [`Pool::close`] closes idle connections, fails waiters with
+//!   [`crate::ErrorKind::Closed`], and makes leases close their connections
+//!   when released; [`Pool::closed`] waits until none is left open.
 
-mod blocking;
+mod conn;
 mod lease;
+mod permit;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -20,13 +32,13 @@ use std::time::{Duration, Instant};
 use futures_channel::oneshot;
 
 use crate::config::Config;
-use crate::connection::Connection;
 use crate::error::RequestState;
 use crate::rt::{with_timeout, Runtime};
 use crate::{Error, Result};
 
-pub(crate) use blocking::{block_time, BlockTime};
-pub(crate) use lease::{Lease, LeasedSource};
+use conn::PoolConn as Connection;
+pub(crate) use lease::Lease;
+use permit::Permit;
 
 /// Settings of the pool of dedicated connections.
 ///
@@ -56,6 +68,7 @@ impl Default for PoolConfig {
     }
 }
 
+/// The pool of dedicated connections. Cheap to clone: clones share it.
 #[derive(Clone)]
 pub(crate) struct Pool {
     inner: Arc<Inner>,
@@ -67,22 +80,51 @@ struct Inner {
     state: Mutex<State>,
 }
 
-#[derive(Default)]
-struct State {
-    idle: Vec<(Connection, Instant)>,
-    /// Connections open or being opened (leased + idle + connecting).
-    open: usize,
-    /// Callers waiting for a connection: `Some` hands one over, `None` grants
-    /// the right to open a new one (already counted in `open`).
-    waiters: VecDeque<oneshot::Sender<Option<Connection>>>,
-    closed: bool,
-    reaper_running: bool,
+/// What a waiter is handed.
+enum Grant {
+    /// A connection someone released.
+    Lease(Lease),
+    /// A freed slot: the waiter opens a connection of its own.
+    Slot(Permit),
 }
 
+#[derive(Default)]
+struct State {
+    /// Connections waiting to be leased, with when they were returned.
+    idle: Vec<(Arc<Connection>, Instant)>,
+    /// Slots taken: connections open or being opened (leased + idle +
+    /// connecting + checking + granted to a waiter). Lowered only by
+    /// [`State::slot_freed`].
+    open: usize,
+    /// Callers waiting for a connection, oldest first.
+    waiters: VecDeque<oneshot::Sender<Grant>>,
+    closed: bool,
+    reaper_running: bool,
+    /// Callers of [`Pool::closed`], told when `open` reaches zero.
+    drained: Vec<oneshot::Sender<()>>,
+}
+
+impl State {
+    /// The one place `open` goes down: a slot's connection is closed (or was
+    /// never opened) and nobody takes the slot over.
+    fn slot_freed(&mut self) {
+        self.open = self.open.saturating_sub(1);
+        if self.open == 0 {
+            for drained in self.drained.drain(..) {
+                let _ = drained.send(());
+            }
+        }
+    }
+}
+
+/// How a caller gets a connection, decided under the lock.
 enum Next {
-    Reuse(Connection, Instant),
-    Open,
-    Wait(oneshot::Receiver<Option<Connection>>),
+    /// An idle connection, idle since then.
+    Reuse(Lease, Instant),
+    /// A slot to open a connection in.
+    Open(Permit),
+    /// Wait in line.
+    Wait(oneshot::Receiver<Grant>),
 }
 
 impl Pool {
@@ -101,31 +143,55 @@ impl Pool {
     }
 
     /// A connection of the caller's own until the lease is dropped.
+    ///
+    /// Cancel-safe: dropping this future at any point (waiting, connecting,
+    /// during the health check) gives its slot back.
     pub(crate) async fn acquire(&self) -> Result<Lease> {
         loop {
             match self.next()? {
-                Next::Reuse(conn, since) => {
-                    if since.elapsed() >= self.settings().health_check_after && !self.healthy(&conn).await {
-                        self.release(conn, false);
-                        continue;
-                    }
-                    return Ok(Lease::new(conn, self.clone()));
-                }
-                Next::Open => return self.open().await,
-                Next::Wait(receiver) => {
-                    let limit = self.settings().acquire_timeout;
-                    match with_timeout(&self.inner.runtime, limit, receiver).await {
-                        Ok(Ok(Some(conn))) => return Ok(Lease::new(conn, self.clone())),
-                        Ok(Ok(None)) => return self.open().await,
-                        Ok(Err(_closed)) => return Err(Error::closed()),
-                        Err(()) => {
-                            return Err(Error::timeout(
-                                "waiting for a pooled connection (all max_connections are in use)",
-                                limit.unwrap_or_default(),
-                                RequestState::NotSent,
-                            ))
+                Next::Reuse(mut lease, since) => {
+                    if since.elapsed() >= self.settings().health_check_after {
+                        // Should this future be dropped before the PING
+                        // answers, the dirty lease closes the connection.
+                        lease.mark_dirty();
+                        if !self.healthy(&lease).await {
+                            drop(lease);
+                            continue;
                         }
+                        lease.mark_clean();
                     }
+                    return Ok(lease);
+                }
+                Next::Open(permit) => return self.open(permit).await,
+                Next::Wait(receiver) => {
+                    return match self.wait(receiver).await? {
+                        // Released after close: dropping it closes it.
+                        Grant::Lease(_) if self.is_closed() => Err(Error::closed()),
+                        Grant::Lease(lease) => Ok(lease),
+                        Grant::Slot(permit) => self.open(permit).await,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Waits in line for a grant, up to the acquire timeout.
+    async fn wait(&self, mut receiver: oneshot::Receiver<Grant>) -> Result<Grant> {
+        let limit = self.settings().acquire_timeout;
+        match with_timeout(&self.inner.runtime, limit, &mut receiver).await {
+            Ok(Ok(grant)) => Ok(grant),
+            // The pool dropped the sender: it was closed.
+            Ok(Err(oneshot::Canceled)) => Err(Error::closed()),
+            Err(()) => {
+                // A grant sent just as the time ran out is taken, not wasted.
+                receiver.close();
+                match receiver.try_recv() {
+                    Ok(Some(grant)) => Ok(grant),
+                    _ => Err(Error::timeout(
+                        "waiting for a pooled connection (all max_connections are in use)",
+                        limit.unwrap_or_default(),
+                        RequestState::NotSent,
+                    )),
                 }
             }
         }
@@ -133,6 +199,8 @@ impl Pool {
 
     /// Decides, under the lock, how this caller gets a connection.
     fn next(&self) -> Result<Next> {
+        // Closed after the lock is released (declared first, dropped last).
+        let mut stale = Vec::new();
         let mut state = self.lock();
         if state.closed {
             return Err(Error::closed());
@@ -140,76 +208,150 @@ impl Pool {
         let idle_timeout = self.settings().idle_timeout;
         while let Some((conn, since)) = state.idle.pop() {
             if conn.is_closed() || idle_timeout.is_some_and(|limit| since.elapsed() >= limit) {
-                state.open -= 1;
+                state.slot_freed();
+                stale.push(conn);
                 continue;
             }
-            return Ok(Next::Reuse(conn, since));
+            // The idle connection's slot moves to the lease.
+            return Ok(Next::Reuse(Lease::new(conn, Permit::new(self.clone())), since));
         }
         if state.open < self.settings().max_connections.max(1) {
-            state.open += 1;
-            return Ok(Next::Open);
+            state.open = state.open.saturating_add(1);
+            return Ok(Next::Open(Permit::new(self.clone())));
         }
+        // Forget waiters that gave up, so the line does not grow without bound.
+        state.waiters.retain(|waiter| !waiter.is_canceled());
         let (sender, receiver) = oneshot::channel();
         state.waiters.push_back(sender);
         Ok(Next::Wait(receiver))
     }
 
-    /// Opens a connection for a slot already counted in `open`.
-    async fn open(&self) -> Result<Lease> {
-        match Connection::connect(&self.inner.config, &self.inner.runtime).await {
-            Ok(conn) => {
-                self.start_reaper();
-                Ok(Lease::new(conn, self.clone()))
-            }
-            Err(e) => {
-                self.forget_one(&mut self.lock());
-                Err(e)
-            }
+    /// Opens a connection in the slot `permit` holds. Dropped or failed, the
+    /// permit gives the slot back.
+    async fn open(&self, permit: Permit) -> Result<Lease> {
+        if self.is_closed() {
+            return Err(Error::closed());
         }
+        let conn = Connection::connect(&self.inner.config, &self.inner.runtime).await?;
+        let lease = Lease::new(Arc::new(conn), permit);
+        if self.is_closed() {
+            // Closed while connecting: dropping the lease closes the connection.
+            return Err(Error::closed());
+        }
+        self.start_reaper();
+        Ok(lease)
     }
 
     async fn healthy(&self, conn: &Connection) -> bool {
-        let ping = conn.query::<String>(&crate::cmd("PING"));
+        let ping = conn.ping();
         let limit = Some(self.inner.config.connect_timeout.unwrap_or(Duration::from_secs(5)));
         matches!(with_timeout(&self.inner.runtime, limit, ping).await, Ok(Ok(_)))
     }
 
-    /// Takes a connection back: to the next waiter, to the idle list, or closed.
-    pub(crate) fn release(&self, mut conn: Connection, reusable: bool) {
-        let mut state = self.lock();
-        if !reusable || state.closed || conn.is_closed() {
+    fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    /// Takes a connection back from a dropped lease: to the next waiter, to
+    /// the idle list, or closed (then its slot is given back).
+    fn release(&self, conn: Arc<Connection>, permit: Permit, reusable: bool) {
+        if !reusable || conn.is_closed() || self.is_closed() {
+            // Close it now, whoever still holds a handle to it.
+            conn.abort();
             drop(conn);
-            self.forget_one(&mut state);
+            drop(permit);
             return;
         }
-        while let Some(waiter) = state.waiters.pop_front() {
-            match waiter.send(Some(conn)) {
+        self.hand_over(Grant::Lease(Lease::new(conn, permit)));
+    }
+
+    /// Gives a released connection or a freed slot to the oldest waiter; with
+    /// none left (or the pool closed), parks the connection in the idle list
+    /// or frees the slot.
+    ///
+    /// Grants are sent outside the lock: one dropped in a channel whose
+    /// receiver is gone comes back here through its own `Drop`.
+    fn hand_over(&self, mut grant: Grant) {
+        loop {
+            let waiter = {
+                let mut state = self.lock();
+                match state.waiters.pop_front() {
+                    Some(waiter) if !state.closed => waiter,
+                    _ => {
+                        Self::park(&mut state, grant);
+                        return;
+                    }
+                }
+            };
+            match waiter.send(grant) {
                 Ok(()) => return,
-                Err(returned) => conn = returned.expect("sent Some"),
+                // That waiter gave up: try the next one.
+                Err(returned) => grant = returned,
             }
-        }
-        state.idle.push((conn, Instant::now()));
-    }
-
-    /// One connection is gone: hand its slot to the next waiter, if any.
-    fn forget_one(&self, state: &mut State) {
-        state.open -= 1;
-        while let Some(waiter) = state.waiters.pop_front() {
-            state.open += 1;
-            if waiter.send(None).is_ok() {
-                return;
-            }
-            state.open -= 1;
         }
     }
 
-    /// Closes idle connections, refuses new leases, and wakes waiters with an error.
+    /// Keeps a grant nobody waits for, under the lock. Nothing dropped here
+    /// may call back into the pool, so the permits are disarmed first.
+    fn park(state: &mut State, grant: Grant) {
+        match grant {
+            Grant::Lease(lease) if !state.closed => {
+                let (conn, permit) = lease.into_parts();
+                permit.disarm();
+                state.idle.push((conn, Instant::now()));
+            }
+            Grant::Lease(lease) => {
+                let (conn, permit) = lease.into_parts();
+                permit.disarm();
+                conn.abort();
+                state.slot_freed();
+            }
+            Grant::Slot(permit) => {
+                permit.disarm();
+                state.slot_freed();
+            }
+        }
+    }
+
+    /// Closes idle connections, refuses new leases, and fails waiters with
+    /// [`crate::ErrorKind::Closed`] at once. Leased connections are closed when
+    /// released; connections being opened are closed once open.
     pub(crate) fn close(&self) {
-        let mut state = self.lock();
-        state.closed = true;
-        state.open -= state.idle.len();
-        state.idle.clear();
-        state.waiters.clear();
+        let (idle, waiters) = {
+            let mut state = self.lock();
+            state.closed = true;
+            let idle = std::mem::take(&mut state.idle);
+            for _ in &idle {
+                state.slot_freed();
+            }
+            (idle, std::mem::take(&mut state.waiters))
+        };
+        for (conn, _) in &idle {
+            conn.abort();
+        }
+        // Their receivers see the senders dropped: `Closed`.
+        drop(waiters);
+    }
+
+    /// Returns once no connection the pool opened is still open (leased,
+    /// idle or being opened). Meant for after [`Pool::close`]; before it,
+    /// returns whenever the pool happens to be empty.
+    // Called by `Client::close`, which the owner of `client.rs` wires in.
+    #[allow(dead_code)]
+    pub(crate) async fn closed(&self) {
+        loop {
+            let receiver = {
+                let mut state = self.lock();
+                if state.open == 0 {
+                    return;
+                }
+                state.drained.retain(|sender| !sender.is_canceled());
+                let (sender, receiver) = oneshot::channel();
+                state.drained.push(sender);
+                receiver
+            };
+            let _ = receiver.await;
+        }
     }
 
     /// (idle, open) counts, for tests and introspection.
@@ -238,16 +380,21 @@ impl Pool {
                 timer.sleep(period).await;
                 let Some(inner) = weak.upgrade() else { return };
                 let pool = Pool { inner };
-                let mut state = pool.lock();
-                if state.closed {
-                    return;
-                }
-                let before = state.idle.len();
-                state
-                    .idle
-                    .retain(|(conn, since)| !conn.is_closed() && since.elapsed() < limit);
-                let reaped = before - state.idle.len();
-                state.open -= reaped;
+                let reaped = {
+                    let mut state = pool.lock();
+                    if state.closed {
+                        return;
+                    }
+                    let (keep, reaped): (Vec<_>, Vec<_>) = std::mem::take(&mut state.idle)
+                        .into_iter()
+                        .partition(|(conn, since)| !conn.is_closed() && since.elapsed() < limit);
+                    state.idle = keep;
+                    for _ in &reaped {
+                        state.slot_freed();
+                    }
+                    reaped
+                };
+                drop(reaped);
             }
         };
         if self.inner.runtime.spawn(task).is_err() {

@@ -5,6 +5,8 @@ use std::fmt;
 
 use bytes::{BufMut, BytesMut};
 
+use super::route::{BlockTime, CommandClass};
+
 mod impls;
 
 /// The encoded arguments of one command: each argument already written as a RESP
@@ -41,6 +43,10 @@ mod impls;
 pub struct Args {
     buf: BytesMut,
     count: usize,
+    /// The routing class, set by typed methods or [`Args::classify`].
+    pub(super) class: CommandClass,
+    /// How long the command may block its connection, when it may.
+    pub(super) block: Option<BlockTime>,
 }
 
 impl Args {
@@ -54,6 +60,8 @@ impl Args {
         Args {
             buf: BytesMut::with_capacity(bytes),
             count: 0,
+            class: CommandClass::Shared,
+            block: None,
         }
     }
 
@@ -141,6 +149,8 @@ impl Args {
     pub fn clear(&mut self) {
         self.buf.clear();
         self.count = 0;
+        self.class = CommandClass::Shared;
+        self.block = None;
     }
 }
 

@@ -41,10 +41,12 @@
 mod args;
 mod error;
 mod from_value;
+mod route;
 
 pub use args::{Args, ArgsIter, ToArgs, ToSingleArg};
 pub use error::{ConversionError, ConversionErrorKind};
 pub use from_value::FromValue;
+pub use route::{BlockTime, CommandClass};
 
 #[cfg(test)]
 mod tests;

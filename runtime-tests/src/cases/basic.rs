@@ -37,7 +37,7 @@ pub async fn typed_and_raw_commands(rt: Runtime) -> TestResult {
     client.cmd("SET").arg("raw").arg(42).query::<()>().await?;
     let n: i64 = client.cmd("GET").arg("raw").query().await?;
     assert_eq!(n, 42);
-    let v: Value = client.query(&cmd("ECHO").arg(b"bin\x00ary".as_slice())).await?;
+    let v: Value = client.cmd("ECHO").arg(b"bin\x00ary".as_slice()).query().await?;
     assert_eq!(v, Value::BulkString(bytes_of(b"bin\x00ary")));
     // Clones share the connection and see the same data.
     let clone = client.clone();

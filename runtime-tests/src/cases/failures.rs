@@ -52,19 +52,30 @@ pub async fn server_restart(rt: Runtime) -> TestResult {
     Ok(())
 }
 
+/// Keeps the server busy for ARGV[1] microseconds.
+pub const BUSY_SCRIPT: &str = "local t = redis.call('TIME') \
+    local start = t[1] * 1000000 + t[2] \
+    while true do \
+        local n = redis.call('TIME') \
+        if n[1] * 1000000 + n[2] - start > tonumber(ARGV[1]) then return 1 end \
+    end";
+
 /// A response timeout fails that caller only; the late reply is discarded and
 /// the next caller gets its own reply.
 pub async fn response_timeout(rt: Runtime) -> TestResult {
-    let server = RedisServer::builder().arg("--enable-debug-command").arg("yes").build();
+    let server = RedisServer::new();
     let c = ClientBuilder::from_url(&server.url())?
         .response_timeout(Some(Duration::from_millis(200)))
         .runtime(rt)
         .build()?;
     c.set("k", "v").await?;
+    // A script that keeps the server busy for 0.6 s: an ordinary command, so
+    // it runs on the shared connection (DEBUG SLEEP would go to the pool).
     let err = c
-        .cmd("DEBUG")
-        .arg("SLEEP")
-        .arg(0.6)
+        .cmd("EVAL")
+        .arg(BUSY_SCRIPT)
+        .arg(0)
+        .arg(600_000)
         .query::<()>()
         .await
         .expect_err("slow");

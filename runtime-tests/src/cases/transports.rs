@@ -82,8 +82,8 @@ pub async fn dedicated_and_own_socket(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
     let conn = c.dedicated().await?;
-    conn.query::<()>(&cmd("SET").arg("a").arg(1)).await?;
-    assert_eq!(conn.query::<i64>(&cmd("INCRBY").arg("a").arg(41)).await?, 42);
+    conn.cmd("SET").arg("a").arg(1).query::<()>().await?;
+    assert_eq!(conn.cmd("INCRBY").arg("a").arg(41).query::<i64>().await?, 42);
 
     let socket = rt
         .transport()
@@ -92,7 +92,7 @@ pub async fn dedicated_and_own_socket(rt: Runtime) -> TestResult {
     let mut config = Config::default();
     config.client_name = Some("byo".into());
     let own = Connection::from_socket(socket, &config, &rt).await?;
-    assert_eq!(own.query::<String>(&cmd("CLIENT").arg("GETNAME")).await?, "byo");
-    assert_eq!(own.query::<i64>(&cmd("GET").arg("a")).await?, 42);
+    assert_eq!(own.cmd("CLIENT").arg("GETNAME").query::<String>().await?, "byo");
+    assert_eq!(own.cmd("GET").arg("a").query::<i64>().await?, 42);
     Ok(())
 }

@@ -164,8 +164,8 @@ pub async fn client_pause_and_unblock(rt: Runtime) -> TestResult {
     let id = blocked.client_id().await?;
     assert!(!c.client_unblock(id, UnblockMode::Timeout).await?, "not blocked yet");
     for (mode, want_error) in [(UnblockMode::Timeout, false), (UnblockMode::Error, true)] {
-        let blpop = cmd("BLPOP").arg("queue").arg(30);
-        let (popped, unblocked) = join(blocked.query::<Option<Vec<String>>>(&blpop), async {
+        let blpop = blocked.cmd("BLPOP").arg("queue").arg(30);
+        let (popped, unblocked) = join(blpop.query::<Option<Vec<String>>>(), async {
             while !client_by_id(&c, id).await?.has_flag('b') {
                 sleep(Duration::from_millis(10)).await;
             }

@@ -24,7 +24,7 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     conn.watch(["balance"]).await?;
     conn.multi().await?;
     conn.set("balance", 20).await?; // QUEUED
-    conn.query::<()>(&cmd("INCR").arg("counter")).await?; // QUEUED
+    conn.cmd("INCR").arg("counter").query::<()>().await?; // QUEUED
     let queued = client_by_id(&c, conn_id).await?;
     assert_eq!(queued.multi, Some(2));
     assert!(queued.has_flag('x'), "flags {:?}", queued.flags);
@@ -52,7 +52,7 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     // A command failing at run time is an error element; the others still ran.
     conn.multi().await?;
     conn.set("text", "abc").await?;
-    conn.query::<()>(&cmd("INCR").arg("text")).await?;
+    conn.cmd("INCR").arg("text").query::<()>().await?;
     conn.set("after", "ran").await?;
     let replies = conn.exec::<Vec<Value>>().await?.expect("not watched");
     assert_eq!(replies.len(), 3);
@@ -74,7 +74,7 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
     // A command rejected while queueing aborts the whole transaction.
     conn.multi().await?;
     expect_server_error(
-        conn.query::<()>(&cmd("NO-SUCH-COMMAND")).await,
+        conn.cmd("NO-SUCH-COMMAND").query::<()>().await,
         "ERR",
         "unknown command",
     );

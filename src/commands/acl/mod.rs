@@ -3,14 +3,14 @@
 mod rules;
 mod types;
 
-use super::{subcommand, Commands};
+use super::{subcommand, CommandTarget};
 use crate::value::{ToArgs, ToSingleArg};
 
 pub use rules::AclRule;
 pub use types::{AclDryRun, AclLogEntry, AclLogReason, AclSelectorInfo, AclUserInfo};
 
 /// ACL commands.
-pub trait AclCommands: Commands {
+pub trait AclCommands: CommandTarget {
     /// The ACL categories. [ACL CAT](https://redis.io/docs/latest/commands/acl-cat/)
     fn acl_cat(&self) -> Self::Output<'_, Vec<String>> {
         self.command(subcommand("ACL", "CAT"))

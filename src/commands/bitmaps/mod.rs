@@ -7,12 +7,12 @@ mod options;
 
 pub use options::{BitEncoding, BitField, BitOffset, BitOp, BitRange, Overflow};
 
-use super::{command, Commands};
+use super::{command, CommandTarget};
 use crate::resp::Value;
 use crate::value::{ConversionError, FromValue, ToArgs, ToSingleArg};
 
 /// Bitmap and bitfield commands.
-pub trait BitmapCommands: Commands {
+pub trait BitmapCommands: CommandTarget {
     /// The number of bits set to 1 in the string at `key` (0 for a missing key).
     /// [BITCOUNT](https://redis.io/docs/latest/commands/bitcount/)
     fn bitcount(&self, key: impl ToSingleArg) -> Self::Output<'_, u64> {

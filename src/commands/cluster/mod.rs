@@ -9,14 +9,14 @@
 mod options;
 mod types;
 
-use super::{subcommand, Commands};
+use super::{subcommand, CommandTarget};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
 pub use options::{FailoverMode, ResetMode, SetSlot};
 pub use types::{ClusterInfo, ClusterNode, ClusterNodes, ClusterShard, EpochBump, ShardNode, SlotNode, SlotRange};
 
 /// Cluster introspection and administration commands.
-pub trait ClusterCommands: Commands {
+pub trait ClusterCommands: CommandTarget {
     /// The id of the node. [CLUSTER MYID](https://redis.io/docs/latest/commands/cluster-myid/)
     fn cluster_myid(&self) -> Self::Output<'_, String> {
         self.command(subcommand("CLUSTER", "MYID"))

@@ -19,14 +19,14 @@ mod types;
 
 use std::time::Duration;
 
-use super::{command, subcommand, Commands};
+use super::{command, subcommand, CommandTarget};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 pub use options::{ClientKillFilter, ClientListFilter, ClientType, PauseMode, UnblockMode};
 pub use types::{ClientInfo, ClientList, TrackingInfo, TrackingRedirect};
 
 /// Connection commands that are safe on a shared connection.
-pub trait ConnectionCommands: Commands {
+pub trait ConnectionCommands: CommandTarget {
     /// Checks the server answers; returns `"PONG"`. [PING](https://redis.io/docs/latest/commands/ping/)
     fn ping(&self) -> Self::Output<'_, String> {
         self.command(command("PING"))

@@ -10,7 +10,7 @@ pub use options::{GeoAddOptions, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use types::GeoMember;
 
 use super::with;
-use super::{command, Commands};
+use super::{command, CommandTarget};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// Geospatial commands.
@@ -27,7 +27,7 @@ use crate::value::{FromValue, ToArgs, ToSingleArg};
 /// assert_eq!(near, ["Catania"]);
 /// # Ok(()) }
 /// ```
-pub trait GeoCommands: Commands {
+pub trait GeoCommands: CommandTarget {
     /// Adds or moves one or more `(longitude, latitude, member)` triples; returns how
     /// many members were added. [GEOADD](https://redis.io/docs/latest/commands/geoadd/)
     fn geoadd(&self, key: impl ToSingleArg, items: impl ToArgs) -> Self::Output<'_, u64> {

@@ -7,7 +7,7 @@ mod types;
 use std::time::{Duration, SystemTime};
 
 use super::scan::ScanOptions;
-use super::{command, subcommand, Commands};
+use super::{command, subcommand, CommandTarget};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
 pub use migrate::{MigrateOptions, MigrateOutcome};
@@ -31,7 +31,7 @@ pub(super) fn with_key(mut args: Args, key: impl ToSingleArg) -> Args {
 }
 
 /// Commands on keys of any type.
-pub trait KeyCommands: Commands {
+pub trait KeyCommands: CommandTarget {
     /// Deletes the given key(s), one or more; returns how many existed. [DEL](https://redis.io/docs/latest/commands/del/)
     fn del(&self, keys: impl ToArgs) -> Self::Output<'_, u64> {
         let mut args = command("DEL");

@@ -12,7 +12,7 @@ mod types;
 use std::collections::HashMap;
 use std::time::SystemTime;
 
-use super::{command, subcommand, Commands};
+use super::{command, subcommand, CommandTarget};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 pub use command_info::{CommandArgument, CommandDocs, CommandInfo};
@@ -24,7 +24,7 @@ pub use types::{
 };
 
 /// Server administration commands.
-pub trait ServerCommands: Commands {
+pub trait ServerCommands: CommandTarget {
     /// Starts rewriting the append-only file in the background. [BGREWRITEAOF](https://redis.io/docs/latest/commands/bgrewriteaof/)
     fn bgrewriteaof(&self) -> Self::Output<'_, ()> {
         self.command(command("BGREWRITEAOF"))

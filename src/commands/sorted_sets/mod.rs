@@ -12,7 +12,7 @@ use std::time::Duration;
 pub use options::{Aggregate, MinMax, ZAddOptions, ZCombineOptions};
 pub use range::{LexBound, ScoreBound, ZRange};
 
-use super::{command, counted, with, Commands, ScanOptions};
+use super::{command, counted, with, CommandTarget, ScanOptions};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 
 /// A blocking timeout in seconds; zero blocks forever.
@@ -34,7 +34,7 @@ const WITHSCORES: &str = "WITHSCORES";
 /// assert_eq!(top[0], ("ada".to_owned(), 10.0));
 /// # Ok(()) }
 /// ```
-pub trait SortedSetCommands: Commands {
+pub trait SortedSetCommands: CommandTarget {
     /// Adds or updates one or more `(score, member)` pairs, e.g. `[(1.0, "a"), (2.5, "b")]`;
     /// returns how many members were added. [ZADD](https://redis.io/docs/latest/commands/zadd/)
     fn zadd(&self, key: impl ToSingleArg, members: impl ToArgs) -> Self::Output<'_, u64> {

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use super::{command, subcommand, Commands};
+use super::{command, subcommand, CommandTarget};
 use crate::value::{Args, FromValue, ToArgs, ToSingleArg};
 
 mod info;
@@ -27,7 +27,7 @@ pub use options::{
 pub use types::{AutoClaim, ParseStreamIdError, PendingEntry, PendingSummary, StreamEntry, StreamId, StreamRead};
 
 /// Stream commands.
-pub trait StreamCommands: Commands {
+pub trait StreamCommands: CommandTarget {
     /// Appends an entry with `fields` (one or more field/value pairs) to the stream
     /// at `key`, creating it if needed, with an id chosen by the server; returns the
     /// id. [XADD](https://redis.io/docs/latest/commands/xadd/)

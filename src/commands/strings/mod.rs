@@ -10,12 +10,12 @@ mod types;
 pub use options::{Expiry, LcsOptions, SetOptions};
 pub use types::{LcsMatch, LcsMatches};
 
-use super::{command, Commands};
+use super::{command, CommandTarget};
 use crate::value::{FromValue, ToArgs, ToSingleArg};
 use std::time::Duration;
 
 /// String commands.
-pub trait StringCommands: Commands {
+pub trait StringCommands: CommandTarget {
     /// Appends `value` to the string at `key` (creating it); returns the new length.
     /// [APPEND](https://redis.io/docs/latest/commands/append/)
     fn append(&self, key: impl ToSingleArg, value: impl ToSingleArg) -> Self::Output<'_, u64> {
