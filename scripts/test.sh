@@ -14,16 +14,19 @@ need_redis62_server
 started=$SECONDS
 log=$(mktemp)
 summary=()
+failed_runs=()
 trap 'rm -f "$log"' EXIT
 
-# Runs one cargo test command, shows its output, and records its counts.
+# Runs one cargo test command (cargo test ... --no-fail-fast), shows its
+# output and records its counts; a failed run is reported at the end, after
+# the other runs, and makes the script fail.
 run_tests() {
     local label=$1
     shift
     echo "== $label"
     if ! "$@" 2>&1 | tee "$log"; then
         echo "error: $label failed" >&2
-        exit 1
+        failed_runs+=("$label")
     fi
     local passed failed ignored
     passed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}')
@@ -42,9 +45,9 @@ v7=$("$redis7" --version | sed -E 's/.*v=([0-9.]+).*/\1/')
 v62=$("$REDIS62_SERVER_BIN" --version | sed -E 's/.*v=([0-9.]+).*/\1/')
 
 export REDIS_SERVER_BIN=$redis7
-run_tests "all crates, all features, Redis $v7" cargo test --all-features
+run_tests "all crates, all features, Redis $v7" cargo test --all-features --no-fail-fast
 REDIS_SERVER_BIN=$REDIS62_SERVER_BIN run_tests "runtime suite and test support, Redis $v62" \
-    cargo test -p runtime-tests -p anyredis-test-support
+    cargo test -p runtime-tests -p anyredis-test-support --no-fail-fast
 
 echo "== each runtime feature alone, without tls: -p anyredis builds without warnings, its tests pass"
 for feature in smol async-std tokio; do
@@ -68,4 +71,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --quiet --all-features --no-deps -p anyredi
 echo
 echo "== test counts"
 for line in "${summary[@]}"; do echo "$line"; done
+if [ "${#failed_runs[@]}" -gt 0 ]; then
+    for label in "${failed_runs[@]}"; do echo "error: failed: $label" >&2; done
+    echo "some tests failed ($((SECONDS - started)) s)" >&2
+    exit 1
+fi
 echo "all checks passed in $((SECONDS - started)) s"

@@ -4,7 +4,7 @@
 //! cases spawn ([`crate::util::spawn`]) really race the connection's driver:
 //! tokio on a two-worker multi-thread runtime, async-std on its global
 //! executor, smol on an executor of its own driven by [`SMOL_THREADS`]
-//! threads besides the one waiting for the case.
+//! threads (the case's own future runs on the test's thread).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -50,8 +50,9 @@ fn check(result: TestResult) {
     }
 }
 
-/// Runs `case` on smol: on an executor of its own (given to the client as
-/// [`Runtime::smol_with_executor`]) run by [`SMOL_THREADS`] threads and this one.
+/// Runs `case` on smol: the client's tasks and the case's spawned callers on
+/// an executor of its own ([`Runtime::smol_with_executor`]) run by
+/// [`SMOL_THREADS`] threads; the case's own future on this thread.
 pub fn on_smol<F: Future<Output = TestResult>>(case: fn(Runtime) -> F) {
     let executor = Arc::new(smol::Executor::new());
     let (stop, stopped) = smol::channel::bounded::<()>(1);
@@ -67,8 +68,12 @@ pub fn on_smol<F: Future<Output = TestResult>>(case: fn(Runtime) -> F) {
                 .expect("smol executor thread")
         })
         .collect();
+    // The case itself runs on this thread, outside the executor: some cases
+    // block their thread on purpose (a join of a std thread), and async-executor
+    // does not hand a blocked runner's queued tasks to the others promptly.
+    // Its drivers and spawned callers run on the SMOL_THREADS runners.
     set_smol_executor(Some(executor.clone()));
-    let result = smol::block_on(executor.run(limited(case(Runtime::smol_with_executor(executor.clone())))));
+    let result = smol::block_on(limited(case(Runtime::smol_with_executor(executor.clone()))));
     set_smol_executor(None);
     drop(stop);
     for thread in threads {
