@@ -8,7 +8,7 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use runtime_tests::util::expect_server_error;
-use runtime_tests::util::needs_version;
+use runtime_tests::util::skip_before;
 use runtime_tests::util::{client, sleep};
 use runtime_tests::TestResult;
 
@@ -36,14 +36,9 @@ async fn wait_for_info(c: &Client, done: impl Fn(&ClusterInfo) -> bool) -> Resul
 /// MYID, KEYSLOT, ADDSLOTSRANGE then INFO, COUNTKEYSINSLOT / GETKEYSINSLOT, and NODES,
 /// SLOTS, SHARDS parsed with the node itself, on RESP2 and RESP3.
 pub async fn single_node_introspection(rt: Runtime) -> TestResult {
-    if !needs_version(
-        &rt,
-        (7, 0, 0),
-        &[&["CLUSTER", "ADDSLOTSRANGE", "0", "1"]],
-        "Unknown subcommand",
-    )
-    .await?
-    {
+    // CLUSTER ADDSLOTSRANGE is 7.0 (a plain server cannot show the refusal:
+    // it answers that cluster support is disabled).
+    if skip_before((7, 0, 0), "CLUSTER ADDSLOTSRANGE") {
         return Ok(());
     }
     let server = cluster_node();
@@ -130,14 +125,9 @@ pub async fn single_node_introspection(rt: Runtime) -> TestResult {
 /// MEET / LINKS / FORGET with a second node, the refusals of FORGET / REPLICATE / FAILOVER
 /// on oneself, SAVECONFIG and RESET.
 pub async fn slot_and_node_admin(rt: Runtime) -> TestResult {
-    if !needs_version(
-        &rt,
-        (7, 0, 0),
-        &[&["CLUSTER", "ADDSLOTSRANGE", "0", "1"]],
-        "Unknown subcommand",
-    )
-    .await?
-    {
+    // CLUSTER ADDSLOTSRANGE is 7.0 (a plain server cannot show the refusal:
+    // it answers that cluster support is disabled).
+    if skip_before((7, 0, 0), "CLUSTER ADDSLOTSRANGE") {
         return Ok(());
     }
     let server = cluster_node();
