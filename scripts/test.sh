@@ -15,7 +15,14 @@ started=$SECONDS
 log=$(mktemp)
 summary=()
 failed_runs=()
-trap 'rm -f "$log"' EXIT
+print_counts() {
+    echo
+    echo "== test counts"
+    for line in "${summary[@]}"; do echo "$line"; done
+    rm -f "$log"
+}
+# The counts are printed however the script ends (a lint failure included).
+trap print_counts EXIT
 
 # Runs one cargo test command (cargo test ... --no-fail-fast), shows its
 # output and records its counts; a failed run is reported at the end, after
@@ -68,9 +75,6 @@ cargo fmt --all -- --check
 cargo clippy --all-targets --all-features --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --quiet --all-features --no-deps -p anyredis
 
-echo
-echo "== test counts"
-for line in "${summary[@]}"; do echo "$line"; done
 if [ "${#failed_runs[@]}" -gt 0 ]; then
     for label in "${failed_runs[@]}"; do echo "error: failed: $label" >&2; done
     echo "some tests failed ($((SECONDS - started)) s)" >&2
