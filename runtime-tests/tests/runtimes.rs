@@ -18,6 +18,7 @@ runtime_tests::per_runtime! {
     transactions: [watch_counter_is_exact, watch_conflict_and_body_error],
     help_commands: [container_help, deprecated_georadius, debug_commands],
     migrate: [migrate_between_servers],
+    resilience: [idempotent_pipeline_resent, reconnect_backoff_end_to_end, blocking_commands_leave_the_shared_connection],
     routing: [
         state_changing_commands_refused_on_shared,
         dedicated_connection_accepts_state_changes,

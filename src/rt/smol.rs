@@ -1,4 +1,5 @@
-//! The smol runtime: smol's global executor, and the async-io reactor it runs on.
+//! The smol runtime: smol's global executor (or an executor of the user's
+//! own), and the async-io reactor it runs on.
 
 use std::io;
 use std::path::Path;
@@ -8,11 +9,17 @@ use std::time::Duration;
 use super::async_io_net;
 use super::{BoxFuture, BoxSocket, Executor, Runtime, TcpOptions, Timer, Transport};
 
-struct Smol;
+/// Where smol tasks go: the global executor, or one the user runs.
+struct Smol {
+    executor: Option<Arc<smol::Executor<'static>>>,
+}
 
 impl Executor for Smol {
     fn spawn(&self, task: BoxFuture<'static, ()>) -> io::Result<()> {
-        smol::spawn(task).detach();
+        match &self.executor {
+            Some(executor) => executor.spawn(task).detach(),
+            None => smol::spawn(task).detach(),
+        }
         Ok(())
     }
 }
@@ -48,7 +55,54 @@ impl Runtime {
     /// The smol runtime (feature `smol`): tasks go to smol's global executor.
     #[cfg_attr(docsrs, doc(cfg(feature = "smol")))]
     pub fn smol() -> Runtime {
-        let rt = Arc::new(Smol);
+        let rt = Arc::new(Smol { executor: None });
+        Runtime::new("smol", rt.clone(), rt.clone(), rt)
+    }
+
+    /// The smol runtime with tasks spawned on `executor` (feature `smol`):
+    /// for applications that run their own [`smol::Executor`], for instance
+    /// on several threads. Sockets and timers use the async-io reactor, as
+    /// with [`Runtime::smol`].
+    ///
+    /// The executor must be run (`executor.run(...)`) by at least one thread
+    /// for as long as clients built on this runtime are used: the
+    /// multiplexer's driver is a task on it.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use anyredis::{Client, Runtime};
+    ///
+    /// let executor = Arc::new(smol::Executor::new());
+    /// // Two threads run the executor until `stop` is dropped ...
+    /// let (stop, stopped) = smol::channel::unbounded::<()>();
+    /// let threads: Vec<_> = (0..2)
+    ///     .map(|_| {
+    ///         let (executor, stopped) = (executor.clone(), stopped.clone());
+    ///         std::thread::spawn(move || smol::block_on(executor.run(stopped.recv())))
+    ///     })
+    ///     .collect();
+    /// // ... and so does this one, while it waits for its own future.
+    /// let client = Client::builder()
+    ///     .host("127.0.0.1", 6379)
+    ///     .runtime(Runtime::smol_with_executor(executor.clone()))
+    ///     .build()?;
+    /// let spawned = executor.spawn(async move {
+    ///     // A spawned task may run on any of the three threads.
+    ///     drop(client);
+    ///     21 * 2
+    /// });
+    /// assert_eq!(smol::block_on(executor.run(spawned)), 42);
+    /// drop(stop);
+    /// for thread in threads {
+    ///     let _ = thread.join().unwrap();
+    /// }
+    /// # Ok::<(), anyredis::Error>(())
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "smol")))]
+    pub fn smol_with_executor(executor: Arc<smol::Executor<'static>>) -> Runtime {
+        let rt = Arc::new(Smol {
+            executor: Some(executor),
+        });
         Runtime::new("smol", rt.clone(), rt.clone(), rt)
     }
 }

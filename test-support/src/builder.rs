@@ -104,7 +104,8 @@ impl ServerBuilder {
 
     /// One extra command-line argument, e.g.
     /// `.arg("--enable-debug-command").arg("yes")`; these come after the
-    /// generated config and so override it.
+    /// generated config and so override it. `--enable-debug-command <v>` is
+    /// dropped for servers before Redis 7, which have no such option.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
         self.args.push(arg.as_ref().to_os_string());
         self

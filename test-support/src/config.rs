@@ -61,7 +61,10 @@ impl ServerConfig<'_> {
         }
         if let Some(bus) = self.cluster_bus_port {
             line("cluster-enabled yes".into());
-            line(format!("cluster-port {bus}"));
+            // Redis 6 has no cluster-port: its bus is always port + 10000.
+            if crate::binary::server_version() >= (7, 0, 0) {
+                line(format!("cluster-port {bus}"));
+            }
             line(format!(
                 "cluster-config-file {}",
                 quote_path(&self.dir.join("nodes.conf"))

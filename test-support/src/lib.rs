@@ -19,17 +19,23 @@ mod binary;
 mod builder;
 mod config;
 mod port;
+mod proxy;
 mod raw;
 mod server;
 mod tls;
 
 pub use acl::AclUser;
-pub use binary::{redis_server_binary, redis_server_version, REDIS_SERVER_BIN_ENV};
+pub use binary::{
+    redis_server_binary, redis_server_version, server_supports_tls, server_version, REDIS_SERVER_BIN_ENV,
+};
 pub use builder::ServerBuilder;
 pub use port::{free_port, LOOPBACK};
+pub use proxy::{Fault, FaultProxy};
 pub use raw::{RawConnection, RawReply, RAW_TIMEOUT};
 pub use server::{RedisServer, LOG_FILE};
 pub use tls::{generate_tls_files, TlsFiles};
 
+#[cfg(test)]
+mod proxy_tests;
 #[cfg(test)]
 mod server_tests;

@@ -276,7 +276,9 @@ mod tests {
         );
         assert_eq!(parse(b"=8\r\ntxt:abcd\r\n"), RawReply::Bulk(b"abcd".to_vec()));
         assert_eq!(parse(b"|1\r\n+k\r\n+v\r\n:5\r\n"), RawReply::Integer(5));
-        assert!(read_reply(&mut BufReader::new(&b"+PONG"[..]), 0).is_err());
-        assert!(read_reply(&mut BufReader::new(&b""[..]), 0).is_err());
+        let err = read_reply(&mut BufReader::new(&b"+PONG"[..]), 0).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{err}");
+        let err = read_reply(&mut BufReader::new(&b""[..]), 0).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{err}");
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 use crate::acl::AclUser;
-use crate::binary::redis_server_binary;
+use crate::binary::{redis_server_binary, server_version};
 use crate::builder::ServerBuilder;
 use crate::config::ServerConfig;
 use crate::port::{free_port, LOOPBACK};
@@ -45,6 +45,24 @@ fn make_temp_dir() -> TempDir {
         return dir;
     }
     create(Some(Path::new("/tmp"))).unwrap_or_else(|e| panic!("cannot create a temporary directory in /tmp: {e}"))
+}
+
+/// The extra arguments as the running version takes them: before Redis 7,
+/// `DEBUG` needs no `--enable-debug-command` (the option does not exist).
+fn version_args(args: Vec<OsString>) -> Vec<OsString> {
+    if server_version() >= (7, 0, 0) {
+        return args;
+    }
+    let mut kept = Vec::with_capacity(args.len());
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--enable-debug-command" {
+            args.next();
+            continue;
+        }
+        kept.push(arg);
+    }
+    kept
 }
 
 enum StartError {
@@ -103,7 +121,7 @@ impl RedisServer {
         let mut server = RedisServer {
             child: None,
             binary,
-            args: b.args,
+            args: version_args(b.args),
             startup_timeout: b.startup_timeout,
             port: 0,
             tls_port: None,
@@ -124,7 +142,12 @@ impl RedisServer {
                 server.port = free_port();
             }
             if b.cluster_enabled {
-                server.cluster_bus_port = Some(free_port());
+                // Before Redis 7 the bus port is always the port + 10000.
+                server.cluster_bus_port = Some(if server_version() >= (7, 0, 0) {
+                    free_port()
+                } else {
+                    server.port + 10000
+                });
             }
             match server.start() {
                 Ok(()) => return server,

@@ -6,10 +6,14 @@ use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 
 use crate::util::client;
+use crate::util::needs_version;
 use crate::TestResult;
 
 /// Each container's HELP text starts by naming the container, over both protocols.
 pub async fn container_help(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["FUNCTION", "HELP"]], "unknown command").await? {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for protocol in ["2", "3"] {
         let c = client(&format!("{}?protocol={protocol}", server.url()), &rt)?;

@@ -10,6 +10,7 @@ pub mod pipelines;
 pub mod pool;
 pub mod pool_cancel;
 pub mod protocol;
+pub mod resilience;
 pub mod routing;
 pub mod torture;
 pub mod transactions;

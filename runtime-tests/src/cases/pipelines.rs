@@ -50,7 +50,7 @@ pub async fn pipeline_mid_error(rt: Runtime) -> TestResult {
         .get::<String>("after");
     let results = pipe.query_each().await?;
     assert_eq!(results.len(), 4);
-    assert!(results[0].is_ok());
+    assert_eq!(results[0].as_ref().ok(), Some(&Value::SimpleString("OK".into())));
     let err = results[1].as_ref().expect_err("INCR of text");
     assert_eq!(err.code(), Some("ERR"));
     assert_eq!(results[3].as_ref().ok(), Some(&Value::BulkString("ok".into())));
@@ -83,7 +83,8 @@ pub async fn atomic_pipelines(rt: Runtime) -> TestResult {
     let tx = c.pipeline().atomic();
     tx.set("t", "text").incr("t").set("u", 1);
     let results = tx.query_each().await?;
-    assert!(results[0].is_ok() && results[2].is_ok());
+    assert_eq!(results[0].as_ref().ok(), Some(&Value::SimpleString("OK".into())));
+    assert_eq!(results[2].as_ref().ok(), Some(&Value::SimpleString("OK".into())));
     assert_eq!(results[1].as_ref().expect_err("WRONGTYPE-ish").code(), Some("ERR"));
     assert_eq!(c.get::<i64>("u").await?, 1);
 

@@ -8,24 +8,18 @@ use anyredis_test_support::RedisServer;
 use futures_util::future::{join, join_all};
 use futures_util::FutureExt;
 
-use crate::util::{client, info_field, sleep};
+use crate::util::{client, connections, info_field, sleep, wait_for, wait_until_blocked_in};
 use crate::TestResult;
 
-/// The server's client connections, without the one asking.
-fn connections(server: &RedisServer) -> Vec<String> {
-    let list = server.raw_command(&["CLIENT", "LIST"]);
-    list.lines()
-        .filter(|line| info_field(line, "cmd") != Some("client|list"))
-        .map(str::to_owned)
-        .collect()
-}
+/// Generous limit for waiting on a state change.
+const SETTLE: Duration = Duration::from_secs(20);
 
 /// While BLPOP waits on a dedicated connection, the shared one keeps serving;
 /// a push from the shared connection releases it.
 pub async fn blocking_commands_do_not_stall(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = ClientBuilder::from_url(&server.url())?
-        .response_timeout(Some(Duration::from_millis(300)))
+        .response_timeout(Some(Duration::from_secs(1)))
         .runtime(rt)
         .build()?;
     c.set("k", "v").await?;
@@ -34,7 +28,9 @@ pub async fn blocking_commands_do_not_stall(rt: Runtime) -> TestResult {
         for _ in 0..100 {
             assert_eq!(c.get::<String>("k").await.unwrap(), "v");
         }
-        sleep(Duration::from_millis(400)).await; // longer than the response timeout
+        wait_until_blocked_in(&server, "blpop", 1).await;
+        // Blocked for longer than the response timeout, and still fine.
+        sleep(Duration::from_millis(1200)).await;
         let busy: Vec<String> = connections(&server)
             .into_iter()
             .filter(|line| info_field(line, "cmd") == Some("blpop"))
@@ -59,21 +55,30 @@ pub async fn pool_exhaustion(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let mut pool = PoolConfig::default();
     pool.max_connections = 2;
-    pool.acquire_timeout = Some(Duration::from_millis(300));
+    pool.acquire_timeout = Some(Duration::from_secs(2));
     let c = ClientBuilder::from_url(&server.url())?.pool(pool).runtime(rt).build()?;
-    let block = |list: &'static str| c.cmd("BLPOP").arg(list).arg(2).query::<Option<(String, String)>>();
+    let block = |list: &'static str| c.cmd("BLPOP").arg(list).arg(30).query::<Option<(String, String)>>();
     let third = async {
-        sleep(Duration::from_millis(200)).await;
-        c.cmd("BLPOP").arg("c").arg(1).query::<Option<(String, String)>>().await
+        wait_until_blocked_in(&server, "blpop", 2).await;
+        let third = c.cmd("BLPOP").arg("c").arg(1).query::<Option<(String, String)>>().await;
+        // Release the two blocked ones.
+        server.raw_command(&["RPUSH", "a", "1"]);
+        server.raw_command(&["RPUSH", "b", "2"]);
+        third
     };
     let (a, b, third) = futures_util::join!(block("a"), block("b"), third);
-    assert_eq!((a?, b?), (None, None));
+    assert_eq!(
+        (a?, b?),
+        (Some(("a".into(), "1".into())), Some(("b".into(), "2".into())))
+    );
     let err = third.expect_err("no connection free");
     assert!(err.is_timeout(), "{err}");
     assert!(err.to_string().contains("pooled connection"), "{err}");
     // Waiters are served in turn once connections come back.
     let waits = join_all((0..6).map(|_| c.cmd("BLPOP").arg("d").arg(0.05).query::<Option<(String, String)>>())).await;
-    assert!(waits.into_iter().all(|r| matches!(r, Ok(None))));
+    for wait in waits {
+        assert_eq!(wait?, None);
+    }
     assert_eq!(c.pool_status().open, 2);
     Ok(())
 }
@@ -82,15 +87,17 @@ pub async fn pool_exhaustion(rt: Runtime) -> TestResult {
 pub async fn idle_reaping(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let mut pool = PoolConfig::default();
-    pool.idle_timeout = Some(Duration::from_millis(200));
+    pool.idle_timeout = Some(Duration::from_secs(2));
     let c = ClientBuilder::from_url(&server.url())?.pool(pool).runtime(rt).build()?;
     c.ping().await?;
     let _: Option<(String, String)> = c.cmd("BLPOP").arg("q").arg(0.05).query().await?;
     assert_eq!(connections(&server).len(), 2);
     assert_eq!(c.pool_status().idle, 1);
-    sleep(Duration::from_millis(700)).await;
-    assert_eq!(c.pool_status().open, 0);
-    assert_eq!(connections(&server).len(), 1, "only the shared connection is left");
+    wait_for("the idle connection to be reaped", SETTLE, || c.pool_status().open == 0).await?;
+    wait_for("the server to see it closed", SETTLE, || {
+        connections(&server).len() == 1
+    })
+    .await?;
     Ok(())
 }
 
@@ -101,10 +108,11 @@ pub async fn broken_and_abandoned_leases(rt: Runtime) -> TestResult {
     let c = client(&server.url(), &rt)?;
     let blpop = c.cmd("BLPOP").arg("q").arg(10).query::<Option<(String, String)>>();
     let killer = async {
-        sleep(Duration::from_millis(200)).await;
+        wait_until_blocked_in(&server, "blpop", 1).await;
         server.raw_command(&["CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"])
     };
-    let (result, _) = join(blpop, killer).await;
+    let (result, killed) = join(blpop, killer).await;
+    assert_eq!(killed, "1", "exactly the blocked connection was killed");
     let err = result.expect_err("killed");
     assert!(err.is_connection(), "{err}");
     assert_eq!(c.pool_status().open, 0, "the broken connection was not returned");
@@ -116,14 +124,19 @@ pub async fn broken_and_abandoned_leases(rt: Runtime) -> TestResult {
     let abandoned = c.cmd("BLPOP").arg("never").arg(30).query::<Option<(String, String)>>();
     let mut abandoned = Box::pin(abandoned);
     assert!((&mut abandoned).now_or_never().is_none());
-    sleep(Duration::from_millis(100)).await;
+    // Drive it until the server has it blocked, then abandon it.
+    let blocked = wait_until_blocked_in(&server, "blpop", 1);
+    let abandoned = match futures_util::future::select(abandoned, std::pin::pin!(blocked)).await {
+        futures_util::future::Either::Right(((), abandoned)) => abandoned,
+        futures_util::future::Either::Left((reply, _)) => return Err(format!("BLPOP returned: {reply:?}").into()),
+    };
     drop(abandoned);
-    sleep(Duration::from_millis(200)).await;
-    let blocked = connections(&server)
-        .into_iter()
-        .filter(|l| info_field(l, "cmd") == Some("blpop"))
-        .count();
-    assert_eq!(blocked, 0, "the abandoned BLPOP's connection is closed");
+    wait_for("the abandoned BLPOP's connection to close", SETTLE, || {
+        !connections(&server)
+            .iter()
+            .any(|l| info_field(l, "cmd") == Some("blpop"))
+    })
+    .await?;
     // It had leased the idle connection from before: none is left, none is open.
     assert_eq!((c.pool_status().idle, c.pool_status().open), (0, 0));
     Ok(())
@@ -134,7 +147,7 @@ pub async fn broken_and_abandoned_leases(rt: Runtime) -> TestResult {
 pub async fn blocking_pipeline(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = ClientBuilder::from_url(&server.url())?
-        .response_timeout(Some(Duration::from_millis(300)))
+        .response_timeout(Some(Duration::from_secs(1)))
         .runtime(rt)
         .build()?;
     let pipe = c.pipeline();
@@ -142,7 +155,8 @@ pub async fn blocking_pipeline(rt: Runtime) -> TestResult {
         .add(&cmd("BLPOP").arg("q").arg(2))
         .get::<i64>("before");
     let others = async {
-        sleep(Duration::from_millis(500)).await; // longer than the response timeout
+        wait_until_blocked_in(&server, "blpop", 1).await;
+        sleep(Duration::from_millis(1200)).await; // blocked for longer than the response timeout
         assert_eq!(
             c.get::<i64>("before").await.unwrap(),
             1,
@@ -161,13 +175,14 @@ pub async fn blocking_pipeline(rt: Runtime) -> TestResult {
     );
 
     let tx = c.pipeline().atomic();
-    tx.add(&cmd("BLPOP").arg("empty").arg(0));
+    tx.add(&cmd("BLPOP").arg("empty").arg(10));
     let started = Instant::now();
     let (nothing,): (Option<(String, String)>,) = tx.query().await?;
     assert_eq!(nothing, None);
     assert!(
-        started.elapsed() < Duration::from_millis(250),
-        "BLPOP inside MULTI does not block"
+        started.elapsed() < Duration::from_secs(8),
+        "BLPOP inside MULTI does not block (took {:?})",
+        started.elapsed()
     );
     Ok(())
 }

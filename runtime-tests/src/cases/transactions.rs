@@ -3,21 +3,21 @@
 use anyredis::prelude::*;
 use anyredis::{ErrorKind, Runtime};
 use anyredis_test_support::RedisServer;
-use futures_util::future::join_all;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use crate::util::client;
+use crate::util::{client, spawn_all};
 use crate::TestResult;
 
 /// The redis.asyncio counter example: client-side INCR under WATCH from 32
-/// concurrent tasks stays exact.
+/// tasks spawned on the runtime (several threads) stays exact.
 pub async fn watch_counter_is_exact(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
-    let retries = AtomicUsize::new(0);
+    let retries = Arc::new(AtomicUsize::new(0));
     let tasks = (0..32).map(|_| {
         let c = c.clone();
-        let retries = &retries;
+        let retries = retries.clone();
         async move {
             for _ in 0..10 {
                 let mut first = true;
@@ -38,7 +38,7 @@ pub async fn watch_counter_is_exact(rt: Runtime) -> TestResult {
             Ok::<(), anyredis::Error>(())
         }
     });
-    for result in join_all(tasks).await {
+    for result in spawn_all(&rt, tasks).await {
         result?;
     }
     assert_eq!(c.get::<i64>("counter").await?, 320);

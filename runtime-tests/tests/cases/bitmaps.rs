@@ -5,10 +5,21 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use runtime_tests::util::client;
+use runtime_tests::util::needs_version;
 use runtime_tests::TestResult;
 
 /// SETBIT, GETBIT, BITCOUNT (bytes and bits), BITPOS (found and not), BITOP.
 pub async fn bits_counts_and_ops(rt: Runtime) -> TestResult {
+    if !needs_version(
+        &rt,
+        (7, 0, 0),
+        &[&["SET", "k", "v"], &["BITCOUNT", "k", "0", "-1", "BIT"]],
+        "syntax error",
+    )
+    .await?
+    {
+        return Ok(());
+    }
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
     // 0x00 0xff 0xf0

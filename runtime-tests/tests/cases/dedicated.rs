@@ -5,6 +5,8 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use runtime_tests::util::client;
+use runtime_tests::util::expect_server_error;
+use runtime_tests::util::needs_version;
 use runtime_tests::TestResult;
 
 use super::connection::client_by_id;
@@ -71,7 +73,11 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
 
     // A command rejected while queueing aborts the whole transaction.
     conn.multi().await?;
-    assert!(conn.cmd("NO-SUCH-COMMAND").query::<()>().await.is_err());
+    expect_server_error(
+        conn.cmd("NO-SUCH-COMMAND").query::<()>().await,
+        "ERR",
+        "unknown command",
+    );
     let err = conn.exec::<Option<Vec<Value>>>().await.expect_err("EXECABORT");
     assert_eq!(err.code(), Some("EXECABORT"));
     assert_eq!(conn.ping().await?, "PONG");
@@ -81,6 +87,9 @@ pub async fn watch_multi_exec(rt: Runtime) -> TestResult {
 /// SELECT changes the database of that connection only; CLIENT SETNAME; AUTH as another
 /// user; RESET undoes all of it.
 pub async fn select_name_auth_reset(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["CLIENT", "NO-EVICT", "on"]], "Unknown subcommand").await? {
+        return Ok(());
+    }
     let server = RedisServer::builder()
         .acl_user("alice", "wonder", "~* &* +@all")
         .build();
@@ -105,14 +114,15 @@ pub async fn select_name_auth_reset(rt: Runtime) -> TestResult {
         assert_eq!(conn.client_getname().await?.as_deref(), Some("worker-1"));
         let id = conn.client_id().await?;
         assert_eq!(client_by_id(&c, id).await?.name.as_deref(), Some("worker-1"));
-        assert!(conn.client_setname("has space").await.is_err());
+        expect_server_error(conn.client_setname("has space").await, "ERR", "spaces");
         assert_eq!(c.client_getname().await?, None);
 
         conn.auth_user("alice", "wonder").await?;
         assert_eq!(conn.client_info().await?.user, "alice");
         let err = conn.auth_user("alice", "wrong").await.expect_err("wrong password");
         assert_eq!(err.code(), Some("WRONGPASS"));
-        assert!(conn.auth("anything").await.is_err(), "the default user has no password");
+        // The default user has no password.
+        expect_server_error(conn.auth("anything").await, "ERR", "without any password configured");
 
         conn.client_no_evict(true).await?;
         assert!(conn.client_info().await?.has_flag('e'));

@@ -7,6 +7,7 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use runtime_tests::util::client;
+use runtime_tests::util::needs_version;
 use runtime_tests::TestResult;
 
 /// HSET (one and many pairs), HMSET, HSETNX, HGET, HMGET, HGETALL, HKEYS, HVALS, HLEN,
@@ -84,6 +85,16 @@ pub async fn read_write(rt: Runtime) -> TestResult {
 
 /// HINCRBY, HINCRBYFLOAT, HRANDFIELD (count, WITHVALUES) and HSCAN steps, on RESP2 and RESP3.
 pub async fn counters_random_scan(rt: Runtime) -> TestResult {
+    if !needs_version(
+        &rt,
+        (7, 0, 0),
+        &[&["CONFIG", "SET", "hash-max-listpack-entries", "128"]],
+        "Unsupported CONFIG parameter",
+    )
+    .await?
+    {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for url in [server.url(), format!("{}?protocol=2", server.url())] {
         let c = client(&url, &rt)?;

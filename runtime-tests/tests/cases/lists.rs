@@ -7,6 +7,7 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use futures_util::future::join;
+use runtime_tests::util::needs_version;
 use runtime_tests::util::{client, info_field, sleep};
 use runtime_tests::TestResult;
 
@@ -167,6 +168,9 @@ pub async fn lpos_options(rt: Runtime) -> TestResult {
 
 /// LMOVE in every direction, RPOPLPUSH and LMPOP.
 pub async fn move_and_mpop(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["LMPOP", "1", "k", "LEFT"]], "unknown command").await? {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for url in urls(&server) {
         let c = fresh(&url, &rt).await?;
@@ -240,6 +244,9 @@ pub async fn move_and_mpop(rt: Runtime) -> TestResult {
 /// The blocking pops on a dedicated connection: immediate when data is there,
 /// `None` on timeout, and a real wait released by a push from the shared client.
 pub async fn blocking_pops(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["BLMPOP", "1", "1", "k", "LEFT"]], "unknown command").await? {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for url in urls(&server) {
         let c = fresh(&url, &rt).await?;

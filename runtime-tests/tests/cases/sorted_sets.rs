@@ -7,6 +7,7 @@ use anyredis::commands::{Aggregate, LexBound, MinMax, ScanOptions, ScoreBound, Z
 use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
+use runtime_tests::util::needs_version;
 use runtime_tests::util::{client, sleep};
 use runtime_tests::TestResult;
 
@@ -201,6 +202,9 @@ pub async fn ranges(rt: Runtime) -> TestResult {
 /// ZPOPMIN/ZPOPMAX, ZMPOP, and the blocking BZPOPMIN/BZPOPMAX/BZMPOP: with data
 /// present, timing out, and woken by a later ZADD.
 pub async fn pops(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["ZMPOP", "1", "z", "MIN"]], "unknown command").await? {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for c in clients(&server, &rt)? {
         c.cmd("FLUSHDB").query::<()>().await?;
@@ -269,6 +273,9 @@ pub async fn pops(rt: Runtime) -> TestResult {
 /// ZINTER/ZUNION/ZDIFF (with WEIGHTS, AGGREGATE, WITHSCORES), their STORE forms,
 /// ZINTERCARD, ZRANDMEMBER, and ZSCAN steps.
 pub async fn combine_random_scan(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["ZINTERCARD", "1", "z"]], "unknown command").await? {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for c in clients(&server, &rt)? {
         c.cmd("FLUSHDB").query::<()>().await?;

@@ -11,7 +11,9 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use bytes::Bytes;
-use runtime_tests::util::sleep;
+use runtime_tests::util::expect_server_error;
+use runtime_tests::util::wait_until_blocked_in;
+use runtime_tests::util::{needs_version, skip_before};
 use runtime_tests::TestResult;
 
 use crate::both_protocols;
@@ -110,6 +112,16 @@ pub async fn add_range_trim(rt: Runtime) -> TestResult {
 /// XREAD over several streams, XGROUP CREATE / CREATECONSUMER / DELCONSUMER /
 /// SETID / DESTROY, XREADGROUP (new and pending history, NOACK), XACK.
 pub async fn read_and_groups(rt: Runtime) -> TestResult {
+    if !needs_version(
+        &rt,
+        (7, 0, 0),
+        &[&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM", "ENTRIESREAD", "0"]],
+        "requires the key to exist",
+    )
+    .await?
+    {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for c in both_protocols(&server, &rt)? {
         flush(&c).await?;
@@ -140,7 +152,12 @@ pub async fn read_and_groups(rt: Runtime) -> TestResult {
         c.xgroup_create("a", "g", "0").await?;
         let err = c.xgroup_create("a", "g", "0").await.unwrap_err();
         assert_eq!(err.code(), Some("BUSYGROUP"));
-        assert!(c.xgroup_create("nostream", "g", "$").await.is_err(), "no MKSTREAM");
+        // Without MKSTREAM.
+        expect_server_error(
+            c.xgroup_create("nostream", "g", "$").await,
+            "ERR",
+            "requires the key to exist",
+        );
         let mk = XGroupCreateOptions::new().mkstream().entries_read(0);
         c.xgroup_create_options("new", "g", "$", mk).await?;
         assert_eq!(c.xlen("new").await?, 0);
@@ -182,6 +199,11 @@ pub async fn read_and_groups(rt: Runtime) -> TestResult {
 /// XPENDING (summary and extended, filters), XCLAIM (options, JUSTID),
 /// XAUTOCLAIM (JUSTID, deleted ids).
 pub async fn claim_and_pending(rt: Runtime) -> TestResult {
+    // Redis 6.2 answers XAUTOCLAIM with nil in place of deleted entries (and
+    // no list of deleted ids), which the typed AutoClaim does not take yet.
+    if skip_before((7, 0, 0), "XAUTOCLAIM's 7.0 reply (deleted ids)") {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for c in both_protocols(&server, &rt)? {
         flush(&c).await?;
@@ -291,6 +313,16 @@ pub async fn claim_and_pending(rt: Runtime) -> TestResult {
 
 /// XINFO STREAM (plain and FULL), XINFO GROUPS, XINFO CONSUMERS, XSETID.
 pub async fn info_and_setid(rt: Runtime) -> TestResult {
+    if !needs_version(
+        &rt,
+        (7, 0, 0),
+        &[&["XSETID", "s", "0-1", "ENTRIESADDED", "1", "MAXDELETEDID", "0-0"]],
+        "wrong number of arguments",
+    )
+    .await?
+    {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for c in both_protocols(&server, &rt)? {
         flush(&c).await?;
@@ -400,7 +432,7 @@ pub async fn blocking_reads(rt: Runtime) -> TestResult {
 
         let long = XReadOptions::new().block(Duration::from_secs(10));
         let (read, added) = futures_util::join!(conn.xread_options::<Fields>(["s"], ["$"], long), async {
-            sleep(Duration::from_millis(100)).await;
+            wait_until_blocked_in(&server, "xread", 1).await;
             c.xadd("s", [("woke", "1")]).await
         });
         let (read, added) = (read?, added?);
@@ -417,7 +449,7 @@ pub async fn blocking_reads(rt: Runtime) -> TestResult {
         let opts = XReadGroupOptions::new().block(Duration::ZERO).count(1);
         let (read, added) =
             futures_util::join!(conn.xreadgroup_options::<Fields>("g", "a", ["s"], [">"], opts), async {
-                sleep(Duration::from_millis(100)).await;
+                wait_until_blocked_in(&server, "xreadgroup", 1).await;
                 c.xadd("s", [("again", "2")]).await
             });
         assert_eq!(ids(&read?[0].entries), [added?]);

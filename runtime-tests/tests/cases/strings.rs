@@ -7,6 +7,7 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 use runtime_tests::util::client;
+use runtime_tests::util::needs_version;
 use runtime_tests::TestResult;
 
 /// The key's remaining time to live in milliseconds (-1: none, -2: no key).
@@ -52,6 +53,9 @@ pub async fn get_set_incr(rt: Runtime) -> TestResult {
 
 /// SET with expiries and conditions, SET ... GET, SETEX, PSETEX, SETNX, GETEX.
 pub async fn set_options_and_expiry(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["SET", "k", "v", "NX", "GET"]], "syntax error").await? {
+        return Ok(());
+    }
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
     let hour = Duration::from_secs(3600);
@@ -182,6 +186,9 @@ pub async fn ranges_and_multi(rt: Runtime) -> TestResult {
 
 /// LCS: the string, LEN, and IDX with options, typed alike on RESP2 and RESP3.
 pub async fn lcs(rt: Runtime) -> TestResult {
+    if !needs_version(&rt, (7, 0, 0), &[&["LCS", "a", "b"]], "unknown command").await? {
+        return Ok(());
+    }
     let server = RedisServer::new();
     for url in [server.url(), format!("{}?protocol=2", server.url())] {
         let c = client(&url, &rt)?;

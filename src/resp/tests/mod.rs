@@ -1,5 +1,6 @@
 //! Tests of the RESP codec. Shared helpers live here.
 
+mod fuzz_replay;
 mod limits;
 mod malformed;
 mod proptest;
