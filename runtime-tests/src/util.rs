@@ -180,7 +180,10 @@ pub async fn needs_version(
         return Ok(true);
     }
     let server = RedisServer::new();
-    let c = client(&server.url(), rt)?;
+    // A dedicated connection: probes may be connection-state commands, which
+    // the shared connection refuses before the server could.
+    let shared = client(&server.url(), rt)?;
+    let c = shared.dedicated().await?;
     let (last, setup) = probe.split_last().expect("a probe command");
     for command in setup {
         c.cmd(command[0]).arg(&command[1..]).query::<anyredis::Value>().await?;

@@ -19,6 +19,11 @@ runtime_tests::per_runtime! {
     help_commands: [container_help, deprecated_georadius, debug_commands],
     migrate: [migrate_between_servers],
     resilience: [idempotent_pipeline_resent, reconnect_backoff_end_to_end, blocking_commands_leave_the_shared_connection],
+    faults: [
+        frozen_connection_is_replaced,
+        truncated_reply_fails_only_that_connection,
+        close_during_connect_installs_nothing,
+    ],
     routing: [
         state_changing_commands_refused_on_shared,
         dedicated_connection_accepts_state_changes,

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod basic;
 pub mod config_faults;
 pub mod failures;
+pub mod faults;
 pub mod help_commands;
 pub mod migrate;
 pub mod pipelines;

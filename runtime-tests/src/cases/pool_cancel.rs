@@ -259,7 +259,7 @@ pub async fn handed_to_dropped_waiter(rt: Runtime) -> TestResult {
     let mut rng = Rng::new(7);
     for _ in 0..40 {
         let hold = 0.02 + rng.below(20) as f64 / 1000.0;
-        let (held, waited) = join(blpop(&racing, "h", hold), blpop(&racing, "w", 0.001)).await;
+        let (held, waited) = join(blpop(&racing, "h", hold), blpop(&racing, "w", 0.01)).await;
         assert_eq!(held?, None);
         if let Err(e) = waited {
             assert!(e.is_timeout() && e.to_string().contains("pooled connection"), "{e}");
@@ -267,7 +267,7 @@ pub async fn handed_to_dropped_waiter(rt: Runtime) -> TestResult {
     }
     assert_eq!(racing.pool_status().open, 1);
     for _ in 0..3 {
-        assert_eq!(blpop(&racing, "w", 0.001).await?, None, "capacity is intact");
+        assert_eq!(blpop(&racing, "w", 0.01).await?, None, "capacity is intact");
     }
     Ok(())
 }

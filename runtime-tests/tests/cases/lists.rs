@@ -360,10 +360,16 @@ pub async fn binary_replies(rt: Runtime) -> TestResult {
         assert_eq!(head.as_deref(), Some(elements[1]));
         let rest: std::collections::VecDeque<Vec<u8>> = c.lrange(key, 0, -1).await?;
         assert_eq!(rest, [elements[1]]);
-        let popped: Option<(Vec<u8>, Vec<Vec<u8>>)> = c.lmpop(["empty", "x"], Side::Left, 5).await?;
-        assert_eq!(popped, None);
-        let popped: Option<(bytes::Bytes, Vec<bytes::Bytes>)> = c.lmpop(key, Side::Left, 5).await?;
-        assert_eq!(popped, Some((key.into(), vec![elements[1].into()])));
+        if runtime_tests::util::server_version() >= (7, 0, 0) {
+            let popped: Option<(Vec<u8>, Vec<Vec<u8>>)> = c.lmpop(["empty", "x"], Side::Left, 5).await?;
+            assert_eq!(popped, None);
+            let popped: Option<(bytes::Bytes, Vec<bytes::Bytes>)> = c.lmpop(key, Side::Left, 5).await?;
+            assert_eq!(popped, Some((key.into(), vec![elements[1].into()])));
+        } else {
+            // LMPOP is Redis 7.0+.
+            let popped: Option<Vec<u8>> = c.lpop(key).await?;
+            assert_eq!(popped.as_deref(), Some(elements[1]));
+        }
         let gone: Option<Vec<u8>> = c.lpop(key).await?;
         assert_eq!(gone, None);
     }
@@ -390,17 +396,20 @@ pub async fn sub_resolution_timeouts(rt: Runtime) -> TestResult {
                 .await?,
             None
         );
-        assert_eq!(
-            c.blmpop::<Option<(String, Vec<String>)>>("empty", Side::Left, 1, tiny)
-                .await?,
-            None
-        );
         assert_eq!(c.bzpopmin::<Option<(String, String, f64)>>("zempty", tiny).await?, None);
-        assert_eq!(
-            d.bzmpop::<Option<(String, Vec<(String, f64)>)>>(tiny, "zempty", MinMax::Max, 1)
-                .await?,
-            None
-        );
+        if runtime_tests::util::server_version() >= (7, 0, 0) {
+            // BLMPOP and BZMPOP are Redis 7.0+.
+            assert_eq!(
+                c.blmpop::<Option<(String, Vec<String>)>>("empty", Side::Left, 1, tiny)
+                    .await?,
+                None
+            );
+            assert_eq!(
+                d.bzmpop::<Option<(String, Vec<(String, f64)>)>>(tiny, "zempty", MinMax::Max, 1)
+                    .await?,
+                None
+            );
+        }
     }
     // Parsed before the lists are looked at: the server accepts the clamped value.
     c.rpush("full", ["1", "2"]).await?;
