@@ -107,6 +107,12 @@ pub use rt::Runtime;
 pub use transaction::{Transaction, DEFAULT_TRANSACTION_ATTEMPTS};
 pub use value::{FromValue, ToArgs, ToSingleArg};
 
+/// The README's code blocks, compiled (not run) as doc tests so they cannot
+/// drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// Everything most programs need: `use anyredis::prelude::*;`.
 pub mod prelude {
     pub use crate::commands::{
