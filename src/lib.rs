@@ -117,7 +117,7 @@ pub struct ReadmeDoctests;
 pub mod prelude {
     pub use crate::commands::{
         AclCommands, BitmapCommands, ClusterCommands, ConnectionCommands, DedicatedCommands, GeoCommands, HashCommands,
-        HelpCommands, HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands, ScanCommands, ScriptingCommands,
+        HyperLogLogCommands, KeyCommands, ListCommands, PubSubCommands, ScanCommands, ScriptingCommands,
         ServerCommands, SetCommands, SortedSetCommands, StreamCommands, StringCommands,
     };
     pub use crate::{cmd, Client, Error, ErrorKind, FromValue, Result, ToArgs, Value};

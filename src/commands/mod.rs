@@ -105,7 +105,6 @@ mod connection;
 mod dedicated;
 mod geo;
 mod hashes;
-mod help;
 mod hyperloglog;
 mod keys;
 mod lists;
@@ -144,7 +143,6 @@ pub use connection::{
 pub use dedicated::{DedicatedCommands, Tracking};
 pub use geo::{GeoAddOptions, GeoCommands, GeoMember, GeoSearch, GeoShape, GeoUnit, GeoWith};
 pub use hashes::HashCommands;
-pub use help::HelpCommands;
 pub use hyperloglog::HyperLogLogCommands;
 pub use keys::{
     CopyOptions, ExpireCondition, ExpireTime, KeyCommands, KeyType, MigrateOptions, MigrateOutcome, RestoreOptions,
@@ -213,7 +211,6 @@ impl<C: CommandTarget + ?Sized> BitmapCommands for C {}
 impl<C: CommandTarget + ?Sized> HyperLogLogCommands for C {}
 impl<C: CommandTarget + ?Sized> KeyCommands for C {}
 impl<C: CommandTarget + ?Sized> HashCommands for C {}
-impl<C: CommandTarget + ?Sized> HelpCommands for C {}
 impl<C: CommandTarget + ?Sized> ListCommands for C {}
 impl<C: CommandTarget + ?Sized> SetCommands for C {}
 impl<C: CommandTarget + ?Sized> SortedSetCommands for C {}

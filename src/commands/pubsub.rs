@@ -72,4 +72,9 @@ pub trait PubSubCommands: CommandTarget {
         channels.write_args(&mut args);
         self.command(args)
     }
+
+    /// Usage of the `PUBSUB` subcommands. [PUBSUB HELP](https://redis.io/docs/latest/commands/pubsub-help/)
+    fn pubsub_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("PUBSUB", "HELP"))
+    }
 }

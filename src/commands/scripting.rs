@@ -184,6 +184,15 @@ pub trait ScriptingCommands: CommandTarget {
     fn function_kill(&self) -> Self::Output<'_, ()> {
         self.command(subcommand("FUNCTION", "KILL"))
     }
+
+    /// Usage of the `FUNCTION` subcommands. [FUNCTION HELP](https://redis.io/docs/latest/commands/function-help/)
+    fn function_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("FUNCTION", "HELP"))
+    }
+    /// Usage of the `SCRIPT` subcommands. [SCRIPT HELP](https://redis.io/docs/latest/commands/script-help/)
+    fn script_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("SCRIPT", "HELP"))
+    }
 }
 
 /// `args` (a script or function call) with the script / function, the number of

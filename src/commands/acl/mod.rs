@@ -114,4 +114,9 @@ pub trait AclCommands: CommandTarget {
     fn acl_whoami(&self) -> Self::Output<'_, String> {
         self.command(subcommand("ACL", "WHOAMI"))
     }
+
+    /// Usage of the `ACL` subcommands. [ACL HELP](https://redis.io/docs/latest/commands/acl-help/)
+    fn acl_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("ACL", "HELP"))
+    }
 }

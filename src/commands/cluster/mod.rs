@@ -176,6 +176,11 @@ pub trait ClusterCommands: CommandTarget {
     fn cluster_saveconfig(&self) -> Self::Output<'_, ()> {
         self.command(subcommand("CLUSTER", "SAVECONFIG"))
     }
+
+    /// Usage of the `CLUSTER` subcommands. [CLUSTER HELP](https://redis.io/docs/latest/commands/cluster-help/)
+    fn cluster_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("CLUSTER", "HELP"))
+    }
 }
 
 /// `args` followed by the arguments of `rest`.

@@ -119,6 +119,11 @@ pub trait ConnectionCommands: CommandTarget {
     fn client_trackinginfo(&self) -> Self::Output<'_, TrackingInfo> {
         self.command(subcommand("CLIENT", "TRACKINGINFO"))
     }
+
+    /// Usage of the `CLIENT` subcommands. [CLIENT HELP](https://redis.io/docs/latest/commands/client-help/)
+    fn client_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("CLIENT", "HELP"))
+    }
 }
 
 #[cfg(test)]

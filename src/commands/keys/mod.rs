@@ -319,4 +319,9 @@ pub trait KeyCommands: CommandTarget {
         keys.write_args(&mut args);
         self.command(args)
     }
+
+    /// Usage of the `OBJECT` subcommands. [OBJECT HELP](https://redis.io/docs/latest/commands/object-help/)
+    fn object_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("OBJECT", "HELP"))
+    }
 }

@@ -407,4 +407,29 @@ pub trait ServerCommands: CommandTarget {
         key.write_args(&mut args);
         self.command(args)
     }
+
+    /// Usage of the `COMMAND` subcommands. [COMMAND HELP](https://redis.io/docs/latest/commands/command-help/)
+    fn command_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("COMMAND", "HELP"))
+    }
+    /// Usage of the `CONFIG` subcommands. [CONFIG HELP](https://redis.io/docs/latest/commands/config-help/)
+    fn config_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("CONFIG", "HELP"))
+    }
+    /// Usage of the `LATENCY` subcommands. [LATENCY HELP](https://redis.io/docs/latest/commands/latency-help/)
+    fn latency_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("LATENCY", "HELP"))
+    }
+    /// Usage of the `MEMORY` subcommands. [MEMORY HELP](https://redis.io/docs/latest/commands/memory-help/)
+    fn memory_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("MEMORY", "HELP"))
+    }
+    /// Usage of the `MODULE` subcommands. [MODULE HELP](https://redis.io/docs/latest/commands/module-help/)
+    fn module_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("MODULE", "HELP"))
+    }
+    /// Usage of the `SLOWLOG` subcommands. [SLOWLOG HELP](https://redis.io/docs/latest/commands/slowlog-help/)
+    fn slowlog_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("SLOWLOG", "HELP"))
+    }
 }

@@ -440,6 +440,15 @@ pub trait StreamCommands: CommandTarget {
         (key, last_id, options).write_args(&mut args);
         self.command(args)
     }
+
+    /// Usage of the `XGROUP` subcommands. [XGROUP HELP](https://redis.io/docs/latest/commands/xgroup-help/)
+    fn xgroup_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("XGROUP", "HELP"))
+    }
+    /// Usage of the `XINFO` subcommands. [XINFO HELP](https://redis.io/docs/latest/commands/xinfo-help/)
+    fn xinfo_help(&self) -> Self::Output<'_, Vec<String>> {
+        self.command(subcommand("XINFO", "HELP"))
+    }
 }
 
 /// `args` (`XRANGE` or `XREVRANGE`) with the key, both bounds and an optional `COUNT`.
