@@ -219,6 +219,10 @@ impl Decoder {
             };
             let next = cr + 2;
             self.line_scan = 0;
+            if next > self.limits.max_frame_len {
+                let (limit, offset) = (self.limits.max_frame_len, self.at(start));
+                return Err(ProtocolError::FrameTooLong { limit, offset });
+            }
             match classify(ty, &b[start + 1..cr], &self.limits, self.at(start))? {
                 Head::Bulk(ty, len) => {
                     let end = next.checked_add(len).and_then(|e| e.checked_add(2));
@@ -229,6 +233,10 @@ impl Decoder {
                             offset: self.at(start),
                         });
                     };
+                    if end > self.limits.max_frame_len {
+                        let (limit, offset) = (self.limits.max_frame_len, self.at(start));
+                        return Err(ProtocolError::FrameTooLong { limit, offset });
+                    }
                     self.pending = Some(PendingBulk {
                         header: start,
                         start: next,

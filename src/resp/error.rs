@@ -55,6 +55,15 @@ pub enum ProtocolError {
         /// Stream offset where the CRLF should have been.
         offset: u64,
     },
+    /// A frame (one whole reply) grew, or declared a payload that would make
+    /// it grow, past [`Limits::max_frame_len`](super::Limits::max_frame_len) bytes.
+    #[error("reply frame passes the limit of {limit} bytes at byte {offset}")]
+    FrameTooLong {
+        /// The limit in force.
+        limit: usize,
+        /// Stream offset of the header that would pass it.
+        offset: u64,
+    },
     /// A bulk string, bulk error or verbatim string declared more bytes than
     /// [`Limits::max_bulk_len`](super::Limits::max_bulk_len).
     #[error("bulk payload of {len} bytes at byte {offset} exceeds the limit of {limit} bytes")]

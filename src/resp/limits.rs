@@ -37,6 +37,11 @@ pub struct Limits {
     /// headers. A line that grows past it without a CRLF is an error rather than
     /// something to buffer forever. Default: 64 KiB.
     pub max_inline_len: usize,
+    /// Largest accepted whole frame (one reply with everything nested in it),
+    /// in bytes: a reply is buffered whole before it is handed over, so this
+    /// bounds the memory one reply can take. Checked as each header arrives,
+    /// before its payload is buffered. Default: 1 GiB.
+    pub max_frame_len: usize,
 }
 
 impl Limits {
@@ -46,6 +51,7 @@ impl Limits {
         max_aggregate_len: 1 << 24,
         max_depth: 128,
         max_inline_len: 64 * 1024,
+        max_frame_len: 1024 * 1024 * 1024,
     };
 
     /// Returns these limits with [`max_bulk_len`](Limits::max_bulk_len) set to `n` bytes.
@@ -66,6 +72,13 @@ impl Limits {
     #[must_use]
     pub const fn with_max_depth(mut self, n: usize) -> Limits {
         self.max_depth = n;
+        self
+    }
+
+    /// Returns these limits with [`max_frame_len`](Limits::max_frame_len) set to `n` bytes.
+    #[must_use]
+    pub const fn with_max_frame_len(mut self, n: usize) -> Limits {
+        self.max_frame_len = n;
         self
     }
 

@@ -26,7 +26,28 @@ fn defaults_are_documented_values() {
     assert_eq!(l.max_aggregate_len, 1 << 24);
     assert_eq!(l.max_depth, 128);
     assert_eq!(l.max_inline_len, 64 * 1024);
+    assert_eq!(l.max_frame_len, 1024 * 1024 * 1024);
     assert_eq!(Decoder::default().limits(), l);
+}
+
+#[test]
+fn frame_len() {
+    // `*2\r\n$3\r\nabc\r\n$3\r\ndef\r\n` is 22 bytes.
+    let frame = b"*2\r\n$3\r\nabc\r\n$3\r\ndef\r\n";
+    assert_eq!(frame.len(), 22);
+    let l = Limits::default().with_max_frame_len(22);
+    assert_eq!(decode_with(l, frame), Value::Array(vec![bulk("abc"), bulk("def")]));
+    let l = Limits::default().with_max_frame_len(21);
+    // Refused when the second bulk's header arrives, before its payload.
+    assert_eq!(
+        decode_err_with(l, b"*2\r\n$3\r\nabc\r\n$3\r\n"),
+        E::FrameTooLong { limit: 21, offset: 13 }
+    );
+    // Many small elements add up the same way.
+    let l = Limits::default().with_max_frame_len(100);
+    let mut many = b"*1000\r\n".to_vec();
+    many.extend(b":1\r\n".repeat(30));
+    assert!(matches!(decode_err_with(l, &many), E::FrameTooLong { limit: 100, .. }));
 }
 
 #[test]
