@@ -9,75 +9,12 @@ use std::path::Path;
 
 use bytes::BytesMut;
 
-use super::same;
 use crate::resp::{write_value, Decoder, Limits, ProtocolError, Value};
 
 /// Generated inputs per run.
 const GENERATED: usize = 4000;
 
-/// The fuzz target's body. Input layout: the first byte seeds the piece sizes
-/// and picks small or default limits; the rest is the stream.
-fn check_input(data: &[u8]) {
-    let Some((&seed, stream)) = data.split_first() else {
-        return;
-    };
-    let limits = if seed & 1 == 1 {
-        Limits::default()
-            .with_max_bulk_len(16)
-            .with_max_aggregate_len(4)
-            .with_max_depth(3)
-            .with_max_inline_len(8)
-    } else {
-        Limits::default()
-    };
-    let whole = decode(stream, limits, &mut |_| usize::MAX);
-    let mut state = u32::from(seed) | 0x100;
-    let split = decode(stream, limits, &mut |_| {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        (state % 16) as usize + 1
-    });
-    assert!(all_same(&whole.0, &split.0), "split changed the values: {data:?}");
-    assert_eq!(whole.1, split.1, "split changed the error: {data:?}");
-    for value in &whole.0 {
-        let mut wire = BytesMut::new();
-        write_value(&mut wire, value);
-        let relaxed = Limits::default()
-            .with_max_inline_len(usize::MAX)
-            .with_max_depth(usize::MAX);
-        let (again, err) = decode(&wire, relaxed, &mut |_| usize::MAX);
-        assert_eq!(err, None, "re-encoded value did not decode: {value:?}");
-        assert!(all_same(&again, std::slice::from_ref(value)), "{value:?} -> {again:?}");
-    }
-}
-
-fn decode(stream: &[u8], limits: Limits, piece: &mut dyn FnMut(usize) -> usize) -> (Vec<Value>, Option<ProtocolError>) {
-    let mut decoder = Decoder::new(limits);
-    let mut buf = BytesMut::new();
-    let mut values = Vec::new();
-    let mut from = 0;
-    while from < stream.len() {
-        let to = from.saturating_add(piece(from)).min(stream.len());
-        buf.extend_from_slice(&stream[from..to]);
-        from = to;
-        loop {
-            match decoder.decode(&mut buf) {
-                Ok(Some(v)) => values.push(v),
-                Ok(None) => break,
-                Err(e) => {
-                    assert_eq!(decoder.decode(&mut buf), Err(e.clone()), "error not sticky");
-                    return (values, Some(e));
-                }
-            }
-        }
-    }
-    (values, None)
-}
-
-fn all_same(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
-}
+include!("fuzz_checks.rs");
 
 fn corpus() -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/decode");
