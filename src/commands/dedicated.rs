@@ -214,9 +214,17 @@ fn on_off(on: bool) -> &'static [u8] {
 ///
 /// ```
 /// use anyredis::commands::Tracking;
+/// use anyredis::value::{Args, ToArgs};
+///
 /// let broadcast = Tracking::on().bcast().prefix("user:").noloop();
-/// let off = Tracking::off();
-/// # let _ = (broadcast, off);
+///
+/// let mut args = Args::new();
+/// broadcast.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"ON"[..], b"BCAST", b"PREFIX", b"user:", b"NOLOOP"]);
+///
+/// args.clear();
+/// Tracking::off().write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [b"OFF"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracking {

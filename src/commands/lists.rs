@@ -74,8 +74,14 @@ impl FromValue for LinsertReply {
 ///
 /// ```
 /// use anyredis::commands::LposOptions;
+/// use anyredis::value::{Args, ToArgs};
+///
 /// // The second match from the tail, looking at no more than 100 elements.
 /// let opts = LposOptions::new().rank(-2).maxlen(100);
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"RANK"[..], b"-2", b"MAXLEN", b"100"]);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LposOptions {

@@ -17,8 +17,14 @@ use crate::Result;
 /// Options of `SCAN`, `SSCAN`, `HSCAN` and `ZSCAN`: `MATCH`, `COUNT` and (`SCAN` only) `TYPE`.
 ///
 /// ```
-/// # use anyredis::commands::{KeyType, ScanOptions};
+/// use anyredis::commands::{KeyType, ScanOptions};
+/// use anyredis::value::{Args, ToArgs};
+///
 /// let opts = ScanOptions::new().pattern("user:*").count(100).key_type(KeyType::Hash);
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"MATCH"[..], b"user:*", b"COUNT", b"100", b"TYPE", b"hash"]);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScanOptions {

@@ -24,8 +24,8 @@
 //! use std::{io, path::Path, sync::Arc, time::Duration};
 //! use anyredis::rt::{BoxFuture, BoxSocket, Executor, Runtime, TcpOptions, Timer, Transport};
 //!
-//! // Here: futures' thread pool for tasks, a thread per sleep, std sockets
-//! // wrapped by async-io. Any runtime works the same way.
+//! // Here: a thread per task, async-io's timer, and std sockets wrapped by
+//! // async-io. Any runtime works the same way.
 //! struct ThreadExecutor;
 //! impl Executor for ThreadExecutor {
 //!     fn spawn(&self, task: BoxFuture<'static, ()>) -> io::Result<()> {
@@ -62,8 +62,18 @@
 //! }
 //!
 //! let runtime = Runtime::new("threads", Arc::new(ThreadExecutor), Arc::new(ThreadTimer), Arc::new(StdTransport));
-//! let client = anyredis::Client::builder().runtime(runtime).build();
-//! # let _ = client;
+//! // `build` does no I/O: the client connects when it is first used.
+//! let client = anyredis::Client::builder().runtime(runtime).build()?;
+//! assert_eq!(client.runtime().name(), "threads");
+//!
+//! // The executor runs a detached task to its end, and the timer wakes it.
+//! let (done, finished) = std::sync::mpsc::channel();
+//! ThreadExecutor.spawn(Box::pin(async move {
+//!     ThreadTimer.sleep(Duration::from_millis(10)).await;
+//!     done.send(()).unwrap();
+//! }))?;
+//! finished.recv_timeout(Duration::from_secs(10))?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #[cfg(any(feature = "smol", feature = "async-std"))]

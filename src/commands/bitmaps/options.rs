@@ -10,10 +10,17 @@ use crate::value::{Args, ToArgs};
 ///
 /// ```
 /// use anyredis::commands::BitRange;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let second_byte = BitRange::bytes(1, 1);
+/// let mut args = Args::new();
+/// second_byte.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [b"1", b"1"]);
+///
 /// let first_ten_bits = BitRange::bits(0, 9); // Redis 7.0+
-/// # let _ = (second_byte, first_ten_bits);
+/// args.clear();
+/// first_ten_bits.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"0"[..], b"9", b"BIT"]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BitRange {
@@ -169,6 +176,7 @@ pub enum Overflow {
 ///
 /// ```
 /// use anyredis::commands::{BitEncoding, BitField, BitOffset, Overflow};
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let u8 = BitEncoding::unsigned(8);
 /// let ops = BitField::new()
@@ -176,7 +184,16 @@ pub enum Overflow {
 ///     .overflow(Overflow::Sat)
 ///     .incrby(u8, BitOffset::index(1), 100) // saturates at 255
 ///     .get(BitEncoding::signed(4), 0u64);
-/// # let _ = ops;
+///
+/// let mut args = Args::new();
+/// ops.write_args(&mut args);
+/// let expected: [&[u8]; 13] = [
+///     b"SET", b"u8", b"#1", b"200",
+///     b"OVERFLOW", b"SAT",
+///     b"INCRBY", b"u8", b"#1", b"100",
+///     b"GET", b"i4", b"0",
+/// ];
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), expected);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BitField {

@@ -64,8 +64,13 @@ impl ToArgs for ClientListFilter {
 ///
 /// ```
 /// use anyredis::commands::ClientKillFilter;
+/// use anyredis::value::{Args, ToArgs};
+///
 /// let filter = ClientKillFilter::new().user("worker").skip_me(true);
-/// # let _ = filter;
+///
+/// let mut args = Args::new();
+/// filter.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"USER"[..], b"worker", b"SKIPME", b"yes"]);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientKillFilter {

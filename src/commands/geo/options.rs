@@ -114,14 +114,23 @@ impl ToArgs for GeoShape {
 ///
 /// ```
 /// use anyredis::commands::{GeoSearch, GeoShape, GeoUnit};
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// // The three members nearest to Palermo within 200 km.
 /// let q = GeoSearch::from_member("Palermo", GeoShape::radius(200.0, GeoUnit::Kilometers))
 ///     .asc()
 ///     .count(3);
+/// let mut args = Args::new();
+/// q.write_args(&mut args);
+/// let expected: [&[u8]; 8] = [b"FROMMEMBER", b"Palermo", b"BYRADIUS", b"200", b"km", b"ASC", b"COUNT", b"3"];
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), expected);
+///
 /// // Everything in a 400 km square around a position.
 /// let area = GeoSearch::from_lonlat(15.0, 37.0, GeoShape::rect(400.0, 400.0, GeoUnit::Kilometers));
-/// # let _ = (q, area);
+/// args.clear();
+/// area.write_args(&mut args);
+/// let expected: [&[u8]; 7] = [b"FROMLONLAT", b"15", b"37", b"BYBOX", b"400", b"400", b"km"];
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), expected);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeoSearch {
@@ -195,9 +204,14 @@ impl ToArgs for GeoSearch {
 ///
 /// ```
 /// use anyredis::commands::GeoWith;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let with = GeoWith::new().dist().coord();
-/// # let _ = with;
+///
+/// let mut args = Args::new();
+/// with.write_args(&mut args);
+/// // Always in the same order, whatever the order of the calls.
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"WITHCOORD"[..], b"WITHDIST"]);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct GeoWith {

@@ -154,9 +154,17 @@ pub(super) fn restore_flags(options: &RestoreOptions, out: &mut Args) {
 /// Options of `SORT` and `SORT_RO`: `BY`, `LIMIT`, `GET`, `ASC`/`DESC` and `ALPHA`.
 ///
 /// ```
-/// # use anyredis::commands::SortOptions;
-/// // SORT ids BY weight_* GET # GET name_* LIMIT 0 10 DESC ALPHA
+/// use anyredis::commands::SortOptions;
+/// use anyredis::value::{Args, ToArgs};
+///
+/// // SORT ids BY weight_* LIMIT 0 10 GET # GET name_* DESC ALPHA
 /// let opts = SortOptions::new().by("weight_*").get("#").get("name_*").limit(0, 10).desc().alpha();
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// let expected: [&[u8]; 11] =
+///     [b"BY", b"weight_*", b"LIMIT", b"0", b"10", b"GET", b"#", b"GET", b"name_*", b"DESC", b"ALPHA"];
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), expected);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SortOptions {

@@ -28,9 +28,13 @@ impl ToArgs for FlushMode {
 ///
 /// ```
 /// use anyredis::commands::ShutdownOptions;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let opts = ShutdownOptions::new().nosave().now().force();
-/// # let _ = opts;
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"NOSAVE"[..], b"NOW", b"FORCE"]);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShutdownOptions {
@@ -97,9 +101,14 @@ impl ToArgs for ShutdownOptions {
 /// ```
 /// use std::time::Duration;
 /// use anyredis::commands::FailoverOptions;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let opts = FailoverOptions::new().to("10.0.0.2", 6379).timeout(Duration::from_secs(5));
-/// # let _ = opts;
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// // The timeout is sent in milliseconds.
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"TO"[..], b"10.0.0.2", b"6379", b"TIMEOUT", b"5000"]);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FailoverOptions {
@@ -231,9 +240,13 @@ impl ToArgs for CommandListFilter {
 ///
 /// ```
 /// use anyredis::commands::ModuleLoadOptions;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let opts = ModuleLoadOptions::new().config("mymod.level", "3").arg("verbose");
-/// # let _ = opts;
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"CONFIG"[..], b"mymod.level", b"3", b"ARGS", b"verbose"]);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ModuleLoadOptions {

@@ -7,10 +7,14 @@ use crate::value::{Args, ToArgs, ToSingleArg};
 ///
 /// ```
 /// use anyredis::commands::ZAddOptions;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// // Only raise the scores of existing members; count the ones changed.
 /// let opts = ZAddOptions::new().xx().gt().ch();
-/// # let _ = opts;
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"XX"[..], b"GT", b"CH"]);
 /// ```
 ///
 /// The server rejects `NX` together with `GT` or `LT`.
@@ -81,10 +85,14 @@ pub enum Aggregate {
 ///
 /// ```
 /// use anyredis::commands::{Aggregate, ZCombineOptions};
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// // The first set's scores count double; keep the highest score per member.
 /// let opts = ZCombineOptions::new().weights([2.0, 1.0]).aggregate(Aggregate::Max);
-/// # let _ = opts;
+///
+/// let mut args = Args::new();
+/// opts.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"WEIGHTS"[..], b"2", b"1", b"AGGREGATE", b"MAX"]);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ZCombineOptions {

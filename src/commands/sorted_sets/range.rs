@@ -12,10 +12,14 @@ use crate::value::{Args, ToArgs, ToSingleArg};
 ///
 /// ```
 /// use anyredis::commands::{ScoreBound, ZRange};
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// // 1 < score <= +inf
 /// let range = ZRange::score(ScoreBound::Exclusive(1.0), ScoreBound::PosInf);
-/// # let _ = range;
+///
+/// let mut args = Args::new();
+/// range.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"(1.0"[..], b"+inf", b"BYSCORE"]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -68,12 +72,19 @@ impl ToSingleArg for ScoreBound {}
 ///
 /// ```
 /// use anyredis::commands::{LexBound, ZRange};
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// // members from "a" (included) up to "c" (excluded)
 /// let range = ZRange::lex(LexBound::inclusive("a"), LexBound::exclusive("c"));
+/// let mut args = Args::new();
+/// range.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"[a"[..], b"(c", b"BYLEX"]);
+///
 /// // every member
 /// let all = ZRange::lex(LexBound::MIN, LexBound::MAX);
-/// # let _ = (range, all);
+/// args.clear();
+/// all.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"-"[..], b"+", b"BYLEX"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LexBound(Cow<'static, [u8]>);
@@ -117,11 +128,24 @@ impl ToSingleArg for LexBound {}
 ///
 /// ```
 /// use anyredis::commands::{ScoreBound, ZRange};
+/// use anyredis::value::{Args, ToArgs};
 ///
+/// let mut args = Args::new();
 /// let first_three = ZRange::rank(0, 2);
+/// first_three.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [b"0", b"2"]);
+///
+/// args.clear();
 /// let top_ten = ZRange::rank(0, 9).rev();
+/// top_ten.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"0"[..], b"9", b"REV"]);
+///
+/// // With `REV`, the bounds are sent high to low.
+/// args.clear();
 /// let page = ZRange::score(ScoreBound::NegInf, 100.0).rev().limit(20, 10);
-/// # let _ = (first_three, top_ten, page);
+/// page.write_args(&mut args);
+/// let expected: [&[u8]; 7] = [b"100", b"-inf", b"BYSCORE", b"REV", b"LIMIT", b"20", b"10"];
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), expected);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZRange {

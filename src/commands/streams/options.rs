@@ -13,10 +13,18 @@ use crate::value::{Args, BlockTime, ToArgs};
 ///
 /// ```
 /// use anyredis::commands::{StreamId, StreamTrim};
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let keep_1000 = StreamTrim::max_len(1000).approximate();
+/// let mut args = Args::new();
+/// keep_1000.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"MAXLEN"[..], b"~", b"1000"]);
+///
+/// // `limit` implies `approximate`.
 /// let drop_old = StreamTrim::min_id(StreamId::new(1_700_000_000_000, 0)).limit(100);
-/// # let _ = (keep_1000, drop_old);
+/// args.clear();
+/// drop_old.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"MINID"[..], b"~", b"1700000000000-0", b"LIMIT", b"100"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamTrim {

@@ -75,9 +75,13 @@ enum Ttl {
 /// ```
 /// use std::time::Duration;
 /// use anyredis::commands::SetOptions;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let lock = SetOptions::new().nx().px(Duration::from_millis(1500));
-/// # let _ = lock;
+///
+/// let mut args = Args::new();
+/// lock.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"PX"[..], b"1500", b"NX"]);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SetOptions {
@@ -159,9 +163,13 @@ impl ToArgs for SetOptions {
 ///
 /// ```
 /// use anyredis::commands::LcsOptions;
+/// use anyredis::value::{Args, ToArgs};
 ///
 /// let options = LcsOptions::new().min_match_len(4).with_match_len();
-/// # let _ = options;
+///
+/// let mut args = Args::new();
+/// options.write_args(&mut args);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"MINMATCHLEN"[..], b"4", b"WITHMATCHLEN"]);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LcsOptions {
