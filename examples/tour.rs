@@ -102,10 +102,21 @@ async fn tour(url: &str) -> anyredis::Result<()> {
         .await?;
     println!("SCAN tour:* -> {} keys", keys.len());
 
-    // 11. A dedicated connection, for when you need one to yourself.
+    // 11. A dedicated connection, for when you need one to yourself: commands
+    //     that change a connection's state are refused on the shared one.
+    let refused = client.cmd("SELECT").arg(1).query::<()>().await.unwrap_err();
+    println!("SELECT on the shared connection -> {:?}: {refused}", refused.kind());
     let conn = client.dedicated().await?;
     let id: i64 = conn.cmd("CLIENT").arg("ID").query().await?;
-    println!("dedicated connection id {id}, protocol {:?}", conn.protocol());
+    conn.select(1).await?;
+    conn.select(0).await?;
+    println!("dedicated connection id {id}, protocol {:?}: SELECT ran there", conn.protocol());
+    drop(conn); // changed state: the pool closes it instead of reusing it
+
+    // 12. Reply futures own what they need: spawn them.
+    let spawned = smol::spawn(client.incr("tour:spawned"));
+    println!("spawned INCR -> {}", spawned.await?);
+    client.del("tour:spawned").await?;
 
     let deleted = client.del(keys).await?;
     println!("cleaned up {deleted} keys");
