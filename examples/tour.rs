@@ -110,7 +110,10 @@ async fn tour(url: &str) -> anyredis::Result<()> {
     let id: i64 = conn.cmd("CLIENT").arg("ID").query().await?;
     conn.select(1).await?;
     conn.select(0).await?;
-    println!("dedicated connection id {id}, protocol {:?}: SELECT ran there", conn.protocol());
+    println!(
+        "dedicated connection id {id}, protocol {:?}: SELECT ran there",
+        conn.protocol()
+    );
     drop(conn); // changed state: the pool closes it instead of reusing it
 
     // 12. Reply futures own what they need: spawn them.
