@@ -146,6 +146,12 @@ impl Client {
         Pipeline::new(self.source())
     }
 
+    /// A [`crate::Script`] for this Lua source (the redis-py name): its SHA1
+    /// is computed once; invoke it on this or any other client.
+    pub fn register_script(&self, code: impl Into<String>) -> crate::Script {
+        crate::Script::new(code)
+    }
+
     /// A dedicated connection from this client's pool (opened when none is
     /// idle, waiting up to the pool's acquire timeout when all are in use).
     /// Dropping it gives it back, unless its state was changed (`SELECT`,

@@ -90,6 +90,7 @@ mod pool;
 mod request;
 pub mod resp;
 pub mod rt;
+mod script;
 mod transaction;
 pub mod value;
 
@@ -104,6 +105,7 @@ pub use pool::PoolConfig;
 pub use request::{ReplyFuture, BLOCKING_MARGIN};
 pub use resp::Value;
 pub use rt::Runtime;
+pub use script::{Script, ScriptCall};
 pub use transaction::{Transaction, DEFAULT_TRANSACTION_ATTEMPTS};
 pub use value::{FromValue, ToArgs, ToSingleArg};
 

@@ -13,6 +13,7 @@ use crate::multiplex::ManyReceiver;
 use crate::request::{command_name, limit_for, plan, Plan, Source};
 use crate::resp::Value;
 use crate::rt::with_timeout;
+use crate::script::Script;
 use crate::value::{Args, BlockTime, CommandClass, FromValue};
 use crate::{Error, Result};
 
@@ -61,6 +62,8 @@ struct Queued {
     /// The first queued command that is neither ordinary nor blocking, with
     /// its name: whether the pipeline may run on its source depends on it.
     special: Option<(CommandClass, String)>,
+    /// Scripts called by queued commands, loaded just before them.
+    scripts: Vec<Script>,
 }
 
 impl Pipeline {
@@ -120,6 +123,7 @@ impl Pipeline {
         queued.count = 0;
         queued.block = None;
         queued.special = None;
+        queued.scripts.clear();
     }
 
     /// Sends the queued commands and converts the array of their replies to `T`
@@ -164,13 +168,14 @@ impl Pipeline {
     }
 
     async fn send_via(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
-        let (encoded, count, block, special) = {
+        let (encoded, count, block, special, loads) = {
             let queued = self.lock();
             (
                 frame(&queued, atomic),
                 queued.count,
                 queued.block,
                 queued.special.clone(),
+                queued.scripts.len(),
             )
         };
         if let Some((class, name)) = special {
@@ -186,6 +191,8 @@ impl Pipeline {
         };
         let limit = limit_for(block, source.response_timeout());
         let total = if atomic { count.saturating_add(2) } else { count };
+        // The scripts' `SCRIPT LOAD`s go first, in the same write.
+        let total = total.saturating_add(loads);
         let mut tries: u32 = if self.idempotent { 2 } else { 1 };
         let replies = loop {
             tries = tries.saturating_sub(1);
@@ -212,11 +219,25 @@ impl Pipeline {
                 result => break result?,
             }
         };
+        let replies = script_loads_done(replies, loads)?;
         if atomic {
             exec_result(replies)
         } else {
             Ok(Some(replies))
         }
+    }
+
+    /// Queues a call of `script` (its `EVALSHA` in `args`) and remembers the
+    /// script, to load it just before the pipeline runs.
+    pub(crate) fn push_script(&self, script: &Script, args: Args) -> &Pipeline {
+        {
+            let mut queued = self.lock();
+            if !queued.scripts.iter().any(|known| known.sha1() == script.sha1()) {
+                queued.scripts.push(script.clone());
+            }
+        }
+        self.push(&args);
+        self
     }
 
     fn push(&self, args: &Args) {
@@ -252,9 +273,26 @@ pub(crate) fn convert<T: FromValue>(replies: Vec<Value>) -> Result<T> {
     Ok(T::from_value(Value::Array(replies))?)
 }
 
-/// The bytes to send: the queued commands, inside `MULTI` / `EXEC` if atomic.
+/// The replies of the pipeline's own commands, once the `SCRIPT LOAD`s sent
+/// first have succeeded (a script that does not compile fails here, with the
+/// server's reason).
+fn script_loads_done(mut replies: Vec<Value>, loads: usize) -> Result<Vec<Value>> {
+    let rest = replies.split_off(loads.min(replies.len()));
+    for reply in replies {
+        if let Value::Error(line) = reply {
+            return Err(ServerError::new(line).into());
+        }
+    }
+    Ok(rest)
+}
+
+/// The bytes to send: the scripts' `SCRIPT LOAD`s, then the queued commands,
+/// inside `MULTI` / `EXEC` if atomic.
 fn frame(queued: &Queued, atomic: bool) -> BytesMut {
     let mut out = BytesMut::with_capacity(queued.encoded.len().saturating_add(32));
+    for script in &queued.scripts {
+        script.load_args().write_frame(&mut out);
+    }
     if atomic {
         out.extend_from_slice(b"*1\r\n$5\r\nMULTI\r\n");
     }

@@ -24,6 +24,11 @@ runtime_tests::per_runtime! {
         truncated_reply_fails_only_that_connection,
         close_during_connect_installs_nothing,
     ],
+    scripts: [
+        multiply_on_two_servers,
+        pipelines_and_transactions_load_their_scripts,
+        errors_and_other_handles,
+    ],
     routing: [
         state_changing_commands_refused_on_shared,
         dedicated_connection_accepts_state_changes,

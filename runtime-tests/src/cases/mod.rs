@@ -13,6 +13,7 @@ pub mod pool_cancel;
 pub mod protocol;
 pub mod resilience;
 pub mod routing;
+pub mod scripts;
 pub mod torture;
 pub mod transactions;
 pub mod transports;
