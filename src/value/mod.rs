@@ -43,6 +43,7 @@ mod error;
 mod from_value;
 mod route;
 
+pub(crate) use args::{format_f64, FloatBuf};
 pub use args::{Args, ArgsIter, ToArgs, ToSingleArg};
 pub use error::{ConversionError, ConversionErrorKind};
 pub use from_value::FromValue;

@@ -1,7 +1,6 @@
 //! Typed ranges for sorted set queries: score bounds, lex bounds and [`ZRange`].
 
 use std::borrow::Cow;
-use std::io::Write as _;
 
 use crate::value::{Args, ToArgs, ToSingleArg};
 
@@ -19,7 +18,7 @@ use crate::value::{Args, ToArgs, ToSingleArg};
 ///
 /// let mut args = Args::new();
 /// range.write_args(&mut args);
-/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"(1.0"[..], b"+inf", b"BYSCORE"]);
+/// assert_eq!(args.iter().collect::<Vec<&[u8]>>(), [&b"(1"[..], b"+inf", b"BYSCORE"]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
@@ -53,10 +52,12 @@ impl ToArgs for ScoreBound {
         match *self {
             ScoreBound::Inclusive(score) => out.push_float(score),
             ScoreBound::Exclusive(score) => {
-                // `(` then the shortest round-trip text; 64 bytes always suffice.
-                let mut text = Vec::with_capacity(32);
-                // Writing to a Vec cannot fail.
-                let _ = write!(text, "({score:?}");
+                // `(` then the number written as `Inclusive` writes it.
+                let mut buf = crate::value::FloatBuf::new();
+                let number = crate::value::format_f64(score, &mut buf);
+                let mut text = Vec::with_capacity(number.len().saturating_add(1));
+                text.push(b'(');
+                text.extend_from_slice(number);
                 out.push(&text);
             }
             ScoreBound::NegInf => out.push(b"-inf"),
