@@ -29,6 +29,29 @@ fn blpop<'a>(c: &'a Client, list: &str, seconds: f64) -> impl Future<Output = an
     c.cmd("BLPOP").arg(list).arg(seconds).query::<Popped>()
 }
 
+/// A BLPOP that holds the pool's only connection (blocked on the server),
+/// and a second one queued for it (polled once, so it waits in line).
+async fn holder_and_waiter<'a>(
+    c: &'a Client,
+) -> Result<
+    (
+        std::pin::Pin<Box<impl Future<Output = anyredis::Result<Popped>> + 'a>>,
+        std::pin::Pin<Box<impl Future<Output = anyredis::Result<Popped>> + 'a>>,
+    ),
+    Box<dyn std::error::Error + Send + Sync>,
+> {
+    let mut holder = Box::pin(blpop(c, "held", 0.0));
+    match select(holder.as_mut(), Box::pin(wait_until_blocked(c, 1))).await {
+        Either::Left((out, _)) => return Err(format!("the holder finished early: {out:?}").into()),
+        Either::Right((blocked, _)) => blocked?,
+    }
+    let mut waiter = Box::pin(blpop(c, "waited", 0.0));
+    if waiter.as_mut().now_or_never().is_some() {
+        return Err("the waiter got a connection while the only one was held".into());
+    }
+    Ok((holder, waiter))
+}
+
 /// Polls `done` until it holds, failing after [`PATIENCE`].
 async fn wait_for(what: &str, mut done: impl FnMut() -> bool) -> TestResult {
     let deadline = Instant::now() + PATIENCE;
@@ -229,14 +252,8 @@ pub async fn handed_to_dropped_waiter(rt: Runtime) -> TestResult {
         .runtime(rt.clone())
         .build()?;
     for round in 0..3 {
-        let mut holder = Box::pin(blpop(&c, "held", 0.0));
-        match select(holder.as_mut(), Box::pin(wait_until_blocked(&c, 1))).await {
-            Either::Left((out, _)) => return Err(format!("the holder finished early: {out:?}").into()),
-            Either::Right((blocked, _)) => blocked?,
-        }
         // The waiter queues for the one connection, then is never polled again.
-        let mut waiter = Box::pin(blpop(&c, "waited", 0.0));
-        assert!(waiter.as_mut().now_or_never().is_none());
+        let (holder, waiter) = holder_and_waiter(&c).await?;
         let (popped, pushed) = join(holder, c.rpush("held", round)).await;
         assert_eq!(popped?, Some(("held".into(), round.to_string())));
         assert_eq!(pushed?, 1);
@@ -281,13 +298,7 @@ pub async fn close_fails_waiters_and_closes_leases(rt: Runtime) -> TestResult {
         .pool(pool_config(1, Duration::from_secs(30)))
         .runtime(rt.clone())
         .build()?;
-    let mut holder = Box::pin(blpop(&c, "held", 0.0));
-    match select(holder.as_mut(), Box::pin(wait_until_blocked(&c, 1))).await {
-        Either::Left((out, _)) => return Err(format!("the holder finished early: {out:?}").into()),
-        Either::Right((blocked, _)) => blocked?,
-    }
-    let mut waiter = Box::pin(blpop(&c, "waited", 0.0));
-    assert!(waiter.as_mut().now_or_never().is_none());
+    let (holder, waiter) = holder_and_waiter(&c).await?;
     let started = Instant::now();
     c.close().await;
     let err = for_at_most(PATIENCE, waiter)
