@@ -237,7 +237,10 @@ mod tests {
     #[test]
     fn parses_lines() {
         let line = MonitorLine::parse(br#"1339518083.107412 [0 127.0.0.1:60866] "keys" "*""#).unwrap();
-        assert_eq!((line.db, line.client.as_str(), line.command()), (0, "127.0.0.1:60866", "KEYS".to_owned()));
+        assert_eq!(
+            (line.db, line.client.as_str(), line.command()),
+            (0, "127.0.0.1:60866", "KEYS".to_owned())
+        );
         assert_eq!(line.args, [Bytes::from_static(b"keys"), Bytes::from_static(b"*")]);
         assert_eq!(
             line.time.duration_since(UNIX_EPOCH).unwrap(),
@@ -249,7 +252,13 @@ mod tests {
         assert_eq!(&line.args[2][..], b"\r\n\x00\xff");
         let line = MonitorLine::parse(br#"5.5 [0 unix:/tmp/r.sock] "ping""#).unwrap();
         assert_eq!(line.client, "unix:/tmp/r.sock");
-        for bad in [&b""[..], b"x [0 a] \"b\"", b"1.0 0 a] \"b\"", b"1.0 [0 a] \"b", b"1.0 [0 a] \"\\x4\""] {
+        for bad in [
+            &b""[..],
+            b"x [0 a] \"b\"",
+            b"1.0 0 a] \"b\"",
+            b"1.0 [0 a] \"b",
+            b"1.0 [0 a] \"\\x4\"",
+        ] {
             assert!(MonitorLine::parse(bad).is_none(), "{bad:?}");
         }
     }

@@ -200,7 +200,11 @@ impl Driver {
             let Some(value) = self.read.next_frame()? else {
                 break;
             };
-            let mode = self.shared.pushes.as_ref().map_or(super::PushMode::Commands, |p| p.mode);
+            let mode = self
+                .shared
+                .pushes
+                .as_ref()
+                .map_or(super::PushMode::Commands, |p| p.mode);
             match route(mode, &value, self.in_flight.front()) {
                 Route::Out => {
                     // Dropped when nobody listens: never a caller's reply.

@@ -104,7 +104,12 @@ impl PubSubBuilder {
             ignore_subscribe_messages: self.ignore_subscribe_messages,
         };
         let queue = Arc::new(Queue::new(self.bounds, self.policy, parser));
-        PubSub::from_session(Arc::new(Session::new(self.config, self.runtime, queue, self.health_check)))
+        PubSub::from_session(Arc::new(Session::new(
+            self.config,
+            self.runtime,
+            queue,
+            self.health_check,
+        )))
     }
 }
 

@@ -8,7 +8,7 @@
 
 use bytes::Bytes;
 
-use super::{Publication, PubSub};
+use super::{PubSub, Publication};
 use crate::Result;
 
 /// One keyspace notification.
@@ -48,9 +48,17 @@ impl KeyspaceEvent {
         let name = Bytes::copy_from_slice(name);
         let payload = message.payload_bytes().clone();
         Some(if keyspace {
-            KeyspaceEvent { db, key: name, event: payload }
+            KeyspaceEvent {
+                db,
+                key: name,
+                event: payload,
+            }
         } else {
-            KeyspaceEvent { db, key: payload, event: name }
+            KeyspaceEvent {
+                db,
+                key: payload,
+                event: name,
+            }
         })
     }
 }

@@ -93,7 +93,10 @@ impl Publication {
     /// Size in memory, roughly, for the buffer's byte bound.
     pub(crate) fn size(&self) -> usize {
         let pattern = self.pattern.as_ref().map_or(0, Bytes::len);
-        self.channel.len().saturating_add(self.payload.len()).saturating_add(pattern)
+        self.channel
+            .len()
+            .saturating_add(self.payload.len())
+            .saturating_add(pattern)
     }
 }
 
@@ -233,8 +236,18 @@ impl Message {
             }))
         };
         match kind.as_slice() {
-            b"message" => publication(SubscriptionKind::Channel, bytes(items.next()?)?, None, bytes(items.next()?)?),
-            b"smessage" => publication(SubscriptionKind::Shard, bytes(items.next()?)?, None, bytes(items.next()?)?),
+            b"message" => publication(
+                SubscriptionKind::Channel,
+                bytes(items.next()?)?,
+                None,
+                bytes(items.next()?)?,
+            ),
+            b"smessage" => publication(
+                SubscriptionKind::Shard,
+                bytes(items.next()?)?,
+                None,
+                bytes(items.next()?)?,
+            ),
             b"pmessage" => {
                 let pattern = bytes(items.next()?)?;
                 publication(
@@ -292,7 +305,10 @@ mod tests {
         for wrap in [Value::Array as fn(Vec<Value>) -> Value, Value::Push] {
             let m = Message::parse(wrap(vec![bulk(b"message"), bulk(b"news"), bulk(b"\r\n\0\xff")])).unwrap();
             let p = m.as_publication().unwrap();
-            assert_eq!((p.kind(), p.channel(), p.pattern()), (SubscriptionKind::Channel, &b"news"[..], None));
+            assert_eq!(
+                (p.kind(), p.channel(), p.pattern()),
+                (SubscriptionKind::Channel, &b"news"[..], None)
+            );
             assert_eq!(p.payload_bytes().as_ref(), b"\r\n\0\xff");
             let m = Message::parse(wrap(vec![bulk(b"pmessage"), bulk(b"n*"), bulk(b"news"), bulk(b"x")])).unwrap();
             assert_eq!(m.as_publication().unwrap().pattern(), Some(&b"n*"[..]));

@@ -43,9 +43,9 @@ use std::time::Duration;
 use bytes::Bytes;
 
 pub use builder::{PubSubBuilder, DEFAULT_BUFFER_BYTES, DEFAULT_BUFFER_MESSAGES, DEFAULT_HEALTH_CHECK_INTERVAL};
+pub(crate) use client_pushes::{inbox, PushInbox};
 pub use client_pushes::{PushMessages, PUSH_BUFFER};
 pub use handler::Handler;
-pub(crate) use client_pushes::{inbox, PushInbox};
 pub use keyspace::KeyspaceEvent;
 pub use message::{Message, Publication, SubscriptionChange, SubscriptionKind};
 pub use queue::DeliveryPolicy;
@@ -121,18 +121,24 @@ impl PubSub {
     /// Subscribes to one or more channels (`"a"`, `["a", "b"]`, a `Vec`, ...)
     /// and waits for the server's confirmations.
     pub async fn subscribe(&self, channels: impl ToArgs) -> Result<()> {
-        self.session.subscribe(SubscriptionKind::Channel, names(channels), None).await
+        self.session
+            .subscribe(SubscriptionKind::Channel, names(channels), None)
+            .await
     }
 
     /// Subscribes to one or more glob-style patterns (`news.*`).
     pub async fn psubscribe(&self, patterns: impl ToArgs) -> Result<()> {
-        self.session.subscribe(SubscriptionKind::Pattern, names(patterns), None).await
+        self.session
+            .subscribe(SubscriptionKind::Pattern, names(patterns), None)
+            .await
     }
 
     /// Subscribes to one or more shard channels (Redis 7.0+; on a server
     /// without them, a server error and nothing changes).
     pub async fn ssubscribe(&self, channels: impl ToArgs) -> Result<()> {
-        self.session.subscribe(SubscriptionKind::Shard, names(channels), None).await
+        self.session
+            .subscribe(SubscriptionKind::Shard, names(channels), None)
+            .await
     }
 
     /// Subscribes to channels whose messages go to `handler` instead of
@@ -176,7 +182,9 @@ impl PubSub {
     pub async fn unsubscribe(&self, channels: impl ToArgs) -> Result<()> {
         let names = names(channels);
         if names.is_empty() {
-            return Err(Error::usage("unsubscribe needs at least one name (see unsubscribe_all)"));
+            return Err(Error::usage(
+                "unsubscribe needs at least one name (see unsubscribe_all)",
+            ));
         }
         self.session.unsubscribe(SubscriptionKind::Channel, names).await
     }
@@ -185,7 +193,9 @@ impl PubSub {
     pub async fn punsubscribe(&self, patterns: impl ToArgs) -> Result<()> {
         let names = names(patterns);
         if names.is_empty() {
-            return Err(Error::usage("punsubscribe needs at least one name (see punsubscribe_all)"));
+            return Err(Error::usage(
+                "punsubscribe needs at least one name (see punsubscribe_all)",
+            ));
         }
         self.session.unsubscribe(SubscriptionKind::Pattern, names).await
     }
@@ -194,7 +204,9 @@ impl PubSub {
     pub async fn sunsubscribe(&self, channels: impl ToArgs) -> Result<()> {
         let names = names(channels);
         if names.is_empty() {
-            return Err(Error::usage("sunsubscribe needs at least one name (see sunsubscribe_all)"));
+            return Err(Error::usage(
+                "sunsubscribe needs at least one name (see sunsubscribe_all)",
+            ));
         }
         self.session.unsubscribe(SubscriptionKind::Shard, names).await
     }

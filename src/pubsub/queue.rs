@@ -232,7 +232,6 @@ impl<T: Send + 'static, P: Parse<T>> Queue<T, P> {
             driver.wake();
         }
     }
-
 }
 
 impl<T: Send + 'static, P: Parse<T>> PushSink for Queue<T, P> {
@@ -287,7 +286,14 @@ mod tests {
     }
 
     fn queue(policy: DeliveryPolicy) -> Queue<u64, Numbers> {
-        Queue::new(Bounds { messages: 3, bytes: 1 << 20 }, policy, Numbers)
+        Queue::new(
+            Bounds {
+                messages: 3,
+                bytes: 1 << 20,
+            },
+            policy,
+            Numbers,
+        )
     }
 
     #[test]
@@ -329,7 +335,14 @@ mod tests {
 
     #[test]
     fn byte_bound_and_close() {
-        let q = Queue::new(Bounds { messages: 100, bytes: 16 }, DeliveryPolicy::Backpressure, Numbers);
+        let q = Queue::new(
+            Bounds {
+                messages: 100,
+                bytes: 16,
+            },
+            DeliveryPolicy::Backpressure,
+            Numbers,
+        );
         assert!(q.push(Value::Integer(1)));
         assert!(!q.push(Value::Integer(2)), "16 bytes reached");
         q.close();

@@ -310,9 +310,11 @@ impl Session {
             return Ok(());
         }
         let session = self.clone();
-        self.runtime.spawn(async move { session.supervise().await }).inspect_err(|_| {
-            self.supervising.store(false, Ordering::Release);
-        })
+        self.runtime
+            .spawn(async move { session.supervise().await })
+            .inspect_err(|_| {
+                self.supervising.store(false, Ordering::Release);
+            })
     }
 
     /// Runs until the handle is closed: waits for the connection to end

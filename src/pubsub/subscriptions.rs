@@ -110,11 +110,15 @@ impl Subscriptions {
 
     /// A subscription without a handler, if any (the handlers' worker refuses to start then).
     pub(crate) fn without_handler(&self) -> Option<(SubscriptionKind, Bytes)> {
-        [SubscriptionKind::Channel, SubscriptionKind::Pattern, SubscriptionKind::Shard]
-            .into_iter()
-            .find_map(|kind| {
-                let (name, _) = self.map(kind).iter().find(|(_, e)| e.handler.is_none())?;
-                Some((kind, name.clone()))
-            })
+        [
+            SubscriptionKind::Channel,
+            SubscriptionKind::Pattern,
+            SubscriptionKind::Shard,
+        ]
+        .into_iter()
+        .find_map(|kind| {
+            let (name, _) = self.map(kind).iter().find(|(_, e)| e.handler.is_none())?;
+            Some((kind, name.clone()))
+        })
     }
 }

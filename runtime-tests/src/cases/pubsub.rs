@@ -63,15 +63,28 @@ pub async fn seeds_walkthrough(rt: Runtime) -> TestResult {
         ];
         for (subscribed, kind, name, count) in expected {
             let m = next(&p, "a confirmation").await?;
-            assert_eq!(confirmation(&m), (subscribed, kind, name.to_owned(), count), "RESP{protocol}");
+            assert_eq!(
+                confirmation(&m),
+                (subscribed, kind, name.to_owned(), count),
+                "RESP{protocol}"
+            );
         }
         assert_eq!(c.publish("my-first-channel", "some data").await?, 2);
         let m = next(&p, "message").await?;
         let pm = next(&p, "pmessage").await?;
-        let (m, pm) = (m.as_publication().expect("message"), pm.as_publication().expect("pmessage"));
-        assert_eq!((m.kind(), m.channel(), m.pattern()), (SubscriptionKind::Channel, &b"my-first-channel"[..], None));
+        let (m, pm) = (
+            m.as_publication().expect("message"),
+            pm.as_publication().expect("pmessage"),
+        );
+        assert_eq!(
+            (m.kind(), m.channel(), m.pattern()),
+            (SubscriptionKind::Channel, &b"my-first-channel"[..], None)
+        );
         assert_eq!(m.payload::<String>()?, "some data");
-        assert_eq!((pm.kind(), pm.pattern()), (SubscriptionKind::Pattern, Some(&b"my-*"[..])));
+        assert_eq!(
+            (pm.kind(), pm.pattern()),
+            (SubscriptionKind::Pattern, Some(&b"my-*"[..]))
+        );
         assert_eq!(pm.channel_str(), Some("my-first-channel"));
 
         p.unsubscribe_all().await?;
@@ -107,7 +120,10 @@ pub async fn seeds_walkthrough(rt: Runtime) -> TestResult {
         let start = Instant::now();
         assert!(p.get_message(Duration::from_millis(50)).await?.is_none());
         let waited = start.elapsed();
-        assert!(waited >= Duration::from_millis(45) && waited < Duration::from_secs(2), "{waited:?}");
+        assert!(
+            waited >= Duration::from_millis(45) && waited < Duration::from_secs(2),
+            "{waited:?}"
+        );
         p.close().await;
 
         let quiet = c.pubsub_builder().ignore_subscribe_messages(true).build();
@@ -115,7 +131,11 @@ pub async fn seeds_walkthrough(rt: Runtime) -> TestResult {
         assert_eq!(c.publish("quiet", "only this").await?, 1);
         let m = next(&quiet, "the message, no confirmation").await?;
         assert_eq!(m.payload::<String>()?, "only this", "RESP{protocol}");
-        assert_eq!(quiet.ping().await?.as_ref(), b"PONG", "RESP{protocol}: PING while subscribed");
+        assert_eq!(
+            quiet.ping().await?.as_ref(),
+            b"PONG",
+            "RESP{protocol}: PING while subscribed"
+        );
         assert_eq!(quiet.ping_with("hi").await?.as_ref(), b"hi", "RESP{protocol}");
     }
     Ok(())
@@ -139,12 +159,19 @@ pub async fn binary_and_large_payloads(rt: Runtime) -> TestResult {
             let m = next(&p, "the binary message").await?;
             let m = m.as_publication().expect("a publication");
             assert_eq!(m.channel(), b"bin\r\n\0\xff");
-            assert!(m.payload_bytes().as_ref() == payload, "RESP{protocol}: {} bytes", payload.len());
+            assert!(
+                m.payload_bytes().as_ref() == payload,
+                "RESP{protocol}: {} bytes",
+                payload.len()
+            );
             if shards {
                 assert_eq!(c.spublish("shard", payload).await?, 1);
                 let m = next(&p, "the shard message").await?;
                 let m = m.as_publication().expect("a publication");
-                assert_eq!((m.kind(), m.payload_bytes().len()), (SubscriptionKind::Shard, payload.len()));
+                assert_eq!(
+                    (m.kind(), m.payload_bytes().len()),
+                    (SubscriptionKind::Shard, payload.len())
+                );
                 assert!(m.payload_bytes().as_ref() == payload);
             }
         }
@@ -162,9 +189,12 @@ pub async fn handlers_worker(rt: Runtime) -> TestResult {
     let sync_seen = Arc::new(AtomicUsize::new(0));
     let async_seen = Arc::new(AtomicUsize::new(0));
     let (s, a) = (sync_seen.clone(), async_seen.clone());
-    p.subscribe_with("sync", Handler::new(move |_| {
-        s.fetch_add(1, Ordering::SeqCst);
-    }))
+    p.subscribe_with(
+        "sync",
+        Handler::new(move |_| {
+            s.fetch_add(1, Ordering::SeqCst);
+        }),
+    )
     .await?;
     p.psubscribe_with(
         "async.*",
@@ -195,10 +225,15 @@ pub async fn handlers_worker(rt: Runtime) -> TestResult {
     .await?;
     let start = Instant::now();
     worker.stop().await;
-    assert!(start.elapsed() < Duration::from_secs(2), "stop took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "stop took {:?}",
+        start.elapsed()
+    );
     let list = server.raw_command(&["CLIENT", "LIST"]);
     assert!(
-        list.lines().all(|l| info_field(l, "sub") == Some("0") && info_field(l, "psub") == Some("0")),
+        list.lines()
+            .all(|l| info_field(l, "sub") == Some("0") && info_field(l, "psub") == Some("0")),
         "the subscriber's connection is closed: {list}"
     );
     assert_eq!(c.publish("sync", "late").await?, 0);
@@ -221,7 +256,11 @@ pub async fn keyspace_events(rt: Runtime) -> TestResult {
     while events.len() < 3 {
         let m = next(&p, "a keyspace event").await?;
         let event = KeyspaceEvent::parse(m.as_publication().expect("publication")).expect("a keyspace event");
-        events.push((event.db, String::from_utf8_lossy(&event.key).into_owned(), String::from_utf8_lossy(&event.event).into_owned()));
+        events.push((
+            event.db,
+            String::from_utf8_lossy(&event.key).into_owned(),
+            String::from_utf8_lossy(&event.event).into_owned(),
+        ));
     }
     let events: BTreeSet<_> = events.into_iter().collect();
     let expected: BTreeSet<_> = [(0, "user:1", "set"), (0, "user:1", "del")]
@@ -242,7 +281,10 @@ pub async fn monitor_sees_commands(rt: Runtime) -> TestResult {
     other.set("watched", &b"v\r\n\x00\xff"[..]).await?;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let line = futures_util::future::select(monitor.next(), Box::pin(async_io::Timer::after(Duration::from_secs(10))));
+        let line = futures_util::future::select(
+            monitor.next(),
+            Box::pin(async_io::Timer::after(Duration::from_secs(10))),
+        );
         let line = match line.await {
             futures_util::future::Either::Left((Some(line), _)) => line,
             _ => return Err("MONITOR ended or was silent".into()),
@@ -300,7 +342,11 @@ pub async fn shared_connection_pushes(rt: Runtime) -> TestResult {
     let Value::Push(items) = push else {
         return Err(format!("expected a push: {push:?}").into());
     };
-    assert_eq!(items.first(), Some(&Value::BulkString("invalidate".into())), "{items:?}");
+    assert_eq!(
+        items.first(),
+        Some(&Value::BulkString("invalidate".into())),
+        "{items:?}"
+    );
     assert_eq!(c.get::<i64>("tracked").await?, 2);
     Ok(())
 }

@@ -21,7 +21,11 @@ use crate::TestResult;
 async fn until(pubsub: &PubSub, limit: Duration, mut done: impl FnMut(&Message) -> bool) -> Result<Message, String> {
     let deadline = Instant::now() + limit;
     while Instant::now() < deadline {
-        if let Some(m) = pubsub.get_message(Duration::from_millis(100)).await.map_err(|e| e.to_string())? {
+        if let Some(m) = pubsub
+            .get_message(Duration::from_millis(100))
+            .await
+            .map_err(|e| e.to_string())?
+        {
             if done(&m) {
                 return Ok(m);
             }
@@ -47,9 +51,11 @@ pub async fn resubscribe_after_restart_and_kills(rt: Runtime) -> TestResult {
         let p = c.pubsub_builder().ignore_subscribe_messages(true).build();
         let channels: Vec<String> = (0..1000).map(|i| format!("ch:{i}")).collect();
         p.subscribe(channels.clone()).await?;
-        p.psubscribe((0..10).map(|i| format!("pat:{i}:*")).collect::<Vec<_>>()).await?;
+        p.psubscribe((0..10).map(|i| format!("pat:{i}:*")).collect::<Vec<_>>())
+            .await?;
         if shards {
-            p.ssubscribe((0..10).map(|i| format!("shard:{i}")).collect::<Vec<_>>()).await?;
+            p.ssubscribe((0..10).map(|i| format!("shard:{i}")).collect::<Vec<_>>())
+                .await?;
         }
         p.unsubscribe(channels[..100].to_vec()).await?;
         let expected = set(channels[100..].to_vec());
@@ -57,8 +63,13 @@ pub async fn resubscribe_after_restart_and_kills(rt: Runtime) -> TestResult {
         let started = Instant::now();
         server.kill();
         server.restart();
-        let m = until(&p, Duration::from_secs(20), |m| matches!(m, Message::Reconnected { .. })).await?;
-        let Message::Reconnected { outage, attempts } = m else { unreachable!() };
+        let m = until(&p, Duration::from_secs(20), |m| {
+            matches!(m, Message::Reconnected { .. })
+        })
+        .await?;
+        let Message::Reconnected { outage, attempts } = m else {
+            unreachable!()
+        };
         let c = client_with_protocol(&server, &rt, protocol)?;
         wait_for("the set restored", Duration::from_secs(20), || {
             let list = server.raw_command(&["PUBSUB", "NUMSUB", "ch:999"]);
@@ -80,7 +91,10 @@ pub async fn resubscribe_after_restart_and_kills(rt: Runtime) -> TestResult {
                 .await?;
             sleep(Duration::from_millis(50)).await;
         }
-        until(&p, Duration::from_secs(20), |m| matches!(m, Message::Reconnected { .. })).await?;
+        until(&p, Duration::from_secs(20), |m| {
+            matches!(m, Message::Reconnected { .. })
+        })
+        .await?;
         // Everything restored, nothing unsubscribed came back.
         wait_for("exactly the current set", Duration::from_secs(20), || {
             server.raw_command(&["PUBSUB", "NUMPAT"]).trim() == "10"
@@ -130,14 +144,25 @@ pub async fn frozen_connection_is_replaced(rt: Runtime) -> TestResult {
         .build();
     p.subscribe("news").await?;
     proxy.set(Fault::Freeze);
-    let m = until(&p, Duration::from_secs(10), |m| matches!(m, Message::Disconnected { .. })).await?;
-    let Message::Disconnected { reason } = m else { unreachable!() };
+    let m = until(&p, Duration::from_secs(10), |m| {
+        matches!(m, Message::Disconnected { .. })
+    })
+    .await?;
+    let Message::Disconnected { reason } = m else {
+        unreachable!()
+    };
     assert!(
-        matches!(reason.kind(), ErrorKind::ConnectionLost | ErrorKind::Io | ErrorKind::Closed),
+        matches!(
+            reason.kind(),
+            ErrorKind::ConnectionLost | ErrorKind::Io | ErrorKind::Closed
+        ),
         "{reason}"
     );
     proxy.set(Fault::Pass);
-    until(&p, Duration::from_secs(10), |m| matches!(m, Message::Reconnected { .. })).await?;
+    until(&p, Duration::from_secs(10), |m| {
+        matches!(m, Message::Reconnected { .. })
+    })
+    .await?;
     let publisher = client(&server.url(), &rt)?;
     wait_for("resubscribed", Duration::from_secs(10), || {
         server.raw_command(&["PUBSUB", "NUMSUB", "news"]).lines().nth(1) == Some("1")
@@ -171,7 +196,11 @@ pub async fn slow_consumer_policies(rt: Runtime) -> TestResult {
     const BOUND: usize = 1000;
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
-    for policy in [DeliveryPolicy::Backpressure, DeliveryPolicy::DropOldest, DeliveryPolicy::DropNewest] {
+    for policy in [
+        DeliveryPolicy::Backpressure,
+        DeliveryPolicy::DropOldest,
+        DeliveryPolicy::DropNewest,
+    ] {
         let p = c
             .pubsub_builder()
             .ignore_subscribe_messages(true)
@@ -180,7 +209,10 @@ pub async fn slow_consumer_policies(rt: Runtime) -> TestResult {
             .build();
         p.subscribe("firehose").await?;
         let publisher = c.clone();
-        let publishing = spawn(&rt, async move { publish_many(&publisher, "firehose", PUBLISHED, 16).await });
+        let publishing = spawn(
+            &rt,
+            async move { publish_many(&publisher, "firehose", PUBLISHED, 16).await },
+        );
         let mut peak = 0;
         let (mut delivered, mut gaps) = (0u64, 0u64);
         // Sleep while the publisher runs, watching the buffer's size.
@@ -213,7 +245,10 @@ pub async fn slow_consumer_policies(rt: Runtime) -> TestResult {
             DeliveryPolicy::Backpressure => assert_eq!(p.dropped(), 0),
             _ => assert!(p.dropped() > 0, "{policy:?}: the consumer slept through most of it"),
         }
-        println!("{policy:?}: delivered {delivered}, dropped {}, buffer peak {peak}", p.dropped());
+        println!(
+            "{policy:?}: delivered {delivered}, dropped {}, buffer peak {peak}",
+            p.dropped()
+        );
         p.close().await;
     }
     Ok(())

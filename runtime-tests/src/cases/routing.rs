@@ -91,7 +91,11 @@ pub async fn dedicated_connection_accepts_state_changes(rt: Runtime) -> TestResu
     for command in ["SUBSCRIBE", "MONITOR"] {
         let err = sub.cmd(command).arg("a").query::<Value>().await.expect_err("refused");
         assert_eq!(err.kind(), ErrorKind::Usage, "{err}");
-        assert!(err.to_string().contains(if command == "MONITOR" { "Client::monitor" } else { "Client::pubsub" }));
+        assert!(err.to_string().contains(if command == "MONITOR" {
+            "Client::monitor"
+        } else {
+            "Client::pubsub"
+        }));
     }
     assert_eq!(sub.cmd("PING").query::<String>().await?, "PONG");
     Ok(())
