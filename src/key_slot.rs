@@ -6,6 +6,8 @@
 pub const SLOT_COUNT: u16 = 16_384;
 
 /// CRC16-CCITT (XMODEM: polynomial 0x1021, initial value 0), one byte at a time.
+// Built at compile time: `i < 256` and `bit < 8` bound every index and sum.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 const TABLE: [u16; 256] = {
     let mut table = [0u16; 256];
     let mut i = 0;

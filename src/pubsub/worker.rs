@@ -75,10 +75,7 @@ impl HandlerWorker {
 
     /// Whether the worker has ended (stopped, or its handle was closed).
     pub fn is_finished(&mut self) -> bool {
-        match self.done.as_mut().map(|d| d.try_recv()) {
-            Some(Ok(None)) => false,
-            _ => true,
-        }
+        !matches!(self.done.as_mut().map(|d| d.try_recv()), Some(Ok(None)))
     }
 }
 
