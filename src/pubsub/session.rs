@@ -375,7 +375,9 @@ impl Session {
         let args = crate::commands::command("PING");
         let Ok(receiver) = mux.send(&args, None) else { return };
         let limit = self.config.response_timeout.map_or(period, |t| t.min(period));
-        if wait(receiver, Some(limit), &self.runtime).await.is_err() {
+        // A reply held up behind a full buffer (the reader stalled since the
+        // PING went out) proves nothing either way: the next check decides.
+        if wait(receiver, Some(limit), &self.runtime).await.is_err() && !self.queue.is_full() {
             mux.abort();
         }
     }
