@@ -83,7 +83,10 @@ async fn demo(url: &str) -> Result<()> {
         smol::Timer::after(Duration::from_millis(10)).await;
     }
     worker.stop().await;
-    println!("handlers ran {} times; worker stopped, connection closed", handled.load(Ordering::SeqCst));
+    println!(
+        "handlers ran {} times; worker stopped, connection closed",
+        handled.load(Ordering::SeqCst)
+    );
 
     // 4. A slow reader with DropOldest: a bounded buffer, drops counted and marked.
     let lossy = client
@@ -110,7 +113,13 @@ async fn demo(url: &str) -> Result<()> {
     // 5. A reconnect: kill the subscriber's connection; it comes back subscribed.
     let resilient = client.pubsub_builder().ignore_subscribe_messages(true).build();
     resilient.subscribe("tour:alerts").await?;
-    client.cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query::<i64>().await?;
+    client
+        .cmd("CLIENT")
+        .arg("KILL")
+        .arg("TYPE")
+        .arg("pubsub")
+        .query::<i64>()
+        .await?;
     loop {
         match resilient.get_message(Duration::from_secs(5)).await? {
             Some(Message::Reconnected { outage, attempts }) => {

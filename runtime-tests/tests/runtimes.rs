@@ -37,6 +37,7 @@ runtime_tests::per_runtime! {
         frozen_connection_is_replaced,
         slow_consumer_policies,
         cancelled_reads_lose_nothing,
+        cancelled_subscription_changes_complete,
     ],
     scripts: [
         multiply_on_two_servers,

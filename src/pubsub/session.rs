@@ -24,7 +24,7 @@ use super::{Handler, Message, SubscriptionKind};
 use crate::config::Config;
 use crate::multiplex::{Multiplexer, PushMode, Pushes, QueueLimits};
 use crate::request::wait;
-use crate::rt::Runtime;
+use crate::rt::{BoxFuture, Runtime};
 use crate::value::{Args, CommandClass};
 use crate::{backoff, Error, Result};
 
@@ -72,6 +72,9 @@ pub(crate) struct Session {
     /// Connection attempts since the last connection was up.
     attempts: AtomicU32,
     supervising: AtomicBool,
+    /// The queue of subscription changes, run one at a time by a task of
+    /// their own (started with the first change; ends when this is dropped).
+    changes: Mutex<Option<futures_channel::mpsc::UnboundedSender<BoxFuture<'static, ()>>>>,
     /// Wakes the supervisor on close.
     supervisor: AtomicWaker,
     health_check: Option<Duration>,
@@ -101,6 +104,7 @@ impl Session {
             ops: futures_util::lock::Mutex::new(()),
             attempts: AtomicU32::new(0),
             supervising: AtomicBool::new(false),
+            changes: Mutex::new(None),
             supervisor: AtomicWaker::new(),
             health_check,
         }
@@ -223,9 +227,65 @@ impl Session {
         first_error.map_or(Ok(()), Err)
     }
 
+    /// Runs a subscription change on the session's change task, in call
+    /// order, so that it completes (the set and the server agree) even when
+    /// the caller's future is dropped half-way, and a later call never
+    /// overtakes an earlier one; the caller waits for its outcome.
+    async fn detached<F>(self: &Arc<Self>, change: impl FnOnce(Arc<Session>) -> F) -> Result<()>
+    where
+        F: Future<Output = Result<()>> + Send + 'static,
+    {
+        if self.is_closed() {
+            return Err(Error::closed());
+        }
+        let (tell, outcome) = futures_channel::oneshot::channel();
+        let work = change(self.clone());
+        let op: BoxFuture<'static, ()> = Box::pin(async move {
+            let _ = tell.send(work.await);
+        });
+        {
+            let mut changes = lock(&self.changes);
+            if changes.is_none() {
+                let (queue, mut ops) = futures_channel::mpsc::unbounded::<BoxFuture<'static, ()>>();
+                self.runtime.spawn(async move {
+                    while let Some(op) = futures_util::StreamExt::next(&mut ops).await {
+                        op.await;
+                    }
+                })?;
+                *changes = Some(queue);
+            }
+            let sent = changes.as_ref().map(|queue| queue.unbounded_send(op));
+            if !matches!(sent, Some(Ok(()))) {
+                return Err(Error::closed());
+            }
+        }
+        outcome.await.unwrap_or_else(|_| {
+            Err(Error::closed_because(
+                "the task changing the subscriptions was dropped (was the runtime shut down?)",
+            ))
+        })
+    }
+
     /// Subscribes to `names` of `kind` (with `handler`, if given) and waits
-    /// for the server's confirmations.
+    /// for the server's confirmations. Completes even if the caller stops waiting.
     pub(crate) async fn subscribe(
+        self: &Arc<Self>,
+        kind: SubscriptionKind,
+        names: Vec<Bytes>,
+        handler: Option<Handler>,
+    ) -> Result<()> {
+        self.detached(move |s| async move { s.subscribe_now(kind, names, handler).await })
+            .await
+    }
+
+    /// Unsubscribes (see [`Session::unsubscribe_now`]); completes even if the
+    /// caller stops waiting.
+    pub(crate) async fn unsubscribe(self: &Arc<Self>, kind: SubscriptionKind, names: Vec<Bytes>) -> Result<()> {
+        self.detached(move |s| async move { s.unsubscribe_now(kind, names).await })
+            .await
+    }
+
+    async fn subscribe_now(
         self: &Arc<Self>,
         kind: SubscriptionKind,
         names: Vec<Bytes>,
@@ -261,7 +321,7 @@ impl Session {
     /// Unsubscribes from `names` of `kind` (all of them when empty). The
     /// names leave the set first, so they are never restored, even when the
     /// connection breaks meanwhile (the server then drops them with it).
-    pub(crate) async fn unsubscribe(self: &Arc<Self>, kind: SubscriptionKind, names: Vec<Bytes>) -> Result<()> {
+    async fn unsubscribe_now(self: &Arc<Self>, kind: SubscriptionKind, names: Vec<Bytes>) -> Result<()> {
         let _ops = self.ops.lock().await;
         let removed = self.subscriptions().remove(kind, &names);
         let Some(mux) = self.live() else {
@@ -429,6 +489,8 @@ impl Session {
         }
         self.queue.close();
         self.supervisor.wake();
+        // The change task ends once the changes already queued are done.
+        lock(&self.changes).take();
         mux
     }
 }

@@ -302,3 +302,33 @@ pub async fn cancelled_reads_lose_nothing(rt: Runtime) -> TestResult {
     }
     Ok(())
 }
+
+/// Subscribe and unsubscribe calls dropped at random points still complete,
+/// in call order: afterwards the handle's set and the server's agree
+/// exactly (channels subscribed, the even ones then unsubscribed).
+pub async fn cancelled_subscription_changes_complete(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    let p = c.pubsub_builder().ignore_subscribe_messages(true).build();
+    let mut rng = Rng::new(42);
+    for i in 0..200 {
+        let limit = Duration::from_micros(rng.below(400));
+        let _ = select(Box::pin(p.subscribe(format!("c{i}"))), Box::pin(sleep(limit))).await;
+    }
+    for i in (0..200).step_by(2) {
+        let limit = Duration::from_micros(rng.below(400));
+        let _ = select(Box::pin(p.unsubscribe(format!("c{i}"))), Box::pin(sleep(limit))).await;
+    }
+    // Queued behind every earlier change.
+    p.subscribe("fence").await?;
+    let mut expected: BTreeSet<String> = (1..200).step_by(2).map(|i| format!("c{i}")).collect();
+    expected.insert("fence".to_owned());
+    let mine: BTreeSet<String> = p
+        .channels()
+        .iter()
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    assert_eq!(mine, expected, "the handle's set");
+    assert_eq!(set(c.pubsub_channels().await?), expected, "the server's set");
+    Ok(())
+}

@@ -29,7 +29,11 @@ pub async fn slow_consumer_memory_is_bounded(rt: Runtime) -> TestResult {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
-    for policy in [DeliveryPolicy::Backpressure, DeliveryPolicy::DropOldest, DeliveryPolicy::DropNewest] {
+    for policy in [
+        DeliveryPolicy::Backpressure,
+        DeliveryPolicy::DropOldest,
+        DeliveryPolicy::DropNewest,
+    ] {
         let p = c
             .pubsub_builder()
             .ignore_subscribe_messages(true)
