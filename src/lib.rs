@@ -25,6 +25,7 @@
 //! | `async-std` | no | [`Runtime::async_std`] (async-std is unmaintained upstream; it shares smol's async-io code path) |
 //! | `tokio` | no | [`Runtime::tokio`] and [`Runtime::tokio_with_handle`] |
 //! | `tls` | no | `rediss://` URLs and [`TlsConfig`], with rustls (ring) and the webpki root set |
+//! | `serde` | no | [`Json<T>`](value::Json) (any serde type as a JSON string) and [`Serde<T>`](value::Serde) (a reply, e.g. a hash, read into a `Deserialize` type) |
 //!
 //! Features are additive. With exactly one runtime feature on, it is the
 //! default; with several, choose one with [`ClientBuilder::runtime`] (otherwise
@@ -112,6 +113,9 @@ pub use rt::Runtime;
 pub use script::{Script, ScriptCall};
 pub use transaction::{Transaction, DEFAULT_TRANSACTION_ATTEMPTS};
 pub use value::{FromValue, ToArgs, ToSingleArg};
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub use value::{Json, Serde};
 
 /// The README's code blocks, compiled (not run) as doc tests so they cannot
 /// drift from the API.

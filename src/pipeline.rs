@@ -10,7 +10,7 @@ use crate::cmd::Cmd;
 use crate::commands::CommandTarget;
 use crate::error::{RequestState, ServerError};
 use crate::multiplex::ManyReceiver;
-use crate::request::{command_name, limit_for, plan, Plan, Source};
+use crate::request::{command_name, limit_for, plan, refused, Plan, Source};
 use crate::resp::Value;
 use crate::rt::with_timeout;
 use crate::script::Script;
@@ -64,6 +64,9 @@ struct Queued {
     special: Option<(CommandClass, String)>,
     /// Scripts called by queued commands, loaded just before them.
     scripts: Vec<Script>,
+    /// The first queued command whose arguments were refused ([`Args::refuse`]):
+    /// its name and the reason. The pipeline is then not sent.
+    refused: Option<(String, String)>,
 }
 
 impl Pipeline {
@@ -124,6 +127,7 @@ impl Pipeline {
         queued.block = None;
         queued.special = None;
         queued.scripts.clear();
+        queued.refused = None;
     }
 
     /// Sends the queued commands and converts the array of their replies to `T`
@@ -170,6 +174,9 @@ impl Pipeline {
     async fn send_via(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
         let (encoded, count, block, special, loads) = {
             let queued = self.lock();
+            if let Some((name, reason)) = &queued.refused {
+                return Err(refused(name, reason));
+            }
             (
                 frame(&queued, atomic),
                 queued.count,
@@ -249,6 +256,9 @@ impl Pipeline {
                 Some(longest) => longest.max(block),
                 None => block,
             });
+        }
+        if let (Some(reason), None) = (args.refused(), &queued.refused) {
+            queued.refused = Some((command_name(args), reason.to_owned()));
         }
         if !matches!(args.class(), CommandClass::Shared | CommandClass::Blocking) && queued.special.is_none() {
             queued.special = Some((args.class(), command_name(args)));

@@ -111,6 +111,19 @@ pub(crate) fn plan(source: &dyn Source, class: CommandClass, name: &dyn Fn() -> 
     }
 }
 
+/// The [`crate::ErrorKind::Usage`] error of a command whose arguments were
+/// refused while being built ([`Args::refuse`]), if they were.
+pub(crate) fn refusal(args: &Args) -> Result<()> {
+    match args.refused() {
+        None => Ok(()),
+        Some(reason) => Err(refused(&command_name(args), reason)),
+    }
+}
+
+pub(crate) fn refused(name: &str, reason: &str) -> Error {
+    Error::usage(format!("{name} was not sent: {reason}"))
+}
+
 /// The response timeout of a command blocking for `block` (if it blocks),
 /// given the configured one.
 pub(crate) fn limit_for(block: Option<BlockTime>, configured: Option<Duration>) -> Option<Duration> {

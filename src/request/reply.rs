@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures_channel::oneshot;
 
-use super::{command_name, limit_for, plan, Plan, Source};
+use super::{command_name, limit_for, plan, refusal, Plan, Source};
 use crate::error::RequestState;
 use crate::multiplex::OneReceiver;
 use crate::pool::Pool;
@@ -92,6 +92,7 @@ impl<T> ReplyFuture<T> {
     /// The next state for a command not sent yet, or its final error.
     fn start(&mut self, args: Args) -> Result<State> {
         let source = &*self.source;
+        refusal(&args)?;
         let plan = plan(source, args.class(), &|| command_name(&args))?;
         let limit = limit_for(args.block_time(), source.response_timeout());
         if plan == Plan::Pool {

@@ -42,7 +42,12 @@ mod args;
 mod error;
 mod from_value;
 mod route;
+#[cfg(feature = "serde")]
+mod serde;
 
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub use self::serde::{Json, Serde};
 pub(crate) use args::{format_f64, FloatBuf};
 pub use args::{Args, ArgsIter, ToArgs, ToSingleArg};
 pub use error::{ConversionError, ConversionErrorKind};
