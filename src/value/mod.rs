@@ -38,6 +38,10 @@
 //! assert_eq!(a, b);
 //! ```
 
+#[cfg(feature = "derive")]
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
 mod args;
 mod error;
 mod from_value;
@@ -54,5 +58,7 @@ pub use error::{ConversionError, ConversionErrorKind};
 pub use from_value::FromValue;
 pub use route::{BlockTime, CommandClass};
 
+#[cfg(all(test, feature = "derive"))]
+mod derive_tests;
 #[cfg(test)]
 mod tests;
