@@ -26,6 +26,7 @@
 //! | `tokio` | no | [`Runtime::tokio`] and [`Runtime::tokio_with_handle`] |
 //! | `tls` | no | `rediss://` URLs and [`TlsConfig`], with rustls (ring) and the webpki root set |
 //! | `derive` | no | `#[derive(FromValue)]` (a struct from a hash reply) and `#[derive(ToArgs)]` (a struct as `HSET` field/value pairs), from the `anyredis-derive` crate |
+//! | `tracing` | no | a span per command and pipeline (OpenTelemetry database conventions) and events for connects, handshakes, reconnect backoff and pool waits; argument values only with [`ClientBuilder::record_arguments`] |
 //! | `serde` | no | [`Json<T>`](value::Json) (any serde type as a JSON string) and [`Serde<T>`](value::Serde) (a reply, e.g. a hash, read into a `Deserialize` type) |
 //!
 //! Features are additive. With exactly one runtime feature on, it is the
@@ -98,6 +99,7 @@ mod request;
 pub mod resp;
 pub mod rt;
 mod script;
+mod telemetry;
 mod transaction;
 pub mod value;
 
@@ -151,6 +153,7 @@ pub use request::{ReplyFuture, BLOCKING_MARGIN};
 pub use resp::Value;
 pub use rt::Runtime;
 pub use script::{Script, ScriptCall};
+pub use telemetry::{CommandInfo, ErrorCounts, Hook, Outcome, PoolStats, Stats};
 pub use transaction::{Transaction, DEFAULT_TRANSACTION_ATTEMPTS};
 pub use value::{FromValue, ToArgs, ToSingleArg};
 #[cfg(feature = "serde")]

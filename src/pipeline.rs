@@ -10,10 +10,11 @@ use crate::cmd::Cmd;
 use crate::commands::CommandTarget;
 use crate::error::{RequestState, ServerError};
 use crate::multiplex::ManyReceiver;
-use crate::request::{command_name, limit_for, plan, refused, Plan, Source};
+use crate::request::{command_name, count_sent, limit_for, plan, refused, Plan, Source};
 use crate::resp::Value;
 use crate::rt::with_timeout;
 use crate::script::Script;
+use crate::telemetry::Probe;
 use crate::value::{Args, BlockTime, CommandClass, FromValue};
 use crate::{Error, Result};
 
@@ -172,6 +173,23 @@ impl Pipeline {
     }
 
     async fn send_via(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
+        let Some(telemetry) = source.telemetry() else {
+            return self.send_now(source, atomic).await;
+        };
+        let count = self.len();
+        let mut probe = Probe::pipeline(telemetry, count, atomic);
+        #[cfg(feature = "tracing")]
+        let result = match probe.span() {
+            Some(span) => tracing::Instrument::instrument(self.send_now(source, atomic), span).await,
+            None => self.send_now(source, atomic).await,
+        };
+        #[cfg(not(feature = "tracing"))]
+        let result = self.send_now(source, atomic).await;
+        probe.finish(telemetry, &result, count);
+        result
+    }
+
+    async fn send_now(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
         let (encoded, count, block, special, loads) = {
             let queued = self.lock();
             if let Some((name, reason)) = &queued.refused {
@@ -207,7 +225,9 @@ impl Pipeline {
                 match (route, source.pool()) {
                     (Plan::Pool, Some(pool)) => {
                         let lease = pool.acquire().await?;
-                        receive(lease.send_many(&encoded, total, None)?).await
+                        let receiver = lease.send_many(&encoded, total, None)?;
+                        count_sent(&**source, total);
+                        receive(receiver).await
                     }
                     _ => send(source, &encoded, total).await,
                 }
@@ -325,7 +345,10 @@ async fn send(source: &Arc<dyn Source>, encoded: &[u8], count: usize) -> Result<
             None => source.clone().connect().await?,
         };
         match mux.send_many(encoded, count, epoch) {
-            Ok(receiver) => break receiver,
+            Ok(receiver) => {
+                count_sent(&**source, count);
+                break receiver;
+            }
             Err(e) if attempts < 2 && e.request_state() == RequestState::NotSent && e.is_connection() => continue,
             Err(e) => return Err(e),
         }

@@ -23,12 +23,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub(crate) use fixed::FixedSource;
-pub(crate) use reply::wait;
 pub use reply::ReplyFuture;
+pub(crate) use reply::{count_sent, wait};
 
 use crate::multiplex::Multiplexer;
 use crate::pool::Pool;
 use crate::rt::{BoxFuture, Runtime};
+use crate::telemetry::Telemetry;
 use crate::value::{Args, BlockTime, CommandClass};
 use crate::{Error, Result};
 
@@ -69,6 +70,10 @@ pub(crate) trait Source: Send + Sync + 'static {
     }
     /// Told before a command that changes its connection's state is sent.
     fn note_state_change(&self) {}
+    /// The instruments of the client behind this source, if any.
+    fn telemetry(&self) -> Option<&Telemetry> {
+        None
+    }
 }
 
 /// Where one command (or pipeline) runs.
