@@ -14,7 +14,7 @@ use crate::request::{command_name, count_sent, limit_for, plan, refused, Plan, S
 use crate::resp::Value;
 use crate::rt::with_timeout;
 use crate::script::Script;
-use crate::telemetry::Probe;
+use crate::telemetry::{Probe, Scoped};
 use crate::value::{Args, BlockTime, CommandClass, FromValue};
 use crate::{Error, Result};
 
@@ -140,13 +140,20 @@ impl Pipeline {
     /// [`crate::ErrorKind::Server`] error, with its code and
     /// [`Error::command_index`].
     pub async fn query<T: FromValue>(&self) -> Result<T> {
-        let replies = self.run().await?.unwrap_or_default();
-        convert(replies)
+        self.observed(&self.source, self.atomic, async {
+            let replies = self.run().await?.unwrap_or_default();
+            convert(replies)
+        })
+        .await
     }
 
     /// Sends the queued commands and returns each command's result in order.
     pub async fn query_each(&self) -> Result<Vec<Result<Value>>> {
-        let replies = self.run().await?.unwrap_or_default();
+        let replies = self
+            .observed(&self.source, self.atomic, async {
+                Ok(self.run().await?.unwrap_or_default())
+            })
+            .await?;
         Ok(replies
             .into_iter()
             .map(|value| match value {
@@ -169,27 +176,35 @@ impl Pipeline {
     /// transaction's connection), even when none is queued: an empty `EXEC`
     /// still ends the `WATCH` and tells whether a watched key changed.
     pub(crate) async fn exec_on(&self, source: &Arc<dyn Source>) -> Result<Option<Vec<Value>>> {
-        self.send_via(source, true).await
+        self.observed(source, true, self.send_via(source, true)).await
     }
 
-    async fn send_via(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
+    /// Runs `work` (this pipeline sent on `source`, its replies converted)
+    /// as one request of the source's instruments: counted, told to the
+    /// hook, in a span. The outcome is what the caller gets.
+    async fn observed<R>(
+        &self,
+        source: &Arc<dyn Source>,
+        atomic: bool,
+        work: impl std::future::Future<Output = Result<R>>,
+    ) -> Result<R> {
         let Some(telemetry) = source.telemetry() else {
-            return self.send_now(source, atomic).await;
+            return work.await;
         };
         let count = self.len();
-        let mut probe = Probe::pipeline(telemetry, count, atomic);
+        let probe = Scoped::new(telemetry, Probe::pipeline(telemetry, count, atomic));
         #[cfg(feature = "tracing")]
-        let result = match probe.span() {
-            Some(span) => tracing::Instrument::instrument(self.send_now(source, atomic), span).await,
-            None => self.send_now(source, atomic).await,
+        let result = match probe.probe.span() {
+            Some(span) => tracing::Instrument::instrument(work, span).await,
+            None => work.await,
         };
         #[cfg(not(feature = "tracing"))]
-        let result = self.send_now(source, atomic).await;
-        probe.finish(telemetry, &result, count);
+        let result = work.await;
+        probe.finish(&result, count);
         result
     }
 
-    async fn send_now(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
+    async fn send_via(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
         let (encoded, count, block, special, loads) = {
             let queued = self.lock();
             if let Some((name, reason)) = &queued.refused {

@@ -20,7 +20,7 @@ mod trace;
 use std::sync::Arc;
 
 pub use hook::{CommandInfo, Hook, Outcome};
-pub(crate) use probe::Probe;
+pub(crate) use probe::{Probe, Scoped};
 pub(crate) use stats::Counters;
 pub use stats::{ErrorCounts, PoolStats, Stats};
 

@@ -180,3 +180,27 @@ fn info<'a>(telemetry: &'a Telemetry, detail: &'a Detail) -> CommandInfo<'a> {
         db: telemetry.db,
     }
 }
+
+/// A [`Probe`] that cancels itself when dropped before it finished: for
+/// requests run by an `async fn` (pipelines), whose future may be dropped
+/// at any await.
+pub(crate) struct Scoped<'a> {
+    telemetry: &'a Telemetry,
+    pub(crate) probe: Probe,
+}
+
+impl<'a> Scoped<'a> {
+    pub(crate) fn new(telemetry: &'a Telemetry, probe: Probe) -> Scoped<'a> {
+        Scoped { telemetry, probe }
+    }
+
+    pub(crate) fn finish<T>(mut self, result: &Result<T>, commands: usize) {
+        self.probe.finish(self.telemetry, result, commands);
+    }
+}
+
+impl Drop for Scoped<'_> {
+    fn drop(&mut self) {
+        self.probe.cancel(self.telemetry);
+    }
+}
