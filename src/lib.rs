@@ -166,6 +166,16 @@ pub use value::{Json, Serde};
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+/// Guides, with every snippet compiled (and, where it needs no server, run)
+/// as a doc test.
+#[doc(hidden)]
+pub mod docs {
+    /// `docs/MIGRATING.md`: from redis-py / aioredis / aredis and from redis-rs.
+    #[doc = include_str!("../docs/MIGRATING.md")]
+    #[derive(Debug)]
+    pub struct Migrating;
+}
+
 /// Everything most programs need: `use anyredis::prelude::*;`.
 pub mod prelude {
     pub use crate::commands::{
