@@ -36,3 +36,5 @@ echo "== the same client on each runtime"
 cargo run --quiet -p anyredis --example smol
 cargo run --quiet -p anyredis --example async_std --no-default-features --features async-std
 cargo run --quiet -p anyredis --example tokio --no-default-features --features tokio
+echo "== metrics hook (prometheus-client), stats, serde and derive"
+cargo run --quiet -p anyredis --example metrics --features serde,derive

@@ -34,6 +34,7 @@ USAGE: anyredis-bench [--url redis://127.0.0.1:PORT] [--rounds N] [--scale F]
                  nothing, which syscalls.sh uses to measure fixed start-up costs)
   --only LIST    scenarios: seq-get,concurrent-get,concurrent-mixed,pipeline-set,large-get
   --clients LIST anyredis-tokio,redis-rs,fred,rustis,anyredis-smol,anyredis-async-std
+                 (and anyredis-tokio-hook: anyredis-tokio with a no-op hook, only when named)
   --tokio-workers N  worker threads of the tokio multi-thread runtime (default: one per core)
 ";
 
@@ -52,7 +53,7 @@ fn parse_args() -> Result<Args, Error> {
         rounds: 3,
         scale: 1.0,
         scenarios: Scenario::ALL.to_vec(),
-        kinds: Kind::ALL.to_vec(),
+        kinds: Kind::default_kinds(),
         tokio_workers: None,
     };
     let mut it = std::env::args().skip(1);
@@ -130,6 +131,10 @@ fn connect(kind: Kind, url: &str, execs: &[Exec; 3]) -> Result<Conn, Error> {
         Kind::AnyredisTokio => {
             let rt = anyredis::Runtime::tokio_with_handle(tokio.tokio_handle().expect("tokio"));
             Conn::Anyredis(tokio.block_on(Anyredis::connect(url, rt))?, TOKIO)
+        }
+        Kind::AnyredisTokioHook => {
+            let rt = anyredis::Runtime::tokio_with_handle(tokio.tokio_handle().expect("tokio"));
+            Conn::Anyredis(tokio.block_on(Anyredis::connect_with_noop_hook(url, rt))?, TOKIO)
         }
         Kind::AnyredisSmol => Conn::Anyredis(
             execs[SMOL].block_on(Anyredis::connect(url, anyredis::Runtime::smol()))?,

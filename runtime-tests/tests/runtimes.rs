@@ -69,6 +69,13 @@ runtime_tests::per_runtime! {
         oversized_reply,
         close,
     ],
+    ecosystem: [
+        error_helpers_on_real_failures,
+        serde_and_derive_round_trips,
+        hook_sees_every_command_once,
+        stats_add_up_after_forced_reconnect,
+    ],
+    ecosystem_tracing: [spans_follow_the_conventions, secret_canary_stays_secret],
     config_faults: [
         zero_timeouts_are_refused,
         huge_durations_do_not_panic,

@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod basic;
 pub mod config_faults;
+pub mod ecosystem;
+pub mod ecosystem_tracing;
 pub mod failures;
 pub mod faults;
 pub mod help_commands;
