@@ -91,6 +91,7 @@ mod request;
 pub mod resp;
 pub mod rt;
 mod script;
+pub mod stream_consumer;
 mod transaction;
 pub mod value;
 
