@@ -43,6 +43,16 @@ runtime_tests::per_runtime! {
         connect_fails_fast,
         unresponsive_connection_is_abandoned,
     ],
+    stream_consumer: [
+        seeds_example,
+        three_consumers_one_killed,
+        poison_entry_is_dead_lettered,
+        restart_gets_own_pending_first,
+        auto_ack_and_close,
+        several_streams_and_an_acker,
+        lost_read_reply_is_delivered_again,
+        cancelled_next_loses_nothing,
+    ],
     torture: [cancellation_torture, server_killed_during_incr, idempotent_retry],
     failures: [
         killed_connection_then_reconnect,

@@ -1,6 +1,7 @@
 //! [`StreamConsumer`]: the `Stream` of deliveries, acknowledgements, close.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -103,14 +104,20 @@ impl<F> StreamConsumer<F> {
     /// Acknowledges one delivered entry (`XACK`, on the client's shared
     /// connection); `true` when it was still pending (`false`: acknowledged
     /// already, or claimed and acknowledged by another consumer).
-    pub async fn ack(&self, entry: impl Into<Receipt>) -> Result<bool> {
-        Ok(fetch::ack(&self.shared, vec![entry.into()]).await? > 0)
+    ///
+    /// The future owns what it needs (`'static`): it does not borrow the
+    /// consumer, which can be polled meanwhile.
+    pub fn ack(&self, entry: impl Into<Receipt>) -> impl Future<Output = Result<bool>> + Send + 'static {
+        ack_one(self.shared.clone(), entry.into())
     }
 
     /// Acknowledges several entries, one `XACK` per stream, sent together;
     /// returns how many were still pending.
-    pub async fn ack_many<R: Into<Receipt>>(&self, entries: impl IntoIterator<Item = R>) -> Result<u64> {
-        fetch::ack(&self.shared, entries.into_iter().map(Into::into).collect()).await
+    pub fn ack_many<R: Into<Receipt>>(
+        &self,
+        entries: impl IntoIterator<Item = R>,
+    ) -> impl Future<Output = Result<u64>> + Send + 'static {
+        ack_all(self.shared.clone(), entries.into_iter().map(Into::into).collect())
     }
 
     /// A handle that acknowledges this consumer's entries from other tasks
@@ -156,7 +163,7 @@ impl<F> StreamConsumer<F> {
         self.done = true;
         self.take_last();
         if let Some(fetch) = self.fetch.take() {
-            let (worker, result) = self.stop(fetch).await;
+            let (worker, result) = stop(&self.shared, fetch).await;
             self.worker = worker;
             if let Some(Ok(batch)) = result {
                 // Read but never delivered: they stay pending.
@@ -172,28 +179,6 @@ impl<F> StreamConsumer<F> {
         // Dropping the worker gives the reader back to the pool.
         self.worker = None;
         result
-    }
-
-    /// Ends a fetch in flight: unblocks its read (again and again, in case
-    /// the read was not blocked yet), waiting at most [`CLOSE_WAIT`].
-    async fn stop(&self, mut fetch: Fetch) -> (Option<Worker>, Option<Result<Vec<Delivery<Value>>>>) {
-        let client = &self.shared.client;
-        let deadline = std::time::Instant::now().checked_add(CLOSE_WAIT);
-        loop {
-            let id = self.shared.reader_id.load(Ordering::SeqCst);
-            if id != 0 {
-                // Refused (no permission) or failed: the wait below still bounds the close.
-                let _ = client.client_unblock(id, UnblockMode::Timeout).await;
-            }
-            match select(fetch, client.runtime().sleep(UNBLOCK_EVERY)).await {
-                Either::Left(((worker, result), _)) => return (Some(worker), Some(result)),
-                Either::Right(((), pending)) => fetch = pending,
-            }
-            if deadline.map_or(true, |d| std::time::Instant::now() >= d) {
-                // Dropped: its connection is closed, its entries stay pending.
-                return (None, None);
-            }
-        }
     }
 
     /// Auto-ack: the last entry yielded counts as handled now.
@@ -297,13 +282,16 @@ pub struct StreamAcker {
 
 impl StreamAcker {
     /// As [`StreamConsumer::ack`].
-    pub async fn ack(&self, entry: impl Into<Receipt>) -> Result<bool> {
-        Ok(fetch::ack(&self.shared, vec![entry.into()]).await? > 0)
+    pub fn ack(&self, entry: impl Into<Receipt>) -> impl Future<Output = Result<bool>> + Send + 'static {
+        ack_one(self.shared.clone(), entry.into())
     }
 
     /// As [`StreamConsumer::ack_many`].
-    pub async fn ack_many<R: Into<Receipt>>(&self, entries: impl IntoIterator<Item = R>) -> Result<u64> {
-        fetch::ack(&self.shared, entries.into_iter().map(Into::into).collect()).await
+    pub fn ack_many<R: Into<Receipt>>(
+        &self,
+        entries: impl IntoIterator<Item = R>,
+    ) -> impl Future<Output = Result<u64>> + Send + 'static {
+        ack_all(self.shared.clone(), entries.into_iter().map(Into::into).collect())
     }
 }
 
@@ -313,4 +301,34 @@ impl std::fmt::Debug for StreamAcker {
             .field("group", &self.shared.settings.group)
             .finish_non_exhaustive()
     }
+}
+
+/// Ends a fetch in flight: unblocks its read (again and again, in case
+/// the read was not blocked yet), waiting at most [`CLOSE_WAIT`].
+async fn stop(shared: &Shared, mut fetch: Fetch) -> (Option<Worker>, Option<Result<Vec<Delivery<Value>>>>) {
+    let client = &shared.client;
+    let deadline = std::time::Instant::now().checked_add(CLOSE_WAIT);
+    loop {
+        let id = shared.reader_id.load(Ordering::SeqCst);
+        if id != 0 {
+            // Refused (no permission) or failed: the wait below still bounds the close.
+            let _ = client.client_unblock(id, UnblockMode::Timeout).await;
+        }
+        match select(fetch, client.runtime().sleep(UNBLOCK_EVERY)).await {
+            Either::Left(((worker, result), _)) => return (Some(worker), Some(result)),
+            Either::Right(((), pending)) => fetch = pending,
+        }
+        if deadline.map_or(true, |d| std::time::Instant::now() >= d) {
+            // Dropped: its connection is closed, its entries stay pending.
+            return (None, None);
+        }
+    }
+}
+
+async fn ack_one(shared: Arc<Shared>, receipt: Receipt) -> Result<bool> {
+    Ok(fetch::ack(&shared, vec![receipt]).await? > 0)
+}
+
+async fn ack_all(shared: Arc<Shared>, receipts: Vec<Receipt>) -> Result<u64> {
+    fetch::ack(&shared, receipts).await
 }

@@ -14,6 +14,7 @@ pub mod protocol;
 pub mod resilience;
 pub mod routing;
 pub mod scripts;
+pub mod stream_consumer;
 pub mod torture;
 pub mod transactions;
 pub mod transports;
