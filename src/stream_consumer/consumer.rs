@@ -156,8 +156,10 @@ impl<F> StreamConsumer<F> {
     /// pending for this consumer: they are delivered first when a consumer
     /// of the same name starts again, or claimed by another one.
     ///
-    /// Returns the error of the final acknowledgement, if it failed (those
-    /// entries then stay pending too).
+    /// If the server refuses `CLIENT UNBLOCK` (an ACL user without it), the
+    /// read is waited for at most 2 s, then dropped with its connection;
+    /// what it read stays pending. Returns the error of the final
+    /// acknowledgement, if it failed (those entries then stay pending too).
     pub async fn close(mut self) -> Result<()> {
         self.shared.closing.store(true, Ordering::SeqCst);
         self.done = true;

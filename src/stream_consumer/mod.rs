@@ -269,15 +269,18 @@ impl StreamConsumerBuilder {
     /// entries are sent in one `XACK` per stream before the next read. An
     /// entry whose handling should be retried must then not be returned
     /// from the handler normally: stop the consumer (drop it), or use
-    /// manual acknowledgement. Off by default: [`StreamConsumer::ack`].
+    /// manual acknowledgement. If that `XACK` fails, its error is the next
+    /// item and those entries stay pending (they are delivered again). Off
+    /// by default: [`StreamConsumer::ack`].
     pub fn auto_ack(mut self) -> Self {
         self.settings.auto_ack = true;
         self
     }
 
     /// Creates the groups (when asked), takes a dedicated connection from
-    /// the client's pool for the blocking reads, and returns the consumer.
-    /// Nothing is read until it is polled.
+    /// the client's pool for the blocking reads (held while the consumer
+    /// lives, so it counts against the pool's `max_connections`), and
+    /// returns the consumer. Nothing is read until it is polled.
     pub async fn start<F>(self) -> crate::Result<StreamConsumer<F>> {
         StreamConsumer::start(self.client, self.settings).await
     }
