@@ -52,6 +52,10 @@ runtime_tests::per_runtime! {
         several_streams_and_an_acker,
         lost_read_reply_is_delivered_again,
         cancelled_next_loses_nothing,
+        server_restart_mid_read,
+        deleted_pending_entries_are_dropped,
+        unconvertible_entry_is_an_error_item,
+        server_refusals_are_errors,
     ],
     torture: [cancellation_torture, server_killed_during_incr, idempotent_retry],
     failures: [

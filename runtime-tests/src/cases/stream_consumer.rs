@@ -574,3 +574,188 @@ pub async fn cancelled_next_loses_nothing(rt: Runtime) -> TestResult {
     assert!(cancelled > 20 && restarts > 5, "the torture happened");
     Ok(())
 }
+
+/// The server killed and restarted (with AOF) under a consumer: it reports
+/// connection errors meanwhile, then carries on by itself: every entry,
+/// before and after the restart, is delivered and acknowledged.
+pub async fn server_restart_mid_read(rt: Runtime) -> TestResult {
+    let mut server = RedisServer::builder().appendonly(true).build();
+    let c = client(&server.url(), &rt)?;
+    let mut ids = add(&c, "s", 0..20).await?;
+    let mut consumer: Consumer = c
+        .stream_consumer("s", "g", "w")
+        .create_group(GroupStart::Beginning)
+        .batch_size(5)
+        .block(Duration::from_millis(200))
+        .start()
+        .await?;
+    let mut acked = Vec::new();
+    for _ in 0..5 {
+        let delivery = expect_next(&mut consumer).await?;
+        assert!(consumer.ack(&delivery).await?);
+        acked.push(delivery.id);
+    }
+    server.kill();
+    let err = expect_next(&mut consumer).await.expect_err("the server is down");
+    assert!(err.is_connection() || err.is_io(), "{err}");
+    server.restart();
+    ids.extend(add(&c, "s", 20..30).await?);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while acked.len() < ids.len() {
+        assert!(Instant::now() < deadline, "{} of {} acknowledged", acked.len(), ids.len());
+        match next_within(&mut consumer, Duration::from_millis(500)).await {
+            None => {}
+            Some(Err(e)) => assert!(e.is_connection() || e.is_io(), "{e}"),
+            Some(Ok(delivery)) => {
+                if consumer.ack(&delivery).await? {
+                    acked.push(delivery.id);
+                }
+            }
+        }
+    }
+    acked.sort_unstable();
+    assert_eq!(acked, ids, "each entry acknowledged once");
+    assert_eq!(c.xpending("s", "g").await?.count, 0);
+    consumer.close().await?;
+    Ok(())
+}
+
+/// Pending entries deleted from their stream (`XDEL`) cannot be delivered:
+/// reading own pending entries and claiming both acknowledge them and
+/// count them, and deliver the others.
+pub async fn deleted_pending_entries_are_dropped(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    let ids = add(&c, "s", 0..6).await?;
+    let start = |name: &str| {
+        c.stream_consumer("s", "g", name)
+            .create_group(GroupStart::Beginning)
+            .batch_size(6)
+            .block(Duration::from_millis(50))
+    };
+    let mut first: Consumer = start("w").start().await?;
+    for id in &ids {
+        assert_eq!(expect_next(&mut first).await?.id, *id);
+    }
+    first.close().await?;
+    c.xdel("s", [ids[1], ids[3]]).await?;
+    let mut again: Consumer = start("w").start().await?;
+    for id in [ids[0], ids[2], ids[4], ids[5]] {
+        let delivery = expect_next(&mut again).await?;
+        assert_eq!((delivery.id, delivery.deliveries), (id, 2));
+        again.ack(&delivery).await?;
+    }
+    assert_eq!(again.dead_lettered_and_deleted(), (0, 2));
+    assert_eq!(c.xpending("s", "g").await?.count, 0);
+
+    // Claimed from another consumer: the same.
+    let more = add(&c, "s", 6..9).await?;
+    for id in &more {
+        assert_eq!(expect_next(&mut again).await?.id, *id);
+    }
+    again.close().await?; // "w" holds them, unacknowledged
+    c.xdel("s", more[0]).await?;
+    let mut claimer: Consumer = start("x").claim_idle(Duration::from_millis(50)).start().await?;
+    for id in &more[1..] {
+        let delivery = expect_next(&mut claimer).await?;
+        assert_eq!((delivery.id, delivery.deliveries), (*id, 2));
+        claimer.ack(&delivery).await?;
+    }
+    assert_eq!(claimer.dead_lettered_and_deleted(), (0, 1));
+    assert_eq!(c.xpending("s", "g").await?.count, 0);
+    claimer.close().await?;
+    Ok(())
+}
+
+/// An entry whose fields do not convert to the consumer's type is an error
+/// item; the stream goes on, the entry stays pending, and with
+/// `dead_letter(.., 1)` the next claim moves it out of the way.
+pub async fn unconvertible_entry_is_an_error_item(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    let good = c.xadd("s", ("n", 1)).await?;
+    let bad = c.xadd("s", ("n", "not a number")).await?;
+    let last = c.xadd("s", ("n", 3)).await?;
+    let mut consumer: StreamConsumer<Vec<(String, u64)>> = c
+        .stream_consumer("s", "g", "w")
+        .create_group(GroupStart::Beginning)
+        .block(Duration::from_millis(50))
+        .start()
+        .await?;
+    let first = next_item(&mut consumer).await?;
+    assert_eq!((first.id, first.fields.as_slice()), (good, &[("n".to_owned(), 1)][..]));
+    consumer.ack(&first).await?;
+    let err = next_item(&mut consumer).await.expect_err("not a number");
+    assert!(err.is_conversion(), "{err}");
+    assert!(err.to_string().contains(&bad.to_string()), "the error names the entry: {err}");
+    let third = next_item(&mut consumer).await?;
+    assert_eq!(third.id, last);
+    consumer.ack(&third).await?;
+    let pending = c.xpending("s", "g").await?;
+    assert_eq!((pending.count, pending.min_id), (1, Some(bad)));
+    consumer.close().await?;
+
+    let mut careful: StreamConsumer<Vec<(String, u64)>> = c
+        .stream_consumer("s", "g", "w")
+        .block(Duration::from_millis(20))
+        .pending_first(false)
+        .claim_idle(Duration::from_millis(20))
+        .dead_letter("s:dead", 1)
+        .start()
+        .await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while careful.dead_lettered_and_deleted().0 == 0 {
+        assert!(Instant::now() < deadline, "the bad entry was not dead-lettered");
+        let item = select(careful.next(), Box::pin(sleep(Duration::from_millis(50)))).await;
+        if let Either::Left((item, _)) = item {
+            panic!("nothing else to deliver, got {item:?}");
+        }
+    }
+    assert_eq!(c.xpending("s", "g").await?.count, 0);
+    let letters: Vec<StreamEntry<DeadLetter>> = c.xrange("s:dead", "-", "+").await?;
+    assert_eq!((letters.len(), letters[0].fields.id, letters[0].fields.deliveries), (1, bad, 1));
+    careful.close().await?;
+    Ok(())
+}
+
+async fn next_item<F: FromValue>(consumer: &mut StreamConsumer<F>) -> anyredis::Result<Delivery<F>> {
+    consumer.next().await.expect("the stream goes on")
+}
+
+/// Server refusals keep their code: a stream key holding a string
+/// (`WRONGTYPE` at start), a group that does not exist (`NOGROUP` as an
+/// error item, again on the next poll, until the group exists).
+pub async fn server_refusals_are_errors(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    c.set("text", "x").await?;
+    let err = c
+        .stream_consumer("text", "g", "w")
+        .create_group(GroupStart::Beginning)
+        .start::<Fields>()
+        .await
+        .expect_err("not a stream");
+    assert_eq!(err.code(), Some("WRONGTYPE"), "{err}");
+
+    let mut consumer: Consumer = c
+        .stream_consumer("nostream", "g", "w")
+        .block(Duration::from_millis(20))
+        .start()
+        .await?;
+    for _ in 0..2 {
+        let err = expect_next(&mut consumer).await.expect_err("no group");
+        assert!(err.is_server() && err.to_string().contains("NOGROUP"), "{err}");
+    }
+    c.xgroup_create_options("nostream", "g", "$", anyredis::commands::XGroupCreateOptions::new().mkstream())
+        .await?;
+    let id = c.xadd("nostream", ("n", 1)).await?;
+    let delivery = loop {
+        match expect_next(&mut consumer).await {
+            Ok(delivery) => break delivery,
+            Err(e) => assert!(e.to_string().contains("NOGROUP"), "{e}"),
+        }
+    };
+    assert_eq!(delivery.id, id);
+    consumer.close().await?;
+    Ok(())
+}
