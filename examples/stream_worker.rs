@@ -106,7 +106,11 @@ async fn throughput(client: &Client, entries: u64, auto_ack: bool) -> Result<()>
     assert_eq!(sum.load(Ordering::Relaxed), entries * entries.saturating_sub(1) / 2);
     println!(
         "3 consumers, {}: {entries} entries processed and acknowledged in {:.2?} = {:.0} entries/s",
-        if auto_ack { "auto-ack (one XACK per stream and batch)" } else { "one XACK per entry" },
+        if auto_ack {
+            "auto-ack (one XACK per stream and batch)"
+        } else {
+            "one XACK per entry"
+        },
         elapsed,
         entries as f64 / elapsed.as_secs_f64()
     );

@@ -95,7 +95,13 @@ pub(super) struct Page {
 
 /// Takes one page of at most `settings.batch` pending entries of `stream`
 /// from `start` on.
-pub(super) async fn take(client: &Client, settings: &Settings, stream: &Bytes, which: Take, start: StreamId) -> Result<Page> {
+pub(super) async fn take(
+    client: &Client,
+    settings: &Settings,
+    stream: &Bytes,
+    which: Take,
+    start: StreamId,
+) -> Result<Page> {
     let mut call = script().key(stream);
     if let Some((dead_letter, _)) = &settings.dead_letter {
         call = call.key(dead_letter);
@@ -113,7 +119,13 @@ pub(super) async fn take(client: &Client, settings: &Settings, stream: &Bytes, w
         .arg(settings.batch)
         .arg(max)
         .arg(FIELDS);
-    type Reply = (Option<StreamId>, u64, Vec<(StreamId, Value, u64)>, Vec<(StreamId, u64)>, Vec<StreamId>);
+    type Reply = (
+        Option<StreamId>,
+        u64,
+        Vec<(StreamId, Value, u64)>,
+        Vec<(StreamId, u64)>,
+        Vec<StreamId>,
+    );
     let (last, listed, claimed, dead, gone): Reply = call.invoke(client).await?;
     let next = match last {
         Some(last) if listed >= settings.batch && last < StreamId::MAX => Some(last.next()),

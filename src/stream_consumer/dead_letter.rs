@@ -79,14 +79,18 @@ impl<F: FromValue> FromValue for DeadLetter<F> {
         let mut meta = meta.into_iter();
         let mut next = |what: &'static str| {
             let value = meta.next().unwrap_or(Value::Nil);
-            (value, move |e: ConversionError| e.with_context(format_args!("{what} of DeadLetter")))
+            (value, move |e: ConversionError| {
+                e.with_context(format_args!("{what} of DeadLetter"))
+            })
         };
         let (stream, stream_err) = next("stream");
         let (id, id_err) = next("id");
         let (group, group_err) = next("group");
         let (consumer, consumer_err) = next("consumer");
         let (deliveries, deliveries_err) = next("deliveries");
-        let rest: Vec<Value> = pairs.flat_map(|(field, value)| [Value::BulkString(field), value]).collect();
+        let rest: Vec<Value> = pairs
+            .flat_map(|(field, value)| [Value::BulkString(field), value])
+            .collect();
         Ok(DeadLetter {
             stream: Bytes::from_value(stream).map_err(stream_err)?,
             id: StreamId::from_value(id).map_err(id_err)?,
@@ -122,7 +126,10 @@ mod tests {
         let letter = DeadLetter::<Vec<(String, u32)>>::from_value(copy(FIELDS)).unwrap();
         assert_eq!(letter.stream, "orders");
         assert_eq!(letter.id, StreamId::new(5, 1));
-        assert_eq!((letter.group.as_ref(), letter.consumer.as_ref()), (&b"billing"[..], &b"w1"[..]));
+        assert_eq!(
+            (letter.group.as_ref(), letter.consumer.as_ref()),
+            (&b"billing"[..], &b"w1"[..])
+        );
         assert_eq!(letter.deliveries, 3);
         assert_eq!(letter.fields, [("sku".to_owned(), 42), ("qty".to_owned(), 1)]);
         let raw = DeadLetter::<Vec<(Bytes, Bytes)>>::from_value(copy(FIELDS)).unwrap();

@@ -186,7 +186,9 @@ impl Worker {
         }
         let shared = self.shared.clone();
         for index in 0..self.streams.len() {
-            let Some(stream) = self.streams.get_mut(index) else { break };
+            let Some(stream) = self.streams.get_mut(index) else {
+                break;
+            };
             while let Some(start) = stream.claim {
                 let page = claim::take(&shared.client, &shared.settings, &stream.key, Take::Idle(idle), start).await?;
                 shared.count(&page);
@@ -208,7 +210,7 @@ impl Worker {
             return;
         };
         if self.streams.iter().all(|s| s.claim.is_none()) {
-            let interval = (idle / 2).max(MIN_CLAIM_INTERVAL);
+            let interval = idle.checked_div(2).unwrap_or_default().max(MIN_CLAIM_INTERVAL);
             self.next_claim = Some(Instant::now().checked_add(interval).unwrap_or_else(Instant::now));
         }
     }
@@ -301,9 +303,7 @@ pub(super) async fn ack(shared: &Shared, receipts: Vec<Receipt>) -> Result<u64> 
         }
     }
     let group = &shared.settings.group;
-    let acks = by_stream
-        .iter()
-        .map(|(key, ids)| shared.client.xack(key, group, ids));
+    let acks = by_stream.iter().map(|(key, ids)| shared.client.xack(key, group, ids));
     let counts = futures_util::future::try_join_all(acks).await?;
     Ok(counts.into_iter().fold(0u64, u64::saturating_add))
 }

@@ -216,6 +216,8 @@ pub async fn three_consumers_one_killed(rt: Runtime) -> TestResult {
 
     assert_eq!(c.xpending("jobs", "workers").await?.count, 0, "nothing left pending");
     assert_eq!(ids.len() as u64, TOTAL);
+    let consumers = c.xinfo_consumers("jobs", "workers").await?;
+    assert!(consumers.iter().all(|info| info.pending == 0), "{consumers:?}");
     let processed = ledger.processed.lock().unwrap();
     let acked = ledger.acked.lock().unwrap();
     for id in &ids {
@@ -224,11 +226,12 @@ pub async fn three_consumers_one_killed(rt: Runtime) -> TestResult {
     }
     assert_eq!(acked.len() as u64, TOTAL);
     for id in &held {
-        assert!(processed[id] >= 2, "{id}, held by the dead consumer, was processed again");
+        assert!(
+            processed[id] >= 2,
+            "{id}, held by the dead consumer, was processed again"
+        );
     }
     assert!(ledger.redelivered.load(Ordering::SeqCst) >= held.len() as u64);
-    let consumers = c.xinfo_consumers("jobs", "workers").await?;
-    assert!(consumers.iter().all(|info| info.pending == 0), "{consumers:?}");
     Ok(())
 }
 
@@ -305,7 +308,11 @@ pub async fn poison_entry_is_dead_lettered(rt: Runtime) -> TestResult {
             ("why".to_owned(), "always fails".to_owned())
         ]
     );
-    assert_eq!(c.xpending("orders", "billing").await?.count, 0, "dead-lettered means acknowledged");
+    assert_eq!(
+        c.xpending("orders", "billing").await?.count,
+        0,
+        "dead-lettered means acknowledged"
+    );
     assert_eq!(c.xlen("orders").await?, 10, "the original stays in its stream");
     Ok(())
 }
@@ -326,9 +333,9 @@ pub async fn restart_gets_own_pending_first(rt: Runtime) -> TestResult {
             .start::<Fields>()
     };
     let mut first = start("w", true).await?;
-    for i in 0..5 {
+    for (i, id) in ids[..5].iter().enumerate() {
         let delivery = expect_next(&mut first).await?;
-        assert_eq!(delivery.id, ids[i]);
+        assert_eq!(delivery.id, *id);
         if i < 2 {
             first.ack(&delivery).await?;
         }
@@ -339,7 +346,11 @@ pub async fn restart_gets_own_pending_first(rt: Runtime) -> TestResult {
     let mut again = start("w", true).await?;
     for (i, id) in ids[2..5].iter().enumerate() {
         let delivery = expect_next(&mut again).await?;
-        assert_eq!((delivery.id, delivery.deliveries), (*id, 2), "own pending entry {i} first");
+        assert_eq!(
+            (delivery.id, delivery.deliveries),
+            (*id, 2),
+            "own pending entry {i} first"
+        );
         again.ack(&delivery).await?;
     }
     for id in ids[5..].iter().chain(&more) {
@@ -387,7 +398,11 @@ pub async fn auto_ack_and_close(rt: Runtime) -> TestResult {
     assert_eq!(c.xpending("s", "g").await?.count, 5);
     consumer.close().await?;
     let pending = c.xpending("s", "g").await?;
-    assert_eq!((pending.count, pending.min_id), (2, Some(ids[3])), "the 3 handed out were acknowledged");
+    assert_eq!(
+        (pending.count, pending.min_id),
+        (2, Some(ids[3])),
+        "the 3 handed out were acknowledged"
+    );
 
     let mut consumer = start().await?;
     for id in &ids[3..] {
@@ -399,9 +414,15 @@ pub async fn auto_ack_and_close(rt: Runtime) -> TestResult {
     wait_until_blocked_in(&server, "xreadgroup", 1).await;
     let began = Instant::now();
     consumer.close().await?;
-    assert!(began.elapsed() < Duration::from_secs(10), "close did not wait for the read's timeout");
+    assert!(
+        began.elapsed() < Duration::from_secs(10),
+        "close did not wait for the read's timeout"
+    );
     assert_eq!(c.xpending("s", "g").await?.count, 0);
-    wait_for("the reader back in the pool", Duration::from_secs(5), || c.pool_status().idle == 1).await?;
+    wait_for("the reader back in the pool", Duration::from_secs(5), || {
+        c.pool_status().idle == 1
+    })
+    .await?;
     Ok(())
 }
 
@@ -477,7 +498,9 @@ pub async fn lost_read_reply_is_delivered_again(rt: Runtime) -> TestResult {
             Ok::<_, anyredis::Error>((lost, new))
         })
     };
-    let err = expect_next(&mut consumer).await.expect_err("the read's connection was reset");
+    let err = expect_next(&mut consumer)
+        .await
+        .expect_err("the read's connection was reset");
     assert!(err.is_connection(), "{err}");
     let (lost, new) = faults.await?;
     let delivery = expect_next(&mut consumer).await?;
@@ -602,14 +625,19 @@ pub async fn server_restart_mid_read(rt: Runtime) -> TestResult {
     ids.extend(add(&c, "s", 20..30).await?);
     let deadline = Instant::now() + Duration::from_secs(20);
     while acked.len() < ids.len() {
-        assert!(Instant::now() < deadline, "{} of {} acknowledged", acked.len(), ids.len());
+        assert!(
+            Instant::now() < deadline,
+            "{} of {} acknowledged",
+            acked.len(),
+            ids.len()
+        );
         match next_within(&mut consumer, Duration::from_millis(500)).await {
             None => {}
             Some(Err(e)) => assert!(e.is_connection() || e.is_io(), "{e}"),
             Some(Ok(delivery)) => {
-                if consumer.ack(&delivery).await? {
-                    acked.push(delivery.id);
-                }
+                let was_pending = consumer.ack(&delivery).await?;
+                assert!(was_pending, "{} acknowledged before", delivery.id);
+                acked.push(delivery.id);
             }
         }
     }
@@ -687,7 +715,10 @@ pub async fn unconvertible_entry_is_an_error_item(rt: Runtime) -> TestResult {
     consumer.ack(&first).await?;
     let err = next_item(&mut consumer).await.expect_err("not a number");
     assert!(err.is_conversion(), "{err}");
-    assert!(err.to_string().contains(&bad.to_string()), "the error names the entry: {err}");
+    assert!(
+        err.to_string().contains(&bad.to_string()),
+        "the error names the entry: {err}"
+    );
     let third = next_item(&mut consumer).await?;
     assert_eq!(third.id, last);
     consumer.ack(&third).await?;
@@ -713,7 +744,10 @@ pub async fn unconvertible_entry_is_an_error_item(rt: Runtime) -> TestResult {
     }
     assert_eq!(c.xpending("s", "g").await?.count, 0);
     let letters: Vec<StreamEntry<DeadLetter>> = c.xrange("s:dead", "-", "+").await?;
-    assert_eq!((letters.len(), letters[0].fields.id, letters[0].fields.deliveries), (1, bad, 1));
+    assert_eq!(
+        (letters.len(), letters[0].fields.id, letters[0].fields.deliveries),
+        (1, bad, 1)
+    );
     careful.close().await?;
     Ok(())
 }
@@ -746,8 +780,13 @@ pub async fn server_refusals_are_errors(rt: Runtime) -> TestResult {
         let err = expect_next(&mut consumer).await.expect_err("no group");
         assert!(err.is_server() && err.to_string().contains("NOGROUP"), "{err}");
     }
-    c.xgroup_create_options("nostream", "g", "$", anyredis::commands::XGroupCreateOptions::new().mkstream())
-        .await?;
+    c.xgroup_create_options(
+        "nostream",
+        "g",
+        "$",
+        anyredis::commands::XGroupCreateOptions::new().mkstream(),
+    )
+    .await?;
     let id = c.xadd("nostream", ("n", 1)).await?;
     let delivery = loop {
         match expect_next(&mut consumer).await {
