@@ -56,6 +56,8 @@ runtime_tests::per_runtime! {
         deleted_pending_entries_are_dropped,
         unconvertible_entry_is_an_error_item,
         server_refusals_are_errors,
+        huge_poison_entry_is_dead_lettered,
+        frozen_read_times_out_and_is_recovered,
     ],
     torture: [cancellation_torture, server_killed_during_incr, idempotent_retry],
     failures: [

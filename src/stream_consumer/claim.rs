@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use super::dead_letter::FIELDS;
+use super::dead_letter::{FIELDS, OMITTED};
 use super::Settings;
 use crate::commands::StreamId;
 use crate::resp::Value;
@@ -22,7 +22,7 @@ use crate::{Client, Result, Script};
 /// dead-lettering). `ARGV`: group, consumer, which entries (`own`: the
 /// consumer's own pending entries; otherwise a minimum idle time in ms),
 /// start id (inclusive), batch size, max deliveries (0: no dead-lettering),
-/// then the five dead-letter field names.
+/// then the five dead-letter field names and [`OMITTED`].
 ///
 /// Returns `{last id listed or false, how many were listed, {{id, fields,
 /// deliveries}...} claimed, {{id, deliveries}...} dead-lettered, {id...}
@@ -30,6 +30,8 @@ use crate::{Client, Result, Script};
 const SOURCE: &str = r"
 local stream, group, consumer = KEYS[1], ARGV[1], ARGV[2]
 local count, max = tonumber(ARGV[5]), tonumber(ARGV[6])
+-- Lua's unpack() takes at most ~8000 values: larger entries are copied without their fields.
+local MAX_COPIED = 7000
 local pending
 if ARGV[3] == 'own' then
   pending = redis.call('XPENDING', stream, group, ARGV[4], '+', count, consumer)
@@ -45,7 +47,13 @@ for _, p in ipairs(pending) do
     local found = redis.call('XRANGE', stream, id, id)[1]
     if found then
       local copy = {ARGV[7], stream, ARGV[8], id, ARGV[9], group, ARGV[10], owner, ARGV[11], n}
-      for _, v in ipairs(found[2]) do copy[#copy + 1] = v end
+      local fields = found[2]
+      if #fields > MAX_COPIED then
+        copy[#copy + 1] = ARGV[12]
+        copy[#copy + 1] = #fields / 2
+      else
+        for _, v in ipairs(fields) do copy[#copy + 1] = v end
+      end
       redis.call('XADD', KEYS[2], '*', unpack(copy))
       dead[#dead + 1] = {id, n}
     else
@@ -118,7 +126,8 @@ pub(super) async fn take(
         .arg(start)
         .arg(settings.batch)
         .arg(max)
-        .arg(FIELDS);
+        .arg(FIELDS)
+        .arg(OMITTED);
     type Reply = (
         Option<StreamId>,
         u64,

@@ -17,13 +17,20 @@ pub(super) const FIELDS: [&str; 5] = [
     "dead-letter:deliveries",
 ];
 
+/// The field that replaces the original fields of an entry with more than
+/// 3,500 fields (Lua's `unpack` cannot pass that many to `XADD`); its value
+/// is how many fields were left out.
+pub(super) const OMITTED: &str = "dead-letter:omitted-fields";
+
 /// An entry of a dead-letter stream, as a [`StreamConsumer`](super::StreamConsumer)
 /// with [`dead_letter`](super::StreamConsumerBuilder::dead_letter) writes it.
 ///
 /// The copy's fields are five fields about its history
 /// (`dead-letter:stream`, `dead-letter:id`, `dead-letter:group`,
 /// `dead-letter:consumer`, `dead-letter:deliveries`), then the original
-/// entry's fields, in order. Read the dead-letter stream with any stream
+/// entry's fields, in order (for an entry with more than 3,500 fields, the
+/// single field `dead-letter:omitted-fields` with how many there were
+/// instead: a script cannot pass more to `XADD`). Read the dead-letter stream with any stream
 /// command and ask for `DeadLetter<F>` as the fields' type; `F` is what the
 /// original fields convert to (by default the raw pairs).
 ///
