@@ -58,6 +58,7 @@ runtime_tests::per_runtime! {
         server_refusals_are_errors,
         huge_poison_entry_is_dead_lettered,
         frozen_read_times_out_and_is_recovered,
+        slow_handler_loses_its_entry_to_a_claim,
     ],
     torture: [cancellation_torture, server_killed_during_incr, idempotent_retry],
     failures: [

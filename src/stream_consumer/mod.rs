@@ -341,3 +341,42 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder() -> StreamConsumerBuilder {
+        let client = Client::builder().runtime(crate::rt::test_runtime()).build().unwrap();
+        client.stream_consumer(["a", "b"], "g", "c")
+    }
+
+    #[test]
+    fn builder_keeps_every_stream_and_clamps_zero() {
+        let settings = builder().batch_size(0).dead_letter("dead", 0).settings;
+        assert_eq!(settings.streams, [Bytes::from("a"), Bytes::from("b")]);
+        assert_eq!(
+            (settings.group.as_ref(), settings.consumer.as_ref()),
+            (&b"g"[..], &b"c"[..])
+        );
+        assert_eq!(settings.batch, 1);
+        assert_eq!(settings.dead_letter, Some((Bytes::from("dead"), 1)));
+        assert!(settings.pending_first && !settings.auto_ack && settings.claim_idle.is_none());
+        let single = builder().client.stream_consumer("only", "g", "c").settings;
+        assert_eq!(single.streams, [Bytes::from("only")]);
+    }
+
+    #[test]
+    fn group_start_ids_and_receipts() {
+        assert_eq!(GroupStart::Beginning.id(), "0");
+        assert_eq!(GroupStart::NewEntries.id(), "$");
+        assert_eq!(GroupStart::After(StreamId::new(5, 1)).id(), "5-1");
+        let delivery = Delivery {
+            stream: Bytes::from("s"),
+            id: StreamId::new(1, 2),
+            fields: (),
+            deliveries: 1,
+        };
+        assert_eq!(Receipt::from(&delivery), Receipt::new("s", StreamId::new(1, 2)));
+    }
+}

@@ -387,8 +387,9 @@ pub async fn restart_gets_own_pending_first(rt: Runtime) -> TestResult {
 
 /// Auto-ack: an entry counts as handled when the next is asked for, and at
 /// close (the last one included); entries read but not handed out at close
-/// stay pending and come first after a restart. `close` ends a blocked read
-/// at once and gives the connection back to the pool.
+/// stay pending and come first after a restart. The blocking read runs on
+/// a connection of its own, not the shared one; `close` ends it at once and
+/// gives the connection back to the pool.
 pub async fn auto_ack_and_close(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
@@ -423,6 +424,14 @@ pub async fn auto_ack_and_close(rt: Runtime) -> TestResult {
     // A read blocked for 30 s, its next() cancelled; close ends it at once.
     assert!(next_within(&mut consumer, Duration::from_millis(50)).await.is_none());
     wait_until_blocked_in(&server, "xreadgroup", 1).await;
+    // Blocked on a connection of its own, never the shared one.
+    let shared_id = c.client_id().await?.to_string();
+    let blocked: Vec<String> = connections(&server)
+        .into_iter()
+        .filter(|line| info_field(line, "cmd") == Some("xreadgroup"))
+        .collect();
+    assert_eq!(blocked.len(), 1);
+    assert_ne!(info_field(&blocked[0], "id"), Some(shared_id.as_str()));
     let began = Instant::now();
     consumer.close().await?;
     assert!(
@@ -908,5 +917,38 @@ pub async fn frozen_read_times_out_and_is_recovered(rt: Runtime) -> TestResult {
     assert_eq!(got, [(frozen, 2), (after, 1)]);
     proxy.set(Fault::Pass);
     consumer.close().await?;
+    Ok(())
+}
+
+/// A handler slower than `claim_idle`: another consumer claims its entry
+/// meanwhile (delivery 2) and acknowledges it; the slow one's late
+/// acknowledgement then says the entry was no longer pending, so the
+/// server counted exactly one.
+pub async fn slow_handler_loses_its_entry_to_a_claim(rt: Runtime) -> TestResult {
+    let server = RedisServer::new();
+    let c = client(&server.url(), &rt)?;
+    let id = c.xadd("s", ("n", 1)).await?;
+    let start = |name: &str| {
+        c.stream_consumer("s", "g", name)
+            .create_group(GroupStart::Beginning)
+            .block(Duration::from_millis(20))
+            .claim_idle(Duration::from_millis(100))
+            .start::<Fields>()
+    };
+    let mut slow = start("slow").await?;
+    let first = expect_next(&mut slow).await?;
+    assert_eq!((first.id, first.deliveries), (id, 1));
+    let fast = start("fast").await?;
+    let claimed = spawn(&rt, async move {
+        let mut fast = fast;
+        let delivery = expect_next(&mut fast).await?;
+        let acked = fast.ack(&delivery).await?;
+        fast.close().await?;
+        Ok::<_, anyredis::Error>((delivery.id, delivery.deliveries, acked))
+    });
+    assert_eq!(claimed.await?, (id, 2, true));
+    assert!(!slow.ack(&first).await?, "acknowledged by the other consumer already");
+    assert_eq!(c.xpending("s", "g").await?.count, 0);
+    slow.close().await?;
     Ok(())
 }
