@@ -270,8 +270,8 @@ impl StreamConsumerBuilder {
     /// entry whose handling should be retried must then not be returned
     /// from the handler normally: stop the consumer (drop it), or use
     /// manual acknowledgement. If that `XACK` fails, its error is the next
-    /// item and those entries stay pending (they are delivered again). Off
-    /// by default: [`StreamConsumer::ack`].
+    /// item and those entries stay pending (delivered again after a restart
+    /// or through a claim). Off by default: [`StreamConsumer::ack`].
     pub fn auto_ack(mut self) -> Self {
         self.settings.auto_ack = true;
         self
