@@ -446,45 +446,51 @@ pub async fn auto_ack_and_close(rt: Runtime) -> TestResult {
     Ok(())
 }
 
-/// One consumer over several streams: entries of both come with their
-/// stream's key; an acker in other tasks acknowledges them concurrently,
-/// receipts of both streams in one call.
+/// One consumer over several streams, on RESP3 and RESP2: entries of both
+/// come with their stream's key; an acker in other tasks acknowledges them
+/// concurrently, receipts of both streams in one call.
 pub async fn several_streams_and_an_acker(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
-    let c = client(&server.url(), &rt)?;
-    let clicks = add(&c, "clicks", 0..30).await?;
-    let views = add(&c, "views", 0..20).await?;
-    let mut consumer: Consumer = c
-        .stream_consumer(["clicks", "views"], "analytics", "w")
-        .create_group(GroupStart::Beginning)
-        .batch_size(7)
-        .start()
-        .await?;
-    let mut got: HashMap<String, Vec<StreamId>> = HashMap::new();
-    let mut receipts = Vec::new();
-    for _ in 0..50 {
-        let delivery = expect_next(&mut consumer).await?;
-        let stream = String::from_utf8(delivery.stream.to_vec())?;
-        got.entry(stream).or_default().push(delivery.id);
-        receipts.push(delivery.receipt());
+    let clicks = add(&client(&server.url(), &rt)?, "clicks", 0..30).await?;
+    let views = add(&client(&server.url(), &rt)?, "views", 0..20).await?;
+    // RESP3 sends XREADGROUP's streams as a map, RESP2 as an array: both read alike.
+    for (url, group) in [
+        (server.url(), "analytics"),
+        (format!("{}?protocol=2", server.url()), "analytics-resp2"),
+    ] {
+        let c = client(&url, &rt)?;
+        let mut consumer: Consumer = c
+            .stream_consumer(["clicks", "views"], group, "w")
+            .create_group(GroupStart::Beginning)
+            .batch_size(7)
+            .start()
+            .await?;
+        let mut got: HashMap<String, Vec<StreamId>> = HashMap::new();
+        let mut receipts = Vec::new();
+        for _ in 0..50 {
+            let delivery = expect_next(&mut consumer).await?;
+            let stream = String::from_utf8(delivery.stream.to_vec())?;
+            got.entry(stream).or_default().push(delivery.id);
+            receipts.push(delivery.receipt());
+        }
+        assert_eq!(got["clicks"], clicks, "{url}");
+        assert_eq!(got["views"], views, "{url}");
+        let acker = consumer.acker();
+        let tasks = receipts.chunks(10).map(|chunk| {
+            let (acker, chunk) = (acker.clone(), chunk.to_vec());
+            async move { acker.ack_many(chunk).await }
+        });
+        let mut total = 0;
+        for result in spawn_all(&rt, tasks).await {
+            total += result?;
+        }
+        assert_eq!(total, 50);
+        assert!(!acker.ack(Receipt::new("views", views[0])).await?);
+        assert_eq!(c.xpending("clicks", group).await?.count, 0);
+        assert_eq!(c.xpending("views", group).await?.count, 0);
+        assert!(next_within(&mut consumer, Duration::from_millis(30)).await.is_none());
+        consumer.close().await?;
     }
-    assert_eq!(got["clicks"], clicks);
-    assert_eq!(got["views"], views);
-    let acker = consumer.acker();
-    let tasks = receipts.chunks(10).map(|chunk| {
-        let (acker, chunk) = (acker.clone(), chunk.to_vec());
-        async move { acker.ack_many(chunk).await }
-    });
-    let mut total = 0;
-    for result in spawn_all(&rt, tasks).await {
-        total += result?;
-    }
-    assert_eq!(total, 50);
-    assert!(!acker.ack(Receipt::new("views", views[0])).await?);
-    assert_eq!(c.xpending("clicks", "analytics").await?.count, 0);
-    assert_eq!(c.xpending("views", "analytics").await?.count, 0);
-    assert!(next_within(&mut consumer, Duration::from_millis(30)).await.is_none());
-    consumer.close().await?;
     Ok(())
 }
 
