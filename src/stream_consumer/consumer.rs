@@ -47,6 +47,10 @@ type Fetch = BoxFuture<'static, (Worker, Result<Vec<Delivery<Value>>>)>;
 /// response timeout), the consumer reads its own pending entries above
 /// everything it has delivered before anything else, so those entries are
 /// delivered again (with a higher delivery count).
+///
+/// A consumer is `Send` (move it into a task), not `Sync`: poll it from one
+/// task, and acknowledge from others with a [`StreamAcker`]; the futures of
+/// [`ack`](Self::ack) and [`ack_many`](Self::ack_many) do not borrow it.
 #[must_use = "streams do nothing unless polled"]
 pub struct StreamConsumer<F> {
     shared: Arc<Shared>,
