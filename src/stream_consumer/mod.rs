@@ -367,6 +367,21 @@ mod tests {
     }
 
     #[test]
+    fn consumer_is_send_and_acks_are_static() {
+        fn send<T: Send>() {}
+        fn send_sync<T: Send + Sync + 'static>() {}
+        send::<StreamConsumer<Vec<(String, String)>>>();
+        send_sync::<StreamAcker>();
+        send_sync::<StreamConsumerBuilder>();
+        // Compiles only if the acknowledgement futures borrow nothing.
+        fn _acks(c: &StreamConsumer<()>) -> impl std::future::Future<Output = crate::Result<u64>> + Send + 'static {
+            let one = c.ack(Receipt::new("s", StreamId::MIN));
+            let many = c.ack_many([Receipt::new("s", StreamId::MIN)]);
+            async move { Ok(u64::from(one.await?).saturating_add(many.await?)) }
+        }
+    }
+
+    #[test]
     fn group_start_ids_and_receipts() {
         assert_eq!(GroupStart::Beginning.id(), "0");
         assert_eq!(GroupStart::NewEntries.id(), "$");
