@@ -124,6 +124,16 @@ impl<F> StreamConsumer<F> {
         ack_all(self.shared.clone(), entries.into_iter().map(Into::into).collect())
     }
 
+    /// With [`auto_ack`](super::StreamConsumerBuilder::auto_ack): leaves
+    /// the entry delivered last pending instead of acknowledging it (its
+    /// handling failed). It is delivered again through a claim
+    /// ([`claim_idle`](super::StreamConsumerBuilder::claim_idle)) or after a
+    /// restart, and dead-lettered once delivered `max_deliveries` times.
+    /// Returns whether there was such an entry (always `false` without auto-ack).
+    pub fn keep_pending(&mut self) -> bool {
+        self.last.take().is_some()
+    }
+
     /// A handle that acknowledges this consumer's entries from other tasks
     /// (cheap to clone, `'static`), for handling entries concurrently.
     pub fn acker(&self) -> StreamAcker {

@@ -266,10 +266,10 @@ impl StreamConsumerBuilder {
 
     /// Acknowledges each delivered entry once it is handled, that is, when
     /// the consumer is asked for the next one (or closed): the handled
-    /// entries are sent in one `XACK` per stream before the next read. An
-    /// entry whose handling should be retried must then not be returned
-    /// from the handler normally: stop the consumer (drop it), or use
-    /// manual acknowledgement. If that `XACK` fails, its error is the next
+    /// entries are sent in one `XACK` per stream before the next read. For
+    /// an entry whose handling failed, call
+    /// [`StreamConsumer::keep_pending`] before asking for the next one: it
+    /// stays pending (delivered again by a claim or a restart). If that `XACK` fails, its error is the next
     /// item and those entries stay pending (delivered again after a restart
     /// or through a claim). Off by default: [`StreamConsumer::ack`].
     pub fn auto_ack(mut self) -> Self {
