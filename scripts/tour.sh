@@ -32,6 +32,8 @@ echo "== tour (smol)"
 cargo run --quiet -p anyredis --example tour
 echo "== pub/sub"
 cargo run --quiet -p anyredis --example pubsub
+echo "== stream consumer-group worker (smol)"
+cargo run --quiet -p anyredis --example stream_worker
 echo "== the same client on each runtime"
 cargo run --quiet -p anyredis --example smol
 cargo run --quiet -p anyredis --example async_std --no-default-features --features async-std

@@ -103,6 +103,7 @@ pub mod resp;
 pub mod rt;
 mod script;
 mod telemetry;
+pub mod stream_consumer;
 mod transaction;
 pub mod value;
 

@@ -31,6 +31,11 @@ fn user_facing_futures_stay_small() {
         ("Client::dedicated", size_of_val(&c.dedicated()), 4 * 1024),
         ("Client::connect", size_of_val(&c.connect()), 1024),
         ("Client::close", size_of_val(&c.close()), 1024),
+        (
+            "StreamConsumerBuilder::start",
+            size_of_val(&c.stream_consumer("s", "g", "c").start::<Value>()),
+            4 * 1024,
+        ),
     ];
     for (what, size, limit) in checks {
         assert!(size <= limit, "the future of {what} is {size} bytes (limit {limit})");

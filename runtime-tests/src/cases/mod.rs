@@ -18,6 +18,7 @@ pub mod pubsub_faults;
 pub mod resilience;
 pub mod routing;
 pub mod scripts;
+pub mod stream_consumer;
 pub mod torture;
 pub mod transactions;
 pub mod transports;
