@@ -25,6 +25,8 @@
 //! | `async-std` | no | [`Runtime::async_std`] (async-std is unmaintained upstream; it shares smol's async-io code path) |
 //! | `tokio` | no | [`Runtime::tokio`] and [`Runtime::tokio_with_handle`] |
 //! | `tls` | no | `rediss://` URLs and [`TlsConfig`], with rustls (ring) and the webpki root set |
+//! | `compression` | yes | [`cache::Zlib`], the default compressor of [`cache::Cache`] (flate2 with its pure-Rust backend) |
+//! | `serde` | no | JSON values in [`cache::Cache`] (`serde`, `serde_json`) |
 //!
 //! Features are additive. With exactly one runtime feature on, it is the
 //! default; with several, choose one with [`ClientBuilder::runtime`] (otherwise
@@ -77,6 +79,7 @@
 
 mod backoff;
 mod builder;
+pub mod cache;
 mod client;
 mod cmd;
 pub mod commands;
