@@ -198,6 +198,15 @@ pub async fn herd_every_operation(rt: Runtime) -> TestResult {
     assert_eq!(cache.get::<String>("z", "").await?.as_deref(), Some("value 2"));
     assert!(cache.delete("z", "").await?);
 
+    // RESP2 clients read the scripts' replies the same way (nil, arrays).
+    let resp2 = client(&format!("{}?protocol=2", server.url()), &rt)?;
+    let old = resp2.cache("herd-ops").herd().build();
+    assert_eq!(old.get::<String>("z", "").await?, None);
+    old.set("z", &"resp2".to_owned(), "", Some(Duration::from_millis(5))).await?;
+    sleep(Duration::from_millis(20)).await;
+    assert_eq!(old.lookup::<String>("z", "").await?, HerdLookup::Stale("resp2".to_owned()));
+    assert_eq!(cache.lookup::<String>("z", "").await?, HerdLookup::Fresh("resp2".to_owned()));
+
     c.set(cache.redis_key("s", ""), "a string").await?;
     let err = cache.get::<String>("s", "").await.expect_err("WRONGTYPE");
     assert!(err.is_server() && err.to_string().contains("WRONGTYPE"), "{err}");
