@@ -31,7 +31,9 @@ async fn example(url: &str) -> anyredis::Result<()> {
     //    zlib-compressed (feature `compression`, on by default).
     let pages = client.cache("cache-example").build();
     let minute = Some(Duration::from_secs(60));
-    pages.set("home", &"<h1>home</h1>".to_owned(), "lang=en", minute).await?;
+    pages
+        .set("home", &"<h1>home</h1>".to_owned(), "lang=en", minute)
+        .await?;
     let home: Option<String> = pages.get("home", "lang=en").await?;
     let other_lang: Option<String> = pages.get("home", "lang=fr").await?;
     println!("get home (en) -> {home:?}; (fr) -> {other_lang:?}");
@@ -65,7 +67,11 @@ async fn example(url: &str) -> anyredis::Result<()> {
     );
 
     // 3. Bytes as they are: no serialization, no compression; a plain GET reads them.
-    let blobs = client.cache("cache-example-blobs").serializer(Raw).no_compression().build();
+    let blobs = client
+        .cache("cache-example-blobs")
+        .serializer(Raw)
+        .no_compression()
+        .build();
     blobs.set("logo", &vec![0x89u8, b'P', b'N', b'G'], "", minute).await?;
     let raw: Option<Vec<u8>> = client.get("cache-example-blobs:logo").await?;
     println!("raw bytes through a plain GET -> {raw:?}");
@@ -79,7 +85,9 @@ async fn example(url: &str) -> anyredis::Result<()> {
         .herd_timeout(Duration::from_secs(10))
         .extend_time(Duration::from_secs(2))
         .build();
-    prices.set("btc", &"42000".to_owned(), "", Some(Duration::from_millis(100))).await?;
+    prices
+        .set("btc", &"42000".to_owned(), "", Some(Duration::from_millis(100)))
+        .await?;
     smol::Timer::after(Duration::from_millis(150)).await;
     let readers: Vec<_> = (0..10)
         .map(|_| {

@@ -33,7 +33,11 @@ fn user_facing_futures_stay_small() {
         ("Client::connect", size_of_val(&c.connect()), 1024),
         ("Client::close", size_of_val(&c.close()), 1024),
         ("Cache::get", size_of_val(&cache.get::<String>("k", "")), 2 * 1024),
-        ("Cache::set", size_of_val(&cache.set("k", &String::new(), "", None)), 2 * 1024),
+        (
+            "Cache::set",
+            size_of_val(&cache.set("k", &String::new(), "", None)),
+            2 * 1024,
+        ),
         ("HerdCache::get", size_of_val(&herd.get::<String>("k", "")), 4 * 1024),
         (
             "Cache::get_or_compute",

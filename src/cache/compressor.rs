@@ -163,7 +163,9 @@ mod tests {
             assert_eq!(zlib.decompress(&stored).unwrap(), data, "length {len}");
         }
         // Incompressible data is stored as is.
-        let noise: Vec<u8> = (0..64u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let noise: Vec<u8> = (0..64u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
         let stored = zlib.compress(noise.clone()).unwrap();
         assert!(stored.len() <= noise.len() + 1);
         assert_eq!(zlib.decompress(&stored).unwrap(), noise);

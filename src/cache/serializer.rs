@@ -214,10 +214,7 @@ mod tests {
     fn default_passes_bytes_and_strings_through() {
         let bytes = vec![0u8, 255, b'"'];
         assert_eq!(DefaultSerializer.serialize(&bytes).unwrap(), bytes);
-        assert_eq!(
-            DefaultSerializer.serialize(&"\"q\"".to_owned()).unwrap(),
-            b"\"q\""
-        );
+        assert_eq!(DefaultSerializer.serialize(&"\"q\"".to_owned()).unwrap(), b"\"q\"");
         let back: Vec<u8> = DefaultSerializer.deserialize(&bytes).unwrap();
         assert_eq!(back, bytes);
         let text: Result<String, _> = DefaultSerializer.deserialize(b"\xc3");

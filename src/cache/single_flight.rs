@@ -130,22 +130,33 @@ mod tests {
     #[test]
     fn followers_get_the_published_outcome() {
         let flights = Flights::default();
-        let Role::Leader(leader) = flights.join("k") else { panic!("first is the leader") };
-        let Role::Follower(a) = flights.join("k") else { panic!("second follows") };
-        let Role::Follower(b) = flights.join("k") else { panic!("third follows") };
+        let Role::Leader(leader) = flights.join("k") else {
+            panic!("first is the leader")
+        };
+        let Role::Follower(a) = flights.join("k") else {
+            panic!("second follows")
+        };
+        let Role::Follower(b) = flights.join("k") else {
+            panic!("third follows")
+        };
         assert!(matches!(flights.join("other"), Role::Leader(_)));
         leader.publish(Ok(Bytes::from_static(b"v")));
         assert_eq!(flights.len(), 0);
         assert_eq!(block_on(a).unwrap().unwrap(), "v");
         assert_eq!(block_on(b).unwrap().unwrap(), "v");
-        assert!(matches!(flights.join("k"), Role::Leader(_)), "a new flight after the end");
+        assert!(
+            matches!(flights.join("k"), Role::Leader(_)),
+            "a new flight after the end"
+        );
     }
 
     #[test]
     fn a_dropped_leader_releases_its_followers() {
         let flights = Flights::default();
         let leader = flights.join("k");
-        let Role::Follower(rx) = flights.join("k") else { panic!("follows") };
+        let Role::Follower(rx) = flights.join("k") else {
+            panic!("follows")
+        };
         drop(leader);
         assert!(block_on(rx).is_err(), "canceled: ask again");
         assert!(matches!(flights.join("k"), Role::Leader(_)));
@@ -154,11 +165,17 @@ mod tests {
     #[test]
     fn a_stale_leader_does_not_end_a_newer_flight() {
         let flights = Flights::default();
-        let Role::Leader(first) = flights.join("k") else { panic!() };
+        let Role::Leader(first) = flights.join("k") else {
+            panic!()
+        };
         // The first flight ends by hand (as `publish` would), a second starts.
         drop(flights.end("k", first.id));
-        let Role::Leader(_second) = flights.join("k") else { panic!() };
-        let Role::Follower(rx) = flights.join("k") else { panic!() };
+        let Role::Leader(_second) = flights.join("k") else {
+            panic!()
+        };
+        let Role::Follower(rx) = flights.join("k") else {
+            panic!()
+        };
         drop(first);
         assert_eq!(flights.len(), 1, "the second flight is still there");
         drop(_second);

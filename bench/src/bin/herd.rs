@@ -154,7 +154,12 @@ enum Handle {
     Herd(HerdCache),
 }
 
-async fn one_task(handle: Handle, variant: Variant, compute: Duration, computes: Arc<AtomicUsize>) -> Result<String, Error> {
+async fn one_task(
+    handle: Handle,
+    variant: Variant,
+    compute: Duration,
+    computes: Arc<AtomicUsize>,
+) -> Result<String, Error> {
     let work = || async {
         computes.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(compute).await;
@@ -183,12 +188,7 @@ async fn one_task(handle: Handle, variant: Variant, compute: Duration, computes:
     })
 }
 
-async fn round(
-    server: &Server,
-    clients: &[Client],
-    variant: Variant,
-    options: &Options,
-) -> Result<Sample, Error> {
+async fn round(server: &Server, clients: &[Client], variant: Variant, options: &Options) -> Result<Sample, Error> {
     let mut plain = Plain::connect(server.addr)?;
     let caches: Vec<Cache> = clients.iter().map(|c| c.cache("bench").build()).collect();
     let herds: Vec<HerdCache> = clients
@@ -199,7 +199,9 @@ async fn round(
     // (still there for the herd timeout) for a HerdCache.
     caches[0].delete("hot", "").await?;
     if variant.herd() {
-        herds[0].set("hot", &"old value".to_owned(), "", Some(Duration::from_millis(1))).await?;
+        herds[0]
+            .set("hot", &"old value".to_owned(), "", Some(Duration::from_millis(1)))
+            .await?;
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     plain.command(&[b"CONFIG", b"RESETSTAT"])?;

@@ -36,7 +36,10 @@ fn secs(n: u64) -> Option<Duration> {
 /// `ttl` is an expiry between `max - 2 s` and `max`.
 fn assert_expires_within(ttl: Ttl<true>, max: Duration) {
     match ttl {
-        Ttl::Expires(left) => assert!(left <= max && left + Duration::from_secs(2) > max, "{left:?} vs {max:?}"),
+        Ttl::Expires(left) => assert!(
+            left <= max && left + Duration::from_secs(2) > max,
+            "{left:?} vs {max:?}"
+        ),
         other => panic!("expected an expiry near {max:?}, got {other:?}"),
     }
 }
@@ -126,7 +129,12 @@ pub async fn every_operation(rt: Runtime) -> TestResult {
     // A key of the wrong type is the server's error, not a decoding one.
     let err = cache.get::<User>("wrong", "").await;
     assert_eq!(err?, None);
-    let _: i64 = c.cmd("LPUSH").arg(cache.redis_key("wrong", "")).arg("x").query().await?;
+    let _: i64 = c
+        .cmd("LPUSH")
+        .arg(cache.redis_key("wrong", ""))
+        .arg("x")
+        .query()
+        .await?;
     let err = cache.get::<User>("wrong", "").await.expect_err("WRONGTYPE");
     assert_eq!(err.code(), Some("WRONGTYPE"), "{err}");
     Ok(())
@@ -173,7 +181,10 @@ pub async fn default_parts_and_parts_left_out(rt: Runtime) -> TestResult {
     let digest = Script::new("lang=en").sha1().to_owned();
     assert_eq!(cache.redis_key("k", "lang=en"), format!("parts:k:{digest}"));
     cache.set("small", &"hi".to_owned(), "", None).await?;
-    assert_eq!(raw(cache.redis_key("small", "")).await?.as_deref(), Some(&b"\x00hi"[..]));
+    assert_eq!(
+        raw(cache.redis_key("small", "")).await?.as_deref(),
+        Some(&b"\x00hi"[..])
+    );
     let long = "the quick brown fox jumps over the lazy dog; ".repeat(200);
     cache.set("long", &long, "lang=en", None).await?;
     let stored = raw(format!("parts:long:{digest}")).await?.expect("stored");
@@ -220,7 +231,9 @@ pub async fn default_parts_and_parts_left_out(rt: Runtime) -> TestResult {
     assert_eq!(raw("own:n".into()).await?.as_deref(), Some(&b"4321"[..]));
     assert_eq!(own.get::<u64>("n", "").await?, Some(1234));
     let tuned = c.cache("tuned").compressor(Zlib::new().level(9).min_len(4)).build();
-    tuned.set("t", &"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned(), "", None).await?;
+    tuned
+        .set("t", &"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned(), "", None)
+        .await?;
     assert_eq!(raw("tuned:t".into()).await?.and_then(|s| s.first().copied()), Some(1));
     Ok(())
 }
@@ -249,7 +262,9 @@ pub async fn corrupt_values_are_typed_errors(rt: Runtime) -> TestResult {
     let valid = Zlib::new().compress(serde_json_bytes(&user(1)))?;
     let mut truncated = Zlib::new().compress(b"{\"id\":1,\"name\":\"x\",\"tags\":[]}".repeat(5))?;
     truncated.truncate(truncated.len() - 4);
-    let bad_json = Zlib::new().min_len(0).compress(b"{{{{{{{{{{{{{{{{{{{{{{{{{{{{".to_vec())?;
+    let bad_json = Zlib::new()
+        .min_len(0)
+        .compress(b"{{{{{{{{{{{{{{{{{{{{{{{{{{{{".to_vec())?;
     let cases: Vec<(Vec<u8>, &str)> = vec![
         (b"\x01not a zlib stream".to_vec(), "decompress"),
         (b"\x07abc".to_vec(), "decompress"),

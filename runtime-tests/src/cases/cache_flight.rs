@@ -148,7 +148,11 @@ pub async fn cancelled_leader_hands_over(rt: Runtime) -> TestResult {
         Either::Left(_) => panic!("the leader never finishes"),
         Either::Right((waiting, _leader)) => waiting,
     };
-    let results = within("followers of a cancelled leader", futures_util::future::join_all(waiting)).await;
+    let results = within(
+        "followers of a cancelled leader",
+        futures_util::future::join_all(waiting),
+    )
+    .await;
     for result in results {
         assert_eq!(result.map_err(|e| format!("{e:?}"))?, "computed");
     }
@@ -181,7 +185,10 @@ pub async fn failed_computation_hands_over(rt: Runtime) -> TestResult {
     let waiting = followers(&rt, &cache, &computes, 20);
     sleep(Duration::from_millis(100)).await;
     release.store(true, Ordering::SeqCst);
-    assert!(matches!(within("leader", leader).await, Err(AppError::Backend("database down"))));
+    assert!(matches!(
+        within("leader", leader).await,
+        Err(AppError::Backend("database down"))
+    ));
     for result in within("followers", futures_util::future::join_all(waiting)).await {
         assert_eq!(result.map_err(|e| format!("{e:?}"))?, "computed");
     }
@@ -197,7 +204,11 @@ pub async fn lookup_errors_are_shared(rt: Runtime) -> TestResult {
     let cache = c.cache("shared-error").build();
     let _: i64 = c.cmd("RPUSH").arg(cache.redis_key("k", "")).arg("x").query().await?;
     let computes = Arc::new(AtomicUsize::new(0));
-    let results = within("tasks", futures_util::future::join_all(followers(&rt, &cache, &computes, 50))).await;
+    let results = within(
+        "tasks",
+        futures_util::future::join_all(followers(&rt, &cache, &computes, 50)),
+    )
+    .await;
     for result in results {
         match result {
             Err(AppError::Redis(e)) => assert_eq!(e.code(), Some("WRONGTYPE"), "{e}"),
@@ -256,7 +267,12 @@ pub async fn store_failures_still_serve_the_value(rt: Runtime) -> TestResult {
         assert_eq!(cache.get::<String>("k", "").await?, None, "not stored");
     }
     let computes = Arc::new(AtomicUsize::new(0));
-    for result in within("after restart", futures_util::future::join_all(followers(&rt, &cache, &computes, 5))).await {
+    for result in within(
+        "after restart",
+        futures_util::future::join_all(followers(&rt, &cache, &computes, 5)),
+    )
+    .await
+    {
         assert_eq!(result.map_err(|e| format!("{e:?}"))?, "computed");
     }
     assert_eq!(computes.load(Ordering::SeqCst), 1);

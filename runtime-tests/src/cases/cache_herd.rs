@@ -20,7 +20,12 @@ const CLIENTS: usize = 4;
 
 /// Four clients (four connections, four single-flight tables: as good as
 /// four processes), each with its own handle on the same herd cache.
-fn herd_caches(server: &RedisServer, rt: &Runtime, herd: Duration, extend: Duration) -> anyredis::Result<Vec<HerdCache>> {
+fn herd_caches(
+    server: &RedisServer,
+    rt: &Runtime,
+    herd: Duration,
+    extend: Duration,
+) -> anyredis::Result<Vec<HerdCache>> {
     (0..CLIENTS)
         .map(|_| {
             let c = client(&server.url(), rt)?;
@@ -38,7 +43,9 @@ pub async fn one_reader_per_expiry_across_clients(rt: Runtime) -> TestResult {
     let caches = herd_caches(&server, &rt, long, long)?;
     for round in 0..5 {
         let old = format!("old value {round}");
-        caches[round % CLIENTS].set("hot", &old, "", Some(Duration::from_millis(20))).await?;
+        caches[round % CLIENTS]
+            .set("hot", &old, "", Some(Duration::from_millis(20)))
+            .await?;
         sleep(Duration::from_millis(40)).await; // past the logical expiry
         let readers = (0..READERS).map(|i| {
             let cache = caches[i % CLIENTS].clone();
@@ -67,7 +74,9 @@ pub async fn one_reader_per_expiry_across_clients(rt: Runtime) -> TestResult {
 pub async fn get_or_compute_refreshes_once(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let caches = herd_caches(&server, &rt, Duration::from_secs(30), Duration::from_secs(30))?;
-    caches[0].set("report", &"old".to_owned(), "", Some(Duration::from_millis(20))).await?;
+    caches[0]
+        .set("report", &"old".to_owned(), "", Some(Duration::from_millis(20)))
+        .await?;
     sleep(Duration::from_millis(40)).await;
     let computes = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicUsize::new(0));
@@ -140,7 +149,10 @@ pub async fn unrefreshed_entries_expire(rt: Runtime) -> TestResult {
         c.cmd("TIME").query().await?,
     );
     let now_ms = now_s * 1000 + now_us / 1000;
-    assert!(logical > now_ms.saturating_sub(1000) && logical <= now_ms + 100, "{logical} vs {now_ms}");
+    assert!(
+        logical > now_ms.saturating_sub(1000) && logical <= now_ms + 100,
+        "{logical} vs {now_ms}"
+    );
     let gone = wait_until_gone(&cache, "k").await?;
     assert!(
         gone - start >= ttl + herd - Duration::from_millis(10),
@@ -148,11 +160,20 @@ pub async fn unrefreshed_entries_expire(rt: Runtime) -> TestResult {
         gone - start
     );
 
-    cache.set("k", &"v".to_owned(), "", Some(Duration::from_millis(30))).await?;
+    cache
+        .set("k", &"v".to_owned(), "", Some(Duration::from_millis(30)))
+        .await?;
     sleep(Duration::from_millis(60)).await;
     let stale_at = Instant::now();
-    assert_eq!(cache.lookup::<String>("k", "").await?, HerdLookup::Stale("v".to_owned()));
-    assert_eq!(cache.get::<String>("k", "").await?.as_deref(), Some("v"), "others keep the old value");
+    assert_eq!(
+        cache.lookup::<String>("k", "").await?,
+        HerdLookup::Stale("v".to_owned())
+    );
+    assert_eq!(
+        cache.get::<String>("k", "").await?.as_deref(),
+        Some("v"),
+        "others keep the old value"
+    );
     let gone = wait_until_gone(&cache, "k").await?;
     let lived = gone - stale_at;
     assert!(lived >= Duration::from_millis(1290), "extended: lived {lived:?}");
@@ -177,10 +198,15 @@ pub async fn herd_every_operation(rt: Runtime) -> TestResult {
 
     cache.set("a", &"forever".to_owned(), "", None).await?;
     assert_eq!(cache.ttl("a", "").await?, Ttl::Persistent);
-    assert_eq!(cache.lookup::<String>("a", "").await?, HerdLookup::Fresh("forever".to_owned()));
+    assert_eq!(
+        cache.lookup::<String>("a", "").await?,
+        HerdLookup::Fresh("forever".to_owned())
+    );
     assert!(cache.exists("a", "").await?);
 
-    cache.set("a", &"with params".to_owned(), "p", Some(Duration::from_secs(50))).await?;
+    cache
+        .set("a", &"with params".to_owned(), "p", Some(Duration::from_secs(50)))
+        .await?;
     match cache.ttl("a", "p").await? {
         Ttl::Expires(left) => assert!(left > Duration::from_secs(49) && left <= Duration::from_secs(51)),
         other => panic!("{other:?}"),
@@ -190,7 +216,11 @@ pub async fn herd_every_operation(rt: Runtime) -> TestResult {
     c.script_flush(None).await?;
     let values: Vec<String> = (0..3).map(|i| format!("value {i}")).collect();
     cache
-        .set_many(["x", "y", "z"].into_iter().zip(&values), "", Some(Duration::from_secs(20)))
+        .set_many(
+            ["x", "y", "z"].into_iter().zip(&values),
+            "",
+            Some(Duration::from_secs(20)),
+        )
         .await?;
     c.script_flush(None).await?;
     assert_eq!(cache.get::<String>("y", "").await?.as_deref(), Some("value 1"));
@@ -202,10 +232,17 @@ pub async fn herd_every_operation(rt: Runtime) -> TestResult {
     let resp2 = client(&format!("{}?protocol=2", server.url()), &rt)?;
     let old = resp2.cache("herd-ops").herd().build();
     assert_eq!(old.get::<String>("z", "").await?, None);
-    old.set("z", &"resp2".to_owned(), "", Some(Duration::from_millis(5))).await?;
+    old.set("z", &"resp2".to_owned(), "", Some(Duration::from_millis(5)))
+        .await?;
     sleep(Duration::from_millis(20)).await;
-    assert_eq!(old.lookup::<String>("z", "").await?, HerdLookup::Stale("resp2".to_owned()));
-    assert_eq!(cache.lookup::<String>("z", "").await?, HerdLookup::Fresh("resp2".to_owned()));
+    assert_eq!(
+        old.lookup::<String>("z", "").await?,
+        HerdLookup::Stale("resp2".to_owned())
+    );
+    assert_eq!(
+        cache.lookup::<String>("z", "").await?,
+        HerdLookup::Fresh("resp2".to_owned())
+    );
 
     c.set(cache.redis_key("s", ""), "a string").await?;
     let err = cache.get::<String>("s", "").await.expect_err("WRONGTYPE");
