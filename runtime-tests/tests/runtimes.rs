@@ -82,5 +82,6 @@ runtime_tests::per_runtime! {
         lookup_errors_are_shared,
         store_failures_still_serve_the_value,
         cancellation_never_wedges,
+        frozen_or_dead_server_fails_everyone_once,
     ],
 }

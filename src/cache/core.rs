@@ -41,7 +41,7 @@ pub(super) struct Core<S> {
 
 impl<S> std::fmt::Debug for Core<S> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cache")
+        f.debug_struct(if self.herd.is_some() { "HerdCache" } else { "Cache" })
             .field("name", &self.name)
             .field("identity", &self.identity.is_some())
             .field("serializer", &std::any::type_name::<S>())

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyredis::cache::Cache;
 use anyredis::prelude::*;
 use anyredis::Runtime;
-use anyredis_test_support::RedisServer;
+use anyredis_test_support::{Fault, FaultProxy, RedisServer};
 use futures_util::future::{select, Either};
 
 use crate::util::{client, sleep, spawn, spawn_all, Rng};
@@ -339,5 +339,67 @@ pub async fn cancellation_never_wedges(rt: Runtime) -> TestResult {
         .await?;
         assert_eq!(value, format!("value of {key}"));
     }
+    Ok(())
+}
+
+/// The leader's lookup meets a frozen connection (the response timeout
+/// fails it) and then a dead server: each time every waiting task gets the
+/// error at once, nobody computes, nobody hangs; afterwards it all works.
+pub async fn frozen_or_dead_server_fails_everyone_once(rt: Runtime) -> TestResult {
+    let mut server = RedisServer::new();
+    let proxy = FaultProxy::start(server.addr());
+    let c = anyredis::ClientBuilder::from_url(&proxy.url())?
+        .runtime(rt.clone())
+        .response_timeout(Some(Duration::from_millis(300)))
+        .build()?;
+    c.connect().await?;
+    let cache = c.cache("frozen").build();
+    let computes = Arc::new(AtomicUsize::new(0));
+
+    proxy.set(Fault::Freeze);
+    let results = within(
+        "tasks on a frozen connection",
+        futures_util::future::join_all(followers(&rt, &cache, &computes, 30)),
+    )
+    .await;
+    for result in results {
+        match result {
+            Err(AppError::Redis(e)) => assert!(e.is_timeout() || e.is_connection(), "{e}"),
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+    }
+    assert_eq!(computes.load(Ordering::SeqCst), 0);
+    proxy.set(Fault::Pass);
+
+    server.kill();
+    let results = within(
+        "tasks on a dead server",
+        futures_util::future::join_all(followers(&rt, &cache, &computes, 30)),
+    )
+    .await;
+    for result in results {
+        match result {
+            Err(AppError::Redis(e)) => assert!(e.is_connection() || e.is_timeout(), "{e}"),
+            other => panic!("expected a connection error, got {other:?}"),
+        }
+    }
+    assert_eq!(computes.load(Ordering::SeqCst), 0);
+
+    server.restart();
+    let results = within("tasks after the restart", async {
+        loop {
+            // The client may still be backing off its reconnects.
+            let results = futures_util::future::join_all(followers(&rt, &cache, &computes, 30)).await;
+            if results.iter().all(|r| r.is_ok()) {
+                break results;
+            }
+            sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    for result in results {
+        assert_eq!(result.map_err(|e| format!("{e:?}"))?, "computed");
+    }
+    assert_eq!(computes.load(Ordering::SeqCst), 1);
     Ok(())
 }
