@@ -98,6 +98,19 @@ pub async fn every_operation(rt: Runtime) -> TestResult {
     cache.set("list", &user(4), "", None).await?;
     assert_eq!(cache.get("list", "").await?, Some(user(4)));
 
+    // Huge TTLs saturate instead of being refused.
+    cache.set("long", &user(6), "", Some(Duration::MAX)).await?;
+    assert!(cache.ttl("long", "").await?.duration() > Some(Duration::from_secs(3600 * 24 * 365 * 100)));
+    let herd = c
+        .cache("ops")
+        .herd()
+        .herd_timeout(Duration::MAX)
+        .extend_time(Duration::MAX)
+        .build();
+    herd.set("long", &user(6), "h", Some(Duration::MAX)).await?;
+    assert_eq!(herd.get("long", "h").await?, Some(user(6)));
+    assert!(herd.ttl("long", "h").await?.duration() > Some(Duration::from_secs(3600 * 24 * 365 * 100)));
+
     // A zero TTL keeps the entry for a millisecond.
     cache.set("brief", &user(5), "", Some(Duration::ZERO)).await?;
     let deadline = Instant::now() + Duration::from_secs(5);
