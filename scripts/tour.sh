@@ -30,6 +30,8 @@ fi
 
 echo "== tour (smol)"
 cargo run --quiet -p anyredis --example tour
+echo "== pub/sub"
+cargo run --quiet -p anyredis --example pubsub
 echo "== cache (Cache, HerdCache, single flight)"
 cargo run --quiet -p anyredis --example cache
 echo "== the same client on each runtime"
