@@ -12,14 +12,15 @@ use anyredis::prelude::*;
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
 
-use crate::util::{client, sleep, spawn_all};
+use crate::util::{client, connections, sleep, spawn_all};
 use crate::TestResult;
 
 const READERS: usize = 100;
 const CLIENTS: usize = 4;
 
 /// Four clients (four connections, four single-flight tables: as good as
-/// four processes), each with its own handle on the same herd cache.
+/// four processes; the last on RESP2), each with its own handle on the
+/// same herd cache.
 fn herd_caches(
     server: &RedisServer,
     rt: &Runtime,
@@ -27,8 +28,14 @@ fn herd_caches(
     extend: Duration,
 ) -> anyredis::Result<Vec<HerdCache>> {
     (0..CLIENTS)
-        .map(|_| {
-            let c = client(&server.url(), rt)?;
+        .map(|i| {
+            // One of them speaks RESP2: the scripts' replies read the same.
+            let url = if i == CLIENTS - 1 {
+                format!("{}?protocol=2", server.url())
+            } else {
+                server.url()
+            };
+            let c = client(&url, rt)?;
             Ok(c.cache("herd").herd().herd_timeout(herd).extend_time(extend).build())
         })
         .collect()
@@ -60,6 +67,7 @@ pub async fn one_reader_per_expiry_across_clients(rt: Runtime) -> TestResult {
             }
         }
         assert_eq!(misses, 1, "round {round}: exactly one reader recomputes");
+        assert!(connections(&server).len() >= CLIENTS, "one connection per client");
         match caches[0].ttl("hot", "").await? {
             Ttl::Expires(left) => assert!(left > long && left <= long * 2, "{left:?}"),
             other => panic!("{other:?}"),
