@@ -298,6 +298,23 @@ pub async fn corrupt_values_are_typed_errors(rt: Runtime) -> TestResult {
     c.set(&rk, valid.as_slice()).await?;
     assert_eq!(cache.get(key, "").await?, Some(user(1)));
 
+    // A small stored value that would inflate past the bound is refused.
+    let bounded = c
+        .cache("bomb")
+        .compressor(Zlib::new().max_decompressed_len(1000))
+        .build();
+    c.set(
+        bounded.redis_key("b", ""),
+        Zlib::new().compress(vec![b' '; 1 << 20])?.as_slice(),
+    )
+    .await?;
+    expect_codec_error(
+        bounded.get::<String>("b", "").await,
+        "b",
+        "bomb:b",
+        "more than 1000 bytes",
+    );
+
     // Strings must be UTF-8.
     let text = c.cache("text").no_compression().build();
     c.set("text:t", &b"\xff\xfe"[..]).await?;
