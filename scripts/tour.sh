@@ -34,6 +34,8 @@ echo "== pub/sub"
 cargo run --quiet -p anyredis --example pubsub
 echo "== stream consumer-group worker (smol)"
 cargo run --quiet -p anyredis --example stream_worker
+echo "== cache (Cache, HerdCache, single flight)"
+cargo run --quiet -p anyredis --example cache
 echo "== the same client on each runtime"
 cargo run --quiet -p anyredis --example smol
 cargo run --quiet -p anyredis --example async_std --no-default-features --features async-std

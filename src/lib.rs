@@ -27,7 +27,8 @@
 //! | `tls` | no | `rediss://` URLs and [`TlsConfig`], with rustls (ring) and the webpki root set |
 //! | `derive` | no | `#[derive(FromValue)]` (a struct from a hash reply) and `#[derive(ToArgs)]` (a struct as `HSET` field/value pairs), from the `anyredis-derive` crate |
 //! | `tracing` | no | a span per command and pipeline (OpenTelemetry database conventions) and events for connects, handshakes, reconnect backoff and pool waits; argument values only with [`ClientBuilder::record_arguments`] |
-//! | `serde` | no | [`Json<T>`](value::Json) (any serde type as a JSON string) and [`Serde<T>`](value::Serde) (a reply, e.g. a hash, read into a `Deserialize` type) |
+//! | `serde` | no | [`Json<T>`](value::Json) (any serde type as a JSON string), [`Serde<T>`](value::Serde) (a reply, e.g. a hash, read into a `Deserialize` type) and JSON values in [`cache::Cache`] |
+//! | `compression` | yes | [`cache::Zlib`], the default compressor of [`cache::Cache`] (flate2 with its pure-Rust backend) |
 //!
 //! Features are additive. With exactly one runtime feature on, it is the
 //! default; with several, choose one with [`ClientBuilder::runtime`] (otherwise
@@ -83,6 +84,7 @@ extern crate self as anyredis;
 
 mod backoff;
 mod builder;
+pub mod cache;
 mod client;
 mod cmd;
 pub mod commands;

@@ -15,6 +15,7 @@ fn user_facing_futures_stay_small() {
         .and_then(|b| b.runtime(Runtime::smol()).build())
         .expect("a lazy client");
     let pipe = c.pipeline();
+    let (cache, herd) = (c.cache("c").build(), c.cache("h").herd().build());
     let checks = [
         ("GET", size_of_val(&c.get::<String>("k")), 512),
         (
@@ -34,6 +35,23 @@ fn user_facing_futures_stay_small() {
         (
             "StreamConsumerBuilder::start",
             size_of_val(&c.stream_consumer("s", "g", "c").start::<Value>()),
+            4 * 1024,
+        ),
+        ("Cache::get", size_of_val(&cache.get::<String>("k", "")), 2 * 1024),
+        (
+            "Cache::set",
+            size_of_val(&cache.set("k", &String::new(), "", None)),
+            2 * 1024,
+        ),
+        ("HerdCache::get", size_of_val(&herd.get::<String>("k", "")), 4 * 1024),
+        (
+            "Cache::get_or_compute",
+            size_of_val(&cache.get_or_compute("k", "", None, || async { Ok::<_, Error>(String::new()) })),
+            4 * 1024,
+        ),
+        (
+            "HerdCache::get_or_compute",
+            size_of_val(&herd.get_or_compute("k", "", None, || async { Ok::<_, Error>(String::new()) })),
             4 * 1024,
         ),
     ];

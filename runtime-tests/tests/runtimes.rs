@@ -102,4 +102,25 @@ runtime_tests::per_runtime! {
         resp2_without_hello,
         keepalive_has_its_effect,
     ],
+    cache: [
+        seeds_example_custom_identity,
+        every_operation,
+        default_parts_and_parts_left_out,
+        corrupt_values_are_typed_errors,
+    ],
+    cache_herd: [
+        one_reader_per_expiry_across_clients,
+        get_or_compute_refreshes_once,
+        unrefreshed_entries_expire,
+        herd_every_operation,
+    ],
+    cache_flight: [
+        computes_once,
+        cancelled_leader_hands_over,
+        failed_computation_hands_over,
+        lookup_errors_are_shared,
+        store_failures_still_serve_the_value,
+        cancellation_never_wedges,
+        frozen_or_dead_server_fails_everyone_once,
+    ],
 }

@@ -2,6 +2,9 @@
 
 pub mod auth;
 pub mod basic;
+pub mod cache;
+pub mod cache_flight;
+pub mod cache_herd;
 pub mod config_faults;
 pub mod ecosystem;
 pub mod ecosystem_tracing;
