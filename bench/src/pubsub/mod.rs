@@ -99,7 +99,10 @@ impl Subscription {
         let (exec, sub) = match kind {
             Kind::AnyredisTokio => {
                 let rt = anyredis::Runtime::tokio_with_handle(tokio.tokio_handle().ok_or("no tokio runtime")?);
-                (TOKIO, Sub::Anyredis(tokio.block_on(AnyredisSub::connect(url, rt, &ch))?))
+                (
+                    TOKIO,
+                    Sub::Anyredis(tokio.block_on(AnyredisSub::connect(url, rt, &ch))?),
+                )
             }
             Kind::AnyredisSmol => (
                 SMOL,
@@ -107,7 +110,11 @@ impl Subscription {
             ),
             Kind::AnyredisAsyncStd => (
                 ASYNC_STD,
-                Sub::Anyredis(execs[ASYNC_STD].block_on(AnyredisSub::connect(url, anyredis::Runtime::async_std(), &ch))?),
+                Sub::Anyredis(execs[ASYNC_STD].block_on(AnyredisSub::connect(
+                    url,
+                    anyredis::Runtime::async_std(),
+                    &ch,
+                ))?),
             ),
             Kind::RedisRs => (TOKIO, Sub::RedisRs(tokio.block_on(RedisRsSub::connect(url, &ch))?)),
             Kind::Fred => (TOKIO, Sub::Fred(tokio.block_on(FredSub::connect(url, &ch))?)),
@@ -151,7 +158,10 @@ impl Subscription {
     }
 
     fn run_inner(&mut self, exec: &Exec, mode: Mode, n: usize, addr: SocketAddr) -> Result<Run, Error> {
-        let sub = self.sub.take().ok_or("the subscriber was lost in an earlier failed run")?;
+        let sub = self
+            .sub
+            .take()
+            .ok_or("the subscriber was lost in an earlier failed run")?;
         let ch = channel(self.kind);
         let (sub, run) = match sub {
             Sub::Anyredis(s) => wrap(drive(exec, s, mode, n, addr, &ch), Sub::Anyredis),
@@ -204,13 +214,18 @@ fn drive<S: Subscriber>(
         Mode::Throughput => publisher.throughput(n, &pub_progress),
         Mode::Latency => publisher.paced(n),
     });
-    let outcome = exec.block_on(smol::future::or(async { Some(task.join().await) }, stall_watch(&progress)));
+    let outcome = exec.block_on(smol::future::or(
+        async { Some(task.join().await) },
+        stall_watch(&progress),
+    ));
     let secs = start.elapsed().as_secs_f64();
     if outcome.is_none() {
         // Releases a publisher waiting for the subscriber to catch up.
         progress.store(u64::MAX, Ordering::Relaxed);
     }
-    let published = publishing.join().unwrap_or_else(|_| Err("the publisher panicked".into()));
+    let published = publishing
+        .join()
+        .unwrap_or_else(|_| Err("the publisher panicked".into()));
     let cpu = crate::cpu::self_cpu_seconds() - cpu_before;
 
     let Some((sub, consumed)) = outcome else {

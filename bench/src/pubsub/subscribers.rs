@@ -131,7 +131,9 @@ impl Subscriber for FredSub {
                     .value
                     .as_bytes()
                     .ok_or_else(|| format!("payload {:?} is not bytes", msg.value))?)?,
-                Err(RecvError::Lagged(k)) => return Err(format!("fred's broadcast channel lagged: {k} messages lost").into()),
+                Err(RecvError::Lagged(k)) => {
+                    return Err(format!("fred's broadcast channel lagged: {k} messages lost").into())
+                }
                 Err(RecvError::Closed) => return Err("fred's message channel closed".into()),
             }
         }
