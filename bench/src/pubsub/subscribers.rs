@@ -141,7 +141,8 @@ impl Subscriber for FredSub {
     }
 }
 
-pub struct RustisSub(rustis::client::PubSubStream);
+/// The stream is boxed: it is ten times the size of the other subscribers.
+pub struct RustisSub(Box<rustis::client::PubSubStream>);
 
 impl RustisSub {
     pub async fn connect(url: &str, channel: &str) -> Result<RustisSub, Error> {
@@ -150,7 +151,7 @@ impl RustisSub {
         let mut config = url.into_config()?;
         config.backpressure.max_pubsub_bytes = RUSTIS_BUDGET;
         let client = Client::connect(config).await?;
-        Ok(RustisSub(client.subscribe(channel.to_string()).await?))
+        Ok(RustisSub(Box::new(client.subscribe(channel.to_string()).await?)))
     }
 }
 
