@@ -240,6 +240,23 @@ impl ClientBuilder {
         &mut self.config
     }
 
+    /// Turns on client-side caching (off by default): reads of cacheable
+    /// commands on the shared connection are answered from a local copy,
+    /// which the server's invalidations (`CLIENT TRACKING`) keep correct.
+    /// Needs Redis 6+. See [`crate::client_cache`].
+    ///
+    /// ```no_run
+    /// use anyredis::client_cache::ClientCacheConfig;
+    /// let client = anyredis::ClientBuilder::from_url("redis://127.0.0.1")?
+    ///     .client_cache(ClientCacheConfig::new().broadcast(["config:"]))
+    ///     .build()?;
+    /// # Ok::<(), anyredis::Error>(())
+    /// ```
+    pub fn client_cache(mut self, cache: crate::client_cache::ClientCacheConfig) -> Self {
+        self.config.client_cache = Some(cache);
+        self
+    }
+
     /// The client. Does no I/O; fails with an [`crate::ErrorKind::Config`]
     /// error when a setting is invalid (see [`Config::validate`]) or when no
     /// runtime can be chosen.

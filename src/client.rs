@@ -58,6 +58,8 @@ struct Inner {
     reconnect: Mutex<Reconnect>,
     /// Push frames of the shared connection that are no reply.
     pushes: Arc<crate::pubsub::PushInbox>,
+    /// The client-side cache, when configured.
+    cache: Option<Arc<crate::client_cache::LocalCache>>,
 }
 
 /// Connection attempts of the shared connection, for backoff.
@@ -99,6 +101,10 @@ impl Client {
     }
 
     pub(crate) fn from_parts(config: Config, runtime: Runtime) -> Client {
+        let cache = config
+            .client_cache
+            .clone()
+            .map(|c| Arc::new(crate::client_cache::LocalCache::new(c)));
         Client {
             inner: Arc::new(Inner {
                 pool: Pool::new(config.clone(), runtime.clone()),
@@ -109,6 +115,7 @@ impl Client {
                 closed: AtomicBool::new(false),
                 reconnect: Mutex::new(Reconnect::default()),
                 pushes: crate::pubsub::inbox(),
+                cache,
             }),
         }
     }
@@ -182,6 +189,9 @@ impl Client {
         let mux = self.inner.lock().take();
         drop(guard);
         self.inner.pool.close();
+        if let Some(cache) = &self.inner.cache {
+            cache.close();
+        }
         if let Some(mux) = mux {
             mux.shutdown();
             mux.finished().await;
@@ -195,6 +205,10 @@ impl Client {
     }
 
     /// The pool of dedicated connections.
+    pub(crate) fn local_cache(&self) -> Option<&Arc<crate::client_cache::LocalCache>> {
+        self.inner.cache.as_ref()
+    }
+
     pub(crate) fn push_inbox(&self) -> Arc<crate::pubsub::PushInbox> {
         self.inner.pushes.clone()
     }
@@ -228,6 +242,10 @@ impl Source for Inner {
 
     fn pool(&self) -> Option<&Pool> {
         Some(&self.pool)
+    }
+
+    fn local_cache(&self) -> Option<&Arc<crate::client_cache::LocalCache>> {
+        self.cache.as_ref()
     }
 
     fn telemetry(&self) -> Option<&crate::telemetry::Telemetry> {
@@ -296,11 +314,26 @@ impl Inner {
 
     async fn connect_now(&self) -> Result<Multiplexer> {
         let limits = QueueLimits::shared(&self.config);
+        let sink: Arc<dyn crate::multiplex::PushSink> = match &self.cache {
+            // Invalidations to the cache first; other pushes to the inbox.
+            Some(cache) => Arc::new(crate::client_cache::InvalidationSink::new(
+                cache,
+                Some(self.pushes.clone()),
+            )),
+            None => self.pushes.clone(),
+        };
         let pushes = crate::multiplex::Pushes {
-            sink: self.pushes.clone(),
+            sink,
             mode: crate::multiplex::PushMode::Commands,
         };
         let mux = Multiplexer::open_with(&self.config, &self.runtime, limits, Some(pushes)).await?;
+        if let Some(cache) = &self.cache {
+            // Before anyone else can use the connection.
+            if let Err(e) = crate::client_cache::start_tracking(cache, &mux, &self.config, &self.runtime).await {
+                mux.abort();
+                return Err(e);
+            }
+        }
         let mut current = self.lock();
         if self.closed.load(Ordering::SeqCst) {
             // `close` ran while this connect was in flight.

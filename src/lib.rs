@@ -86,6 +86,7 @@ mod backoff;
 mod builder;
 pub mod cache;
 mod client;
+pub mod client_cache;
 mod cmd;
 pub mod commands;
 pub mod config;

@@ -24,6 +24,14 @@ runtime_tests::per_runtime! {
         truncated_reply_fails_only_that_connection,
         close_during_connect_installs_nothing,
     ],
+    client_cache: [
+        writes_by_others_are_seen,
+        reads_racing_invalidations_never_stay_stale,
+        late_reply_is_not_kept,
+        killed_connections_flush_the_store,
+        bounds_hold,
+        broadcast_prefixes,
+    ],
     pubsub: [
         seeds_walkthrough,
         binary_and_large_payloads,

@@ -194,6 +194,9 @@ pub struct Config {
     /// blocking commands run on pooled connections, which are not checked.
     /// `None` disables the check.
     pub unresponsive_timeout: Option<Duration>,
+    /// Client-side caching of the shared connection's reads (off: `None`);
+    /// see [`crate::client_cache`].
+    pub client_cache: Option<crate::client_cache::ClientCacheConfig>,
     /// The client's hook and counters (not configuration: ignored by `==`).
     pub(crate) instruments: crate::telemetry::Instruments,
 }
@@ -221,6 +224,7 @@ impl Default for Config {
             max_queued_bytes: 64 * 1024 * 1024,
             max_in_flight: 1 << 20,
             unresponsive_timeout: Some(Duration::from_secs(30)),
+            client_cache: None,
             instruments: Default::default(),
         }
     }
@@ -254,6 +258,7 @@ impl fmt::Debug for Config {
             .field("set_lib_info", &self.set_lib_info)
             .field("pool", &self.pool)
             .field("reconnect_backoff", &self.reconnect_backoff)
+            .field("client_cache", &self.client_cache)
             .finish()
     }
 }

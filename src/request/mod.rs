@@ -74,6 +74,10 @@ pub(crate) trait Source: Send + Sync + 'static {
     }
     /// Told before a command that changes its connection's state is sent.
     fn note_state_change(&self) {}
+    /// The client-side cache that may answer this source's reads.
+    fn local_cache(&self) -> Option<&Arc<crate::client_cache::LocalCache>> {
+        None
+    }
     /// The instruments of the client behind this source, if any.
     fn telemetry(&self) -> Option<&Telemetry> {
         None

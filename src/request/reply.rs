@@ -47,11 +47,15 @@ pub struct ReplyFuture<T> {
     /// Counters, hook and span of this request, once started (when the
     /// source has instruments).
     probe: Option<Probe>,
+    /// A client-side cache miss: the right to keep the reply.
+    fill: Option<crate::client_cache::Fill>,
     _reply: PhantomData<fn() -> T>,
 }
 
 enum State {
     Start(Args),
+    /// Answered by the client-side cache.
+    Cached(Option<Value>),
     /// On a connection leased from the pool (blocking commands of a client).
     Diverted(BoxFuture<'static, Result<Value>>),
     /// Connecting; then the reply's receiver.
@@ -72,6 +76,7 @@ impl<T> ReplyFuture<T> {
             retry: None,
             idempotent: false,
             probe: None,
+            fill: None,
             _reply: PhantomData,
         }
     }
@@ -101,6 +106,12 @@ impl<T> ReplyFuture<T> {
         refusal(&args)?;
         let plan = plan(source, args.class(), &|| command_name(&args))?;
         let limit = limit_for(args.block_time(), source.response_timeout());
+        if let Some(cache) = source.local_cache() {
+            match cache.lookup(&args) {
+                Ok(value) => return Ok(State::Cached(Some(value))),
+                Err(fill) => self.fill = fill,
+            }
+        }
         if plan == Plan::Pool {
             if let Some(pool) = source.pool() {
                 let (pool, runtime) = (pool.clone(), source.runtime().clone());
@@ -221,6 +232,11 @@ impl<T: FromValue> ReplyFuture<T> {
                         Err(e) => return Poll::Ready(Err(e)),
                     }
                 }
+                State::Cached(value) => {
+                    let value = value.take().unwrap_or(Value::Nil);
+                    this.state = State::Done;
+                    return Poll::Ready(T::from_value(value).map_err(Error::from));
+                }
                 State::Diverted(diverted) => {
                     let Poll::Ready(result) = diverted.as_mut().poll(cx) else {
                         return Poll::Pending;
@@ -246,7 +262,12 @@ impl<T: FromValue> ReplyFuture<T> {
                     limit,
                 } => {
                     let outcome = match Pin::new(receiver).poll(cx) {
-                        Poll::Ready(Ok(Ok(value))) => T::from_value(value).map_err(Error::from),
+                        Poll::Ready(Ok(Ok(value))) => {
+                            if let Some(fill) = this.fill.take() {
+                                fill.keep(&value);
+                            }
+                            T::from_value(value).map_err(Error::from)
+                        }
                         Poll::Ready(Ok(Err(e))) => Err(e),
                         Poll::Ready(Err(oneshot::Canceled)) => Err(driver_gone()),
                         Poll::Pending => {
@@ -278,6 +299,7 @@ impl<T> std::fmt::Debug for ReplyFuture<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = match self.state {
             State::Start(_) => "not sent",
+            State::Cached(_) => "answered by the client-side cache",
             State::Diverted(_) => "on a pooled dedicated connection",
             State::Connecting(..) => "connecting",
             State::Waiting { .. } => "waiting for the reply",

@@ -5,6 +5,7 @@ pub mod basic;
 pub mod cache;
 pub mod cache_flight;
 pub mod cache_herd;
+pub mod client_cache;
 pub mod config_faults;
 pub mod ecosystem;
 pub mod ecosystem_tracing;
