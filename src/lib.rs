@@ -84,6 +84,7 @@ pub mod config;
 mod connection;
 mod dedicated;
 mod error;
+pub mod lock;
 mod multiplex;
 mod pipeline;
 mod pool;
