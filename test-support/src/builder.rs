@@ -20,6 +20,8 @@ pub struct ServerBuilder {
     pub(crate) cluster_enabled: bool,
     pub(crate) args: Vec<OsString>,
     pub(crate) startup_timeout: Duration,
+    /// `replicaof 127.0.0.1 <port>` (with `masterauth` when the primary has a password).
+    pub(crate) replica_of: Option<(u16, Option<String>)>,
 }
 
 impl Default for ServerBuilder {
@@ -34,6 +36,7 @@ impl Default for ServerBuilder {
             cluster_enabled: false,
             args: Vec::new(),
             startup_timeout: DEFAULT_STARTUP_TIMEOUT,
+            replica_of: None,
         }
     }
 }
@@ -121,6 +124,15 @@ impl ServerBuilder {
         self
     }
 
+    /// A replica of `primary` (`replicaof`, and `masterauth` when the
+    /// primary has a password). [`build`](Self::build) returns once the
+    /// replica's link to the primary is up (`master_link_status:up`), within
+    /// the startup timeout.
+    pub fn replica_of(mut self, primary: &RedisServer) -> Self {
+        self.replica_of = Some((primary.port(), primary.password().map(str::to_owned)));
+        self
+    }
+
     /// How long a start may take before it fails (default 10 s).
     pub fn startup_timeout(mut self, timeout: Duration) -> Self {
         self.startup_timeout = timeout;
@@ -129,7 +141,26 @@ impl ServerBuilder {
 
     /// Starts the server and waits until it is ready. Panics, with the
     /// end of its log, when it does not start.
-    pub fn build(self) -> RedisServer {
-        RedisServer::launch(self)
+    pub fn build(mut self) -> RedisServer {
+        let replica_of = self.replica_of.take();
+        if let Some((port, password)) = &replica_of {
+            let mut first: Vec<OsString> = vec![
+                "--replicaof".into(),
+                crate::LOOPBACK.to_string().into(),
+                port.to_string().into(),
+            ];
+            if let Some(password) = password {
+                first.push("--masterauth".into());
+                first.push(password.into());
+            }
+            first.append(&mut self.args);
+            self.args = first;
+        }
+        let timeout = self.startup_timeout;
+        let server = RedisServer::launch(self);
+        if replica_of.is_some() {
+            server.wait_for_master_link(timeout);
+        }
+        server
     }
 }

@@ -6,6 +6,8 @@ pub mod config_faults;
 pub mod failures;
 pub mod faults;
 pub mod help_commands;
+pub mod lock_topologies;
+pub mod locks;
 pub mod migrate;
 pub mod pipelines;
 pub mod pool;
