@@ -14,7 +14,8 @@ fn main() -> anyredis::Result<()> {
         let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
         let client = Client::open(&url)?;
         let name = "anyredis:example:lock";
-        client.del((name, format!("{{{name}}}:fence"))).await?;
+        // The lock key only: the fence counter must never be reset.
+        client.del(name).await?;
 
         // acquire, acquire(blocking=false), release, acquire
         let lock = client.lock(name).ttl(Duration::from_secs(5)).build()?;
@@ -59,7 +60,11 @@ fn main() -> anyredis::Result<()> {
             .await?
             .expect("free");
         smol::Timer::after(Duration::from_secs(1)).await;
-        println!("auto-extended for 1 s: owned {}, lost {}", kept.owned().await?, kept.is_lost());
+        println!(
+            "auto-extended for 1 s: owned {}, lost {}",
+            kept.owned().await?,
+            kept.is_lost()
+        );
         kept.release().await?;
         Ok(())
     })

@@ -156,7 +156,11 @@ impl Drop for Pending {
 pub(crate) fn release_in_background(client: Client, name: String, token: String) {
     let runtime = client.runtime().clone();
     let _ = runtime.spawn(async move {
-        let _ = scripts::release().key(&name).arg(&token).invoke::<i64, _>(&client).await;
+        let _ = scripts::release()
+            .key(&name)
+            .arg(&token)
+            .invoke::<i64, _>(&client)
+            .await;
     });
 }
 

@@ -72,7 +72,12 @@ pub struct LockGuard {
 }
 
 impl LockGuard {
-    pub(crate) fn new(lock: Arc<LockInner>, token: String, fence: u64, valid_until: Option<Instant>) -> Result<LockGuard> {
+    pub(crate) fn new(
+        lock: Arc<LockInner>,
+        token: String,
+        fence: u64,
+        valid_until: Option<Instant>,
+    ) -> Result<LockGuard> {
         let held = Arc::new(Held {
             lost: LostSignal::new(),
             valid_until: Mutex::new(valid_until),

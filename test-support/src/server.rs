@@ -342,7 +342,10 @@ impl RedisServer {
                 return;
             }
             if Instant::now() >= deadline {
-                panic!("the replica at {} did not link to its primary within {timeout:?}: {info}", self.addr());
+                panic!(
+                    "the replica at {} did not link to its primary within {timeout:?}: {info}",
+                    self.addr()
+                );
             }
             thread::sleep(Duration::from_millis(20));
         }

@@ -49,7 +49,11 @@ pub async fn replica_checked_lock(rt: Runtime) -> TestResult {
         .build()?;
     let guard = lock.try_acquire().await?.expect("both replicas acknowledge");
     for replica in &replicas {
-        assert_eq!(replica.raw_command(&["GET", "replicated"]), guard.token(), "acknowledged means there");
+        assert_eq!(
+            replica.raw_command(&["GET", "replicated"]),
+            guard.token(),
+            "acknowledged means there"
+        );
     }
     guard.release().await?;
 
@@ -60,7 +64,11 @@ pub async fn replica_checked_lock(rt: Runtime) -> TestResult {
     assert_eq!(err.kind(), ErrorKind::LockQuorum, "{err}");
     assert!(err.to_string().contains("0 of the 2 replicas"), "{err}");
     assert!(took < Duration::from_secs(3), "the budget is the TTL; took {took:?}");
-    assert_eq!(primary.raw_command(&["EXISTS", "replicated"]), "0", "released after the failure");
+    assert_eq!(
+        primary.raw_command(&["EXISTS", "replicated"]),
+        "0",
+        "released after the failure"
+    );
 
     // Blocking: retries until its blocking timeout, then the same error.
     let blocking = c
@@ -137,7 +145,10 @@ pub async fn redlock_quorum(rt: Runtime) -> TestResult {
     let started = Instant::now();
     let guard = lock.acquire().await?.expect("three of five is a majority");
     let until = guard.valid_until().expect("validity");
-    assert!(until > started + Duration::from_secs(9), "validity = TTL - elapsed - drift");
+    assert!(
+        until > started + Duration::from_secs(9),
+        "validity = TTL - elapsed - drift"
+    );
     assert!(until <= started + Duration::from_secs(10) - Duration::from_millis(100));
     assert!(redlock("red")?.try_acquire().await?.is_none());
     guard.extend_to(Duration::from_secs(20)).await?;

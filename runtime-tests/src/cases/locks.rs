@@ -108,7 +108,10 @@ pub async fn acquire_release_walkthrough(rt: Runtime) -> TestResult {
         c.lock("x").ttl(Duration::ZERO).build(),
         c.lock("x").retry_interval(Duration::from_micros(10)).build(),
         c.lock("x").ttl(None).auto_extend(true).build(),
-        c.lock("x").ttl(None).replica_check(anyredis::lock::ReplicaCheck::Majority).build(),
+        c.lock("x")
+            .ttl(None)
+            .replica_check(anyredis::lock::ReplicaCheck::Majority)
+            .build(),
     ] {
         expect_kind(built, ErrorKind::Config);
     }
@@ -126,7 +129,13 @@ pub async fn acquire_release_walkthrough(rt: Runtime) -> TestResult {
 pub async fn blocking_timeout_is_honoured(rt: Runtime) -> TestResult {
     let server = RedisServer::new();
     let c = client(&server.url(), &rt)?;
-    let holder = c.lock("busy").ttl(Duration::from_secs(30)).build()?.acquire().await?.expect("free");
+    let holder = c
+        .lock("busy")
+        .ttl(Duration::from_secs(30))
+        .build()?
+        .acquire()
+        .await?
+        .expect("free");
     let limit = Duration::from_millis(400);
     let waiter = c
         .lock("busy")
@@ -137,7 +146,10 @@ pub async fn blocking_timeout_is_honoured(rt: Runtime) -> TestResult {
     assert!(waiter.acquire().await?.is_none());
     let took = started.elapsed();
     assert!(took >= limit, "gave up after {took:?}, before {limit:?}");
-    assert!(took < limit + Duration::from_millis(1500), "gave up only after {took:?}");
+    assert!(
+        took < limit + Duration::from_millis(1500),
+        "gave up only after {took:?}"
+    );
 
     let release_later = spawn(&rt, async move {
         sleep(Duration::from_millis(150)).await;
@@ -295,7 +307,10 @@ pub async fn auto_extend_keeps_and_reports_loss(rt: Runtime) -> TestResult {
     let lost = select(guard.lost(), Box::pin(sleep(Duration::from_secs(10)))).await;
     assert!(matches!(lost, Either::Left(_)), "the loss was not reported");
     assert!(guard.is_lost());
-    assert!(Instant::now() + Duration::from_millis(5) >= until, "reported before the validity ended");
+    assert!(
+        Instant::now() + Duration::from_millis(5) >= until,
+        "reported before the validity ended"
+    );
     Ok(())
 }
 
@@ -348,7 +363,10 @@ pub async fn cancelled_acquire_leaves_no_key_without_ttl(rt: Runtime) -> TestRes
             assert!(left == -2 || left > 0, "round {round}: {name} has PTTL {left}");
         }
     }
-    assert!(completed > 50 && cancelled > 50, "completed {completed}, cancelled {cancelled}");
+    assert!(
+        completed > 50 && cancelled > 50,
+        "completed {completed}, cancelled {cancelled}"
+    );
     // Every lock a cancelled attempt took is released in the background,
     // the permanent ones too; only the fence counters remain (on purpose
     // without TTL).
