@@ -36,6 +36,7 @@ runtime_tests::per_runtime! {
         stale_holder_cannot_release,
         fencing_tokens_increase,
         auto_extend_keeps_and_reports_loss,
+        auto_extend_through_faults,
         cancelled_acquire_leaves_no_key_without_ttl,
     ],
     lock_topologies: [replica_checked_lock, redlock_quorum],

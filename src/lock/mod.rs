@@ -215,6 +215,19 @@ impl LockBuilder {
 
     /// The lock. Fails with [`crate::ErrorKind::Config`] on a zero TTL or
     /// retry interval, or auto-extend or a replica check without a TTL.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use anyredis::{Client, ErrorKind};
+    ///
+    /// let client = Client::open("redis://127.0.0.1")?; // no I/O yet
+    /// let lock = client.lock("orders").ttl(Duration::from_secs(5)).build()?;
+    /// assert_eq!((lock.name(), lock.fence_key()), ("orders", "{orders}:fence"));
+    /// assert_eq!(lock.ttl(), Some(Duration::from_secs(5)));
+    /// let refused = client.lock("orders").ttl(None).auto_extend(true).build();
+    /// assert_eq!(refused.unwrap_err().kind(), ErrorKind::Config);
+    /// # Ok::<(), anyredis::Error>(())
+    /// ```
     pub fn build(self) -> Result<Lock> {
         if self.ttl.is_some_and(|t| t < MIN_MS) {
             return Err(Error::config("a lock's TTL must be at least 1 ms"));

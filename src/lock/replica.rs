@@ -12,6 +12,28 @@ use crate::{Error, Result};
 
 /// How many replicas must acknowledge a lock before it counts
 /// ([`super::LockBuilder::replica_check`]).
+///
+/// ```no_run
+/// # futures_lite::future::block_on(async {
+/// use std::time::Duration;
+/// use anyredis::{Client, lock::ReplicaCheck};
+///
+/// let client = Client::open("redis://primary.example")?;
+/// let lock = client
+///     .lock("ledger")
+///     .ttl(Duration::from_secs(10))
+///     .replica_check(ReplicaCheck::Majority)      // WAIT for n/2+1 replicas
+///     .replica_timeout(Duration::from_millis(500))
+///     .build()?;
+/// match lock.try_acquire().await {
+///     Ok(Some(guard)) => guard.release().await?,  // on the primary and a majority of replicas
+///     Ok(None) => {}                              // held elsewhere
+///     Err(e) if e.kind() == anyredis::ErrorKind::LockQuorum => {} // replicas lagging: released
+///     Err(e) => return Err(e),
+/// }
+/// # Ok::<(), anyredis::Error>(())
+/// # });
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReplicaCheck {

@@ -383,3 +383,46 @@ pub async fn cancelled_acquire_leaves_no_key_without_ttl(rt: Runtime) -> TestRes
     assert_eq!(keys, fences);
     Ok(())
 }
+
+/// Auto-extend through a fault proxy: a connection killed under the lock is
+/// replaced and the lock kept (extensions go through the new one); a frozen
+/// connection makes the guard report the loss once the validity ends (each
+/// extension is bounded by it), and the key then expires on the server.
+pub async fn auto_extend_through_faults(rt: Runtime) -> TestResult {
+    use anyredis_test_support::{Fault, FaultProxy};
+    let server = RedisServer::new();
+    let proxy = FaultProxy::start(server.addr());
+    let c = client(&proxy.url(), &rt)?;
+    let lock = c
+        .lock("faulty")
+        .ttl(Duration::from_millis(600))
+        .auto_extend(true)
+        .build()?;
+    let guard = lock.acquire().await?.expect("free");
+    for _ in 0..3 {
+        proxy.reset_all();
+        sleep(Duration::from_millis(250)).await;
+    }
+    sleep(Duration::from_millis(700)).await;
+    assert!(!guard.is_lost(), "a replaced connection does not lose the lock");
+    assert!(guard.owned().await?);
+    assert_eq!(server.raw_command(&["GET", "faulty"]), guard.token());
+
+    proxy.freeze_new_connections(true);
+    proxy.set(Fault::Freeze);
+    let frozen_at = Instant::now();
+    let lost = select(guard.lost(), Box::pin(sleep(Duration::from_secs(10)))).await;
+    assert!(matches!(lost, Either::Left(_)), "the loss was not reported");
+    assert!(
+        frozen_at.elapsed() < Duration::from_secs(3),
+        "reported only after {:?}",
+        frozen_at.elapsed()
+    );
+    crate::util::wait_for("the key to expire", Duration::from_secs(5), || {
+        pttl(&server, "faulty") == -2
+    })
+    .await?;
+    proxy.set(Fault::Pass);
+    drop(guard);
+    Ok(())
+}
