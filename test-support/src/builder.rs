@@ -127,8 +127,10 @@ impl ServerBuilder {
     /// A replica of `primary` (`replicaof`, and `masterauth` when the
     /// primary has a password). [`build`](Self::build) returns once the
     /// replica's link to the primary is up (`master_link_status:up`), within
-    /// the startup timeout.
+    /// the startup timeout. Sets the primary's `repl-diskless-sync-delay`
+    /// to 0, so the first sync starts at once (not after 5 s).
     pub fn replica_of(mut self, primary: &RedisServer) -> Self {
+        primary.raw_command(&["CONFIG", "SET", "repl-diskless-sync-delay", "0"]);
         self.replica_of = Some((primary.port(), primary.password().map(str::to_owned)));
         self
     }
@@ -158,9 +160,57 @@ impl ServerBuilder {
         }
         let timeout = self.startup_timeout;
         let server = RedisServer::launch(self);
-        if replica_of.is_some() {
+        if let Some((port, password)) = &replica_of {
             server.wait_for_master_link(timeout);
+            wait_until_online(*port, password.as_deref(), server.port(), timeout);
         }
         server
+    }
+}
+
+/// Waits until the primary on `primary_port` lists the replica on
+/// `replica_port` as `state=online` and every listed replica acknowledges a
+/// write (`WAIT`). A replica whose link is up is counted by the primary, and
+/// gets the replication stream, only once it acknowledged its first sync (up
+/// to a second later). The probe write is a `SET` and `DEL` in database 15,
+/// so database 0 is left as it was.
+fn wait_until_online(primary_port: u16, password: Option<&str>, replica_port: u16, timeout: Duration) {
+    use crate::RawReply;
+    let deadline = std::time::Instant::now() + timeout;
+    let wanted = format!("port={replica_port},state=online");
+    let mut last = String::new();
+    loop {
+        let probe = crate::RawConnection::connect_tcp(std::net::SocketAddr::from((crate::LOOPBACK, primary_port)))
+            .and_then(|mut conn| {
+                if let Some(pw) = password {
+                    conn.command(&["AUTH", pw])?;
+                }
+                let info = conn.command(&["INFO", "replication"])?.to_string();
+                let listed = info
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("connected_slaves:"))
+                    .and_then(|n| n.parse::<i64>().ok())
+                    .unwrap_or(0);
+                if !info.contains(&wanted) {
+                    return Ok((false, info));
+                }
+                conn.command(&["SELECT", "15"])?;
+                conn.command(&["SET", "anyredis-test-support:probe", "1"])?;
+                conn.command(&["DEL", "anyredis-test-support:probe"])?;
+                let acked = conn.command(&["WAIT", &listed.to_string(), "200"])?;
+                Ok((matches!(acked, RawReply::Integer(n) if n >= listed), info))
+            });
+        match probe {
+            Ok((true, _)) => return,
+            Ok((false, info)) => last = info,
+            Err(e) => last = e.to_string(),
+        }
+        if std::time::Instant::now() >= deadline {
+            panic!(
+                "the primary on port {primary_port} did not get acknowledgements from its replica on port \
+                 {replica_port} within {timeout:?}: {last}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }

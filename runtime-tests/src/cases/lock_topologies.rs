@@ -41,13 +41,23 @@ pub async fn replica_checked_lock(rt: Runtime) -> TestResult {
     let primary = RedisServer::new();
     let replicas = [replica_of(&primary), replica_of(&primary)];
     let c = client(&primary.url(), &rt)?;
+    // Generous budgets where success is expected (a loaded machine may be slow
+    // to schedule the replicas), a short one where failure is.
+    let patient = c
+        .lock("replicated")
+        .ttl(Duration::from_secs(10))
+        .replica_check(ReplicaCheck::Majority)
+        .replica_timeout(Duration::from_secs(5))
+        .blocking_timeout(Duration::from_secs(20))
+        .build()?;
     let lock = c
         .lock("replicated")
         .ttl(Duration::from_secs(3))
         .replica_check(ReplicaCheck::Majority)
         .replica_timeout(Duration::from_millis(400))
         .build()?;
-    let guard = lock.try_acquire().await?.expect("both replicas acknowledge");
+    let guard = patient.try_acquire().await?.expect("both replicas acknowledge");
+    assert!(guard.fencing_token() > 0);
     for replica in &replicas {
         assert_eq!(
             replica.raw_command(&["GET", "replicated"]),
@@ -86,7 +96,7 @@ pub async fn replica_checked_lock(rt: Runtime) -> TestResult {
         sleeper.join().expect("the DEBUG SLEEP thread");
     }
 
-    let guard = lock.acquire().await?.expect("replicas are back");
+    let guard = patient.acquire().await?.expect("replicas are back");
     guard.release().await?;
     let three = c
         .lock("replicated")
