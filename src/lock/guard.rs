@@ -177,7 +177,8 @@ impl LockGuard {
                 Err(self.not_owned("release"))
             }
             Err(e) => {
-                if e.is_connection() {
+                // Maybe not run: try again in the background (on drop).
+                if e.is_connection() || e.is_timeout() {
                     self.released = false;
                 }
                 Err(e)

@@ -341,3 +341,25 @@ impl Lock {
         self.inner.ttl
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use crate::{Error, ErrorKind};
+
+    #[test]
+    fn lock_errors_keep_kind_message_and_cause() {
+        let e = Error::lock_not_owned("cannot release lock \"a\"");
+        assert_eq!(e.kind(), ErrorKind::LockNotOwned);
+        assert_eq!(e.to_string(), "lock not owned: cannot release lock \"a\"");
+        assert!(e.source().is_none());
+        let cause = Error::connection_lost("reset", crate::RequestState::NotSent);
+        let e = Error::lock_quorum("3 of 5 servers failed", Some(cause));
+        assert_eq!(e.kind(), ErrorKind::LockQuorum);
+        assert!(e.to_string().contains("3 of 5 servers failed"), "{e}");
+        assert!(e.to_string().contains("reset"), "{e}");
+        let source = e.source().and_then(|s| s.downcast_ref::<Error>()).map(Error::kind);
+        assert_eq!(source, Some(ErrorKind::ConnectionLost));
+    }
+}

@@ -197,3 +197,48 @@ pub async fn redlock_quorum(rt: Runtime) -> TestResult {
     assert_eq!(none.expect_err("no clients").kind(), ErrorKind::Config);
     Ok(())
 }
+
+/// Redlock acquires dropped at 300 random points, and guards dropped without
+/// release: every key they took on any of the five servers is released in
+/// the background; none is left without a TTL meanwhile.
+pub async fn redlock_cancelled_and_dropped_leave_nothing(rt: Runtime) -> TestResult {
+    use futures_util::future::{select, Either};
+    let servers: Vec<RedisServer> = (0..5).map(|_| RedisServer::new()).collect();
+    let clients = servers
+        .iter()
+        .map(|s| client(&s.url(), &rt))
+        .collect::<anyredis::Result<Vec<_>>>()?;
+    let lock = Redlock::builder(clients.clone(), "red")
+        .ttl(Duration::from_secs(30))
+        .server_timeout(Duration::from_secs(2))
+        .blocking(false)
+        .build()?;
+    let mut rng = crate::util::Rng::new(0x4ed);
+    let (mut completed, mut cancelled) = (0, 0);
+    for round in 0..300 {
+        let cut = Duration::from_micros(rng.below(1200));
+        match select(Box::pin(lock.acquire()), Box::pin(crate::util::sleep(cut))).await {
+            Either::Left((outcome, _)) => {
+                completed += 1;
+                drop(outcome?); // a guard, if taken: released in the background
+            }
+            Either::Right(((), attempt)) => {
+                cancelled += 1;
+                drop(attempt);
+            }
+        }
+        for s in &servers {
+            let left: i64 = s.raw_command(&["PTTL", "red"]).parse()?;
+            assert!(left == -2 || left > 0, "round {round}: PTTL {left}");
+        }
+    }
+    assert!(
+        completed > 20 && cancelled > 20,
+        "completed {completed}, cancelled {cancelled}"
+    );
+    crate::util::wait_for("every Redlock key released", Duration::from_secs(10), || {
+        servers.iter().all(|s| s.raw_command(&["DBSIZE"]) == "0")
+    })
+    .await?;
+    Ok(())
+}

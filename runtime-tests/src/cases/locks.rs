@@ -426,3 +426,33 @@ pub async fn auto_extend_through_faults(rt: Runtime) -> TestResult {
     drop(guard);
     Ok(())
 }
+
+/// Fencing tokens live in the server's data: with the AOF they keep
+/// increasing across a restart (a lock held then is gone or kept with its
+/// TTL, and a stale holder's release is refused once another took it).
+pub async fn fencing_survives_a_restart(rt: Runtime) -> TestResult {
+    let mut server = RedisServer::builder().appendonly(true).build();
+    let c = client(&server.url(), &rt)?;
+    let lock = c.lock("durable").ttl(Duration::from_secs(30)).build()?;
+    let mut last = 0;
+    for _ in 0..5 {
+        let guard = lock.acquire().await?.expect("free");
+        assert!(guard.fencing_token() > last);
+        last = guard.fencing_token();
+        guard.release().await?;
+    }
+    let held = lock.acquire().await?.expect("free");
+    server.raw_command(&["CONFIG", "SET", "appendfsync", "always"]);
+    server.stop();
+    server.restart();
+    assert!(held.owned().await?, "the key came back with the AOF, with its TTL");
+    let left = pttl(&server, "durable");
+    assert!(left > 0, "PTTL {left}");
+    c.del("durable").await?;
+    let next = lock.acquire().await?.expect("deleted, so free");
+    assert!(next.fencing_token() > held.fencing_token(), "the counter survived");
+    expect_kind(held.release().await, ErrorKind::LockNotOwned);
+    assert!(next.owned().await?);
+    next.release().await?;
+    Ok(())
+}
