@@ -178,7 +178,7 @@ fn wait_until_online(primary_port: u16, password: Option<&str>, replica_port: u1
     use crate::RawReply;
     let deadline = std::time::Instant::now() + timeout;
     let wanted = format!("port={replica_port},state=online");
-    let mut last = String::new();
+    let mut last;
     loop {
         let probe = crate::RawConnection::connect_tcp(std::net::SocketAddr::from((crate::LOOPBACK, primary_port)))
             .and_then(|mut conn| {
