@@ -67,7 +67,7 @@ pub async fn replica_checked_lock(rt: Runtime) -> TestResult {
     }
     guard.release().await?;
 
-    let sleepers: Vec<_> = replicas.iter().map(|r| pause(r, "3")).collect();
+    let sleepers: Vec<_> = replicas.iter().map(|r| pause(r, "6")).collect();
     let started = Instant::now();
     let err = lock.try_acquire().await.expect_err("no replica can acknowledge");
     let took = started.elapsed();
@@ -92,6 +92,45 @@ pub async fn replica_checked_lock(rt: Runtime) -> TestResult {
     let err = blocking.acquire().await.expect_err("still paused");
     assert_eq!(err.kind(), ErrorKind::LockQuorum, "{err}");
     assert_eq!(primary.raw_command(&["EXISTS", "replicated"]), "0");
+
+    // The wait counts against the TTL: a 500 ms lock gives up long before
+    // its 10 s replica timeout.
+    let short = c
+        .lock("replicated")
+        .ttl(Duration::from_millis(500))
+        .replica_check(ReplicaCheck::Majority)
+        .replica_timeout(Duration::from_secs(10))
+        .build()?;
+    let started = Instant::now();
+    let err = short.try_acquire().await.expect_err("paused");
+    assert_eq!(err.kind(), ErrorKind::LockQuorum, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+
+    // Dropped in the middle of its WAIT (once the key is on the primary):
+    // released in the background.
+    let key_taken = async {
+        let seen = crate::util::wait_for("the attempt's key", Duration::from_secs(5), || {
+            primary.raw_command(&["EXISTS", "replicated"]) == "1"
+        })
+        .await;
+        crate::util::sleep(Duration::from_millis(50)).await;
+        seen
+    };
+    match futures_util::future::select(Box::pin(patient.acquire()), Box::pin(key_taken)).await {
+        futures_util::future::Either::Right((seen, attempt)) => {
+            seen?;
+            drop(attempt);
+        }
+        futures_util::future::Either::Left((outcome, _)) => panic!("WAIT cannot succeed yet: {outcome:?}"),
+    }
+    crate::util::wait_for("the cancelled attempt's release", Duration::from_secs(5), || {
+        primary.raw_command(&["EXISTS", "replicated"]) == "0"
+    })
+    .await?;
     for sleeper in sleepers {
         sleeper.join().expect("the DEBUG SLEEP thread");
     }
