@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::guard::LockGuard;
 use super::scripts::{self, ExtendMode, NOT_OWNED};
 use super::{replica, token, LockInner, DEFAULT_TTL};
-use crate::{Client, Error, ErrorKind, Result};
+use crate::{Client, ErrorKind, Result};
 
 /// The longest TTL sent (about 34 years): far beyond any lock, and exact in
 /// Lua's doubles.
@@ -66,7 +66,9 @@ async fn attempt(lock: &Arc<LockInner>) -> Result<Option<LockGuard>> {
                 .key(&lock.fence_key)
                 .arg(&token)
                 .arg(ttl_millis(ttl))
-                .invoke::<i64, _>(&lock.client)
+                // A fence counter someone set negative fails the conversion
+                // (and `pending` releases the lock).
+                .invoke::<u64, _>(&lock.client)
                 .await?
         }
         Some(check) => {
@@ -94,12 +96,6 @@ async fn attempt(lock: &Arc<LockInner>) -> Result<Option<LockGuard>> {
         pending.disarm();
         return Ok(None);
     }
-    let fence = u64::try_from(fence).map_err(|_| {
-        Error::lock_not_owned(format!(
-            "the fence counter {:?} holds a negative number ({fence}); the lock was released",
-            lock.fence_key
-        ))
-    })?;
     let valid_until = match lock.ttl {
         Some(ttl) => sent_at.checked_add(ttl),
         None => {

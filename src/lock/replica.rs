@@ -69,7 +69,7 @@ pub(super) async fn acquire(
             }
         },
     };
-    let fence: i64 = scripts::acquire()
+    let fence: u64 = scripts::acquire()
         .key(&lock.name)
         .key(&lock.fence_key)
         .arg(token)
@@ -90,8 +90,6 @@ pub(super) async fn acquire(
     };
     let in_time = started.elapsed() < ttl;
     if acked >= needed && in_time {
-        let fence = u64::try_from(fence)
-            .map_err(|_| Error::lock_not_owned(format!("the fence counter {:?} is negative", lock.fence_key)))?;
         return Ok(Some(fence));
     }
     let _released: i64 = scripts::release().key(&lock.name).arg(token).invoke(&conn).await?;

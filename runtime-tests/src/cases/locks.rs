@@ -120,6 +120,15 @@ pub async fn acquire_release_walkthrough(rt: Runtime) -> TestResult {
     let err = c.lock("bad").build()?.try_acquire().await.expect_err("INCR fails");
     assert_eq!(err.kind(), ErrorKind::Server, "{err}");
     wait_gone(&server, "bad").await?;
+    c.set("{neg}:fence", -5).await?;
+    let err = c
+        .lock("neg")
+        .build()?
+        .try_acquire()
+        .await
+        .expect_err("a negative fence");
+    assert_eq!(err.kind(), ErrorKind::Conversion, "{err}");
+    wait_gone(&server, "neg").await?;
     Ok(())
 }
 
