@@ -32,6 +32,8 @@ echo "== tour (smol)"
 cargo run --quiet -p anyredis --example tour
 echo "== locks"
 cargo run --quiet -p anyredis --example lock
+echo "== pub/sub"
+cargo run --quiet -p anyredis --example pubsub
 echo "== the same client on each runtime"
 cargo run --quiet -p anyredis --example smol
 cargo run --quiet -p anyredis --example async_std --no-default-features --features async-std

@@ -56,6 +56,8 @@ struct Inner {
     /// Set by `close`: no command is sent and no connection installed after it.
     closed: AtomicBool,
     reconnect: Mutex<Reconnect>,
+    /// Push frames of the shared connection that are no reply.
+    pushes: Arc<crate::pubsub::PushInbox>,
 }
 
 /// Connection attempts of the shared connection, for backoff.
@@ -106,6 +108,7 @@ impl Client {
                 connecting: futures_util::lock::Mutex::new(()),
                 closed: AtomicBool::new(false),
                 reconnect: Mutex::new(Reconnect::default()),
+                pushes: crate::pubsub::inbox(),
             }),
         }
     }
@@ -192,6 +195,10 @@ impl Client {
     }
 
     /// The pool of dedicated connections.
+    pub(crate) fn push_inbox(&self) -> Arc<crate::pubsub::PushInbox> {
+        self.inner.pushes.clone()
+    }
+
     pub(crate) fn pool(&self) -> &Pool {
         &self.inner.pool
     }
@@ -280,7 +287,11 @@ impl Inner {
 
     async fn connect_now(&self) -> Result<Multiplexer> {
         let limits = QueueLimits::shared(&self.config);
-        let mux = Multiplexer::open(&self.config, &self.runtime, limits).await?;
+        let pushes = crate::multiplex::Pushes {
+            sink: self.pushes.clone(),
+            mode: crate::multiplex::PushMode::Commands,
+        };
+        let mux = Multiplexer::open_with(&self.config, &self.runtime, limits, Some(pushes)).await?;
         let mut current = self.lock();
         if self.closed.load(Ordering::SeqCst) {
             // `close` ran while this connect was in flight.

@@ -24,6 +24,21 @@ runtime_tests::per_runtime! {
         truncated_reply_fails_only_that_connection,
         close_during_connect_installs_nothing,
     ],
+    pubsub: [
+        seeds_walkthrough,
+        binary_and_large_payloads,
+        handlers_worker,
+        keyspace_events,
+        monitor_sees_commands,
+        shared_connection_pushes,
+    ],
+    pubsub_faults: [
+        resubscribe_after_restart_and_kills,
+        frozen_connection_is_replaced,
+        slow_consumer_policies,
+        cancelled_reads_lose_nothing,
+        cancelled_subscription_changes_complete,
+    ],
     scripts: [
         multiply_on_two_servers,
         pipelines_and_transactions_load_their_scripts,

@@ -15,10 +15,6 @@ pub const NOT_OFFERED: &[(&str, &str)] = &[
         "would close the shared connection; drop the client or connection instead",
     ),
     (
-        "monitor",
-        "turns the connection into a stream of monitor lines; needs a dedicated streaming API",
-    ),
-    (
         "subscribe",
         "on PubSub, not Client: subscriptions need a dedicated connection and a message stream",
     ),

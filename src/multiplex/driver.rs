@@ -29,10 +29,10 @@ use std::task::{Context, Poll};
 use bytes::BytesMut;
 use futures_io::AsyncWrite;
 
+use super::push::{route, Route};
 use super::{Shared, Slot};
 use crate::connection::buffer::ReadBuffer;
 use crate::error::RequestState;
-use crate::resp::Value;
 use crate::rt::{BoxFuture, BoxSocket, Runtime};
 use crate::{Error, ErrorKind, Result};
 
@@ -64,6 +64,9 @@ pub(super) struct Driver {
     watchdog: Option<Watchdog>,
     /// Set once the driver returned `Ready`: dropping it then ends nothing.
     done: bool,
+    /// Set while the push sink is full: nothing more is read or dispatched
+    /// until it has room.
+    paused: bool,
 }
 
 /// Watches for a connection that owes replies and receives nothing.
@@ -102,6 +105,7 @@ impl Driver {
             owing_epoch: 0,
             watchdog,
             done: false,
+            paused: false,
         }
     }
 
@@ -161,6 +165,19 @@ impl Driver {
     }
 
     fn poll_read(&mut self, cx: &mut Context<'_>) -> Result<bool> {
+        if self.paused {
+            let Some(pushes) = &self.shared.pushes else {
+                self.paused = false;
+                return Ok(true);
+            };
+            if pushes.sink.poll_room(cx).is_pending() {
+                return Ok(false);
+            }
+            // Room again: first what is already buffered, then the socket.
+            self.paused = false;
+            self.dispatch()?;
+            return Ok(true);
+        }
         match self.read.poll_fill(&mut *self.socket, cx) {
             Poll::Ready(Ok(0)) => Err(Error::connection_lost(
                 "the server closed the connection",
@@ -176,16 +193,32 @@ impl Driver {
         }
     }
 
-    /// Hands every complete reply to its slot.
+    /// Hands every complete reply to its slot, and out-of-band frames (see
+    /// [`super::PushMode`]) to the push sink, until the sink is full.
     fn dispatch(&mut self) -> Result<()> {
-        while let Some(value) = self.read.next_frame()? {
-            if let Value::Push(items) = &value {
-                // A subscribe command's confirmation is its reply; any other
-                // push (messages, client-side caching invalidations) is out
-                // of band, never a reply.
-                if !self.in_flight.front().is_some_and(|slot| slot.takes_push(items)) {
+        while !self.paused {
+            let Some(value) = self.read.next_frame()? else {
+                break;
+            };
+            let mode = self
+                .shared
+                .pushes
+                .as_ref()
+                .map_or(super::PushMode::Commands, |p| p.mode);
+            match route(mode, &value, self.in_flight.front()) {
+                Route::Out => {
+                    // Dropped when nobody listens: never a caller's reply.
+                    if let Some(pushes) = &self.shared.pushes {
+                        self.paused = !pushes.sink.push(value);
+                    }
                     continue;
                 }
+                Route::ReplyAndCopy => {
+                    if let Some(pushes) = &self.shared.pushes {
+                        self.paused = !pushes.sink.push(value.clone());
+                    }
+                }
+                Route::Reply => {}
             }
             let Some(slot) = self.in_flight.pop_front() else {
                 return Err(Error::connection_lost(

@@ -28,6 +28,7 @@
 //! decided above it (`src/request/`).
 
 mod driver;
+mod push;
 mod slot;
 
 use std::collections::VecDeque;
@@ -48,6 +49,7 @@ use crate::rt::Runtime;
 use crate::value::{Args, CommandClass};
 use crate::{Error, Result};
 
+pub(crate) use push::{PushMode, PushSink, Pushes};
 pub(crate) use slot::{ManyReceiver, OneReceiver, Slot};
 
 /// How much a connection may have queued before callers are refused.
@@ -103,6 +105,8 @@ struct Shared {
     finish_wakers: Mutex<Vec<Waker>>,
     protocol: Protocol,
     limits: QueueLimits,
+    /// Where frames that are no caller's reply go (dropped when `None`).
+    pushes: Option<Pushes>,
 }
 
 struct State {
@@ -126,12 +130,32 @@ impl Multiplexer {
     /// Opens a connection (socket and handshake, within the connect timeout)
     /// and starts its driver.
     pub(crate) async fn open(config: &Config, runtime: &Runtime, limits: QueueLimits) -> Result<Multiplexer> {
+        Multiplexer::open_with(config, runtime, limits, None).await
+    }
+
+    /// [`Multiplexer::open`], with out-of-band frames going to `pushes`.
+    pub(crate) async fn open_with(
+        config: &Config,
+        runtime: &Runtime,
+        limits: QueueLimits,
+        pushes: Option<Pushes>,
+    ) -> Result<Multiplexer> {
         let serial = Serial::connect(config, runtime).await?;
-        Multiplexer::start(serial, runtime, limits)
+        Multiplexer::start_with(serial, runtime, limits, pushes)
     }
 
     /// Takes over a connection that finished its handshake and spawns its driver.
     pub(crate) fn start(conn: Serial, runtime: &Runtime, limits: QueueLimits) -> Result<Multiplexer> {
+        Multiplexer::start_with(conn, runtime, limits, None)
+    }
+
+    /// [`Multiplexer::start`], with out-of-band frames going to `pushes`.
+    pub(crate) fn start_with(
+        conn: Serial,
+        runtime: &Runtime,
+        limits: QueueLimits,
+        pushes: Option<Pushes>,
+    ) -> Result<Multiplexer> {
         let (socket, read, protocol) = conn.into_parts();
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
@@ -149,6 +173,7 @@ impl Multiplexer {
             finish_wakers: Mutex::new(Vec::new()),
             protocol,
             limits,
+            pushes,
         });
         let driver = driver::Driver::new(shared.clone(), socket, read, runtime.clone());
         // On failure the driver was dropped unpolled, and its drop ended the connection.
@@ -168,7 +193,10 @@ impl Multiplexer {
     /// (push frames on RESP3): its reply is the array of them.
     pub(crate) fn send(&self, args: &Args, epoch: Option<u64>) -> Result<OneReceiver> {
         let (slot, receiver) = match args.class() {
-            CommandClass::Subscribe => Slot::confirmations(args.len().saturating_sub(1).max(1)),
+            CommandClass::Subscribe => {
+                let name = args.iter().next().unwrap_or_default();
+                Slot::confirmations(name, args.len().saturating_sub(1).max(1))
+            }
             _ => Slot::one(),
         };
         self.enqueue(slot, args.encoded().len(), epoch, |buf| args.write_frame(buf))?;
@@ -223,6 +251,11 @@ impl Multiplexer {
     /// Whether the connection has ended (a new one is needed).
     pub(crate) fn is_closed(&self) -> bool {
         self.shared.ended.load(Ordering::Acquire)
+    }
+
+    /// Why the connection ended, once it has.
+    pub(crate) fn closed_reason(&self) -> Option<Error> {
+        self.shared.lock().closed.clone()
     }
 
     /// The current holder's epoch (see [`Multiplexer::retire`]).

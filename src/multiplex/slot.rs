@@ -21,13 +21,29 @@ pub(crate) enum Slot {
         replies: Vec<Value>,
         left: usize,
     },
-    /// A subscribe-family command: `left` more confirmations (push frames on
-    /// RESP3), delivered together as one array.
+    /// A subscribe-family command: `left` more confirmations of `kind` (its
+    /// name in lowercase; push frames on RESP3), delivered together as one array.
     Confirmations {
         sender: oneshot::Sender<Result<Value>>,
         replies: Vec<Value>,
         left: usize,
+        kind: Box<[u8]>,
     },
+}
+
+/// The first element of subscribe-family confirmations.
+const CONFIRMATIONS: [&[u8]; 6] = [
+    b"subscribe",
+    b"psubscribe",
+    b"ssubscribe",
+    b"unsubscribe",
+    b"punsubscribe",
+    b"sunsubscribe",
+];
+
+/// Whether `kind` (a frame's first element) names a subscribe-family confirmation.
+pub(crate) fn is_confirmation_kind(kind: &[u8]) -> bool {
+    CONFIRMATIONS.iter().any(|c| c.eq_ignore_ascii_case(kind))
 }
 
 impl Slot {
@@ -49,7 +65,8 @@ impl Slot {
         )
     }
 
-    pub(crate) fn confirmations(count: usize) -> (Slot, OneReceiver) {
+    /// A slot for a subscribe-family command named `name` expecting `count` confirmations.
+    pub(crate) fn confirmations(name: &[u8], count: usize) -> (Slot, OneReceiver) {
         let (sender, receiver) = oneshot::channel();
         // The count is the number of channels we sent, not the server's word.
         (
@@ -57,6 +74,7 @@ impl Slot {
                 sender,
                 replies: Vec::with_capacity(count),
                 left: count,
+                kind: name.to_ascii_lowercase().into_boxed_slice(),
             },
             receiver,
         )
@@ -72,20 +90,14 @@ impl Slot {
         }
     }
 
-    /// Whether this slot is answered by a push frame of this kind (a
-    /// subscribe-family confirmation), rather than the frame being out of band.
-    pub(crate) fn takes_push(&self, push: &[Value]) -> bool {
-        const CONFIRMATIONS: [&[u8]; 6] = [
-            b"subscribe",
-            b"psubscribe",
-            b"ssubscribe",
-            b"unsubscribe",
-            b"punsubscribe",
-            b"sunsubscribe",
-        ];
-        match (self, push.first()) {
-            (Slot::Confirmations { .. }, Some(Value::BulkString(kind) | Value::SimpleString(kind))) => {
-                CONFIRMATIONS.iter().any(|c| c.eq_ignore_ascii_case(kind))
+    /// Whether this slot is answered by a frame with these elements: a
+    /// confirmation of the kind its subscribe-family command waits for (any
+    /// other frame of that shape is out of band: a message, or a confirmation
+    /// the server sent on its own).
+    pub(crate) fn takes_confirmation(&self, items: &[Value]) -> bool {
+        match (self, items.first()) {
+            (Slot::Confirmations { kind, .. }, Some(Value::BulkString(got) | Value::SimpleString(got))) => {
+                kind.eq_ignore_ascii_case(got)
             }
             _ => false,
         }
@@ -124,6 +136,7 @@ impl Slot {
                 sender,
                 mut replies,
                 left,
+                kind,
             } => {
                 if let Value::Error(line) = value {
                     let _ = sender.send(Err(ServerError::new(line).into()));
@@ -135,6 +148,7 @@ impl Slot {
                         sender,
                         replies,
                         left: left.saturating_sub(1),
+                        kind,
                     })
                 } else {
                     let _ = sender.send(Ok(Value::Array(replies)));

@@ -7,8 +7,12 @@
 //! | shared | sent on the shared connection | sent | sent |
 //! | blocking | sent on a pooled dedicated connection | sent | sent |
 //! | connection state | refused ([`crate::ErrorKind::Usage`]) | sent; the connection is not reused by the pool | refused |
-//! | subscribe | refused | sent; its confirmations are its reply | refused |
-//! | monitor | refused | refused (not offered yet) | refused |
+//! | subscribe | refused | refused | refused |
+//! | monitor | refused | refused | refused |
+//!
+//! Subscribing runs on a [`crate::PubSub`] handle ([`crate::Client::pubsub`]),
+//! whose connection tells messages from replies on RESP2 too; `MONITOR` on
+//! [`crate::Client::monitor`]. Neither goes through this table.
 //!
 //! A command with a [`BlockTime`] (blocking commands, `WAIT`) gets a response
 //! timeout of its own time plus the configured response timeout, or plus
@@ -86,9 +90,14 @@ pub(crate) fn plan(source: &dyn Source, class: CommandClass, name: &dyn Fn() -> 
     let sharing = source.sharing();
     match (class, sharing) {
         (CommandClass::Monitor, _) => Err(Error::usage(
-            "MONITOR is not offered: it turns its connection into an endless stream of every command the \
-             server runs",
+            "MONITOR turns its connection into an endless stream of every command the server runs: use \
+             Client::monitor, which reads that stream",
         )),
+        (CommandClass::Subscribe, _) => Err(Error::usage(format!(
+            "{} was not sent: subscriptions run on a pub/sub handle (Client::pubsub), which keeps the \
+             subscription set, tells messages from replies and resubscribes after a reconnect",
+            name()
+        ))),
         (CommandClass::Shared, _) => Ok(Plan::Here),
         (CommandClass::Blocking, Sharing::Shared) if source.pool().is_some() => Ok(Plan::Pool),
         (CommandClass::Blocking, _) => Ok(Plan::Here),

@@ -13,6 +13,8 @@ pub mod pipelines;
 pub mod pool;
 pub mod pool_cancel;
 pub mod protocol;
+pub mod pubsub;
+pub mod pubsub_faults;
 pub mod resilience;
 pub mod routing;
 pub mod scripts;
