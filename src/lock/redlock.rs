@@ -111,7 +111,9 @@ impl RedlockBuilder {
 
     /// How long one attempt waits for each server (default: a tenth of the
     /// TTL, between 5 ms and 500 ms): small against the TTL, so a server that
-    /// is down costs little of the validity.
+    /// is down costs little of the validity. A client's first command also
+    /// connects it (clients are lazy): call [`Client::connect`] on each
+    /// first, or allow for a connect and handshake in this timeout.
     pub fn server_timeout(mut self, timeout: Duration) -> RedlockBuilder {
         self.server_timeout = Some(timeout);
         self
@@ -445,5 +447,17 @@ impl Drop for RedlockGuard {
         if !self.released {
             self.lock.release_in_background(self.token.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_is_one_percent_plus_two_ms() {
+        assert_eq!(drift(Duration::from_secs(10)), Duration::from_millis(102));
+        assert_eq!(drift(Duration::ZERO), Duration::from_millis(2));
+        assert!(drift(Duration::MAX) > Duration::from_secs(1));
     }
 }

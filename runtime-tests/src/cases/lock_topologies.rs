@@ -179,6 +179,17 @@ pub async fn redlock_quorum(rt: Runtime) -> TestResult {
     let lock = redlock("red")?;
     assert_eq!(lock.quorum(), 3);
 
+    // A TTL shorter than the clock-drift allowance (1% + 2 ms) can never
+    // leave any validity: granted everywhere, yet refused, and released.
+    let hopeless = Redlock::builder(clients.clone(), "red")
+        .ttl(Duration::from_millis(2))
+        .server_timeout(Duration::from_secs(2))
+        .blocking(false)
+        .build()?;
+    let err = hopeless.acquire().await.expect_err("no validity left");
+    assert_eq!(err.kind(), ErrorKind::LockQuorum, "{err}");
+    assert!(err.to_string().contains("leaving no validity"), "{err}");
+
     let guard = lock.acquire().await?.expect("all five up");
     for s in &servers {
         assert_eq!(s.raw_command(&["GET", "red"]), guard.token());
