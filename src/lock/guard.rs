@@ -190,6 +190,10 @@ impl LockGuard {
     /// [`crate::ErrorKind::LockNotOwned`] when it is not;
     /// [`crate::ErrorKind::Usage`] for a lock without TTL.
     pub async fn extend(&self, by: Duration) -> Result<()> {
+        if self.held.valid_until().is_none() {
+            // Known to have no TTL: refused before anything is sent.
+            return Err(self.no_ttl());
+        }
         self.run(ExtendMode::Add(ttl_millis(by)), "extend").await
     }
 
@@ -233,10 +237,10 @@ impl LockGuard {
                 self.held.lost.raise();
                 Err(self.not_owned(what))
             }
-            NO_TTL => Err(Error::usage(format!(
-                "lock {:?} has no TTL to extend: use extend_to",
-                self.lock.name
-            ))),
+            NO_TTL => {
+                self.held.set_valid_until(None);
+                Err(self.no_ttl())
+            }
             ms if ms >= 0 => {
                 let ms = u64::try_from(ms).unwrap_or(0);
                 self.held
@@ -248,6 +252,10 @@ impl LockGuard {
                 Ok(())
             }
         }
+    }
+
+    fn no_ttl(&self) -> Error {
+        Error::usage(format!("lock {:?} has no TTL to extend: use extend_to", self.lock.name))
     }
 
     fn not_owned(&self, what: &str) -> Error {

@@ -92,6 +92,8 @@ pub async fn acquire_release_walkthrough(rt: Runtime) -> TestResult {
     guard.reacquire().await?;
     guard.extend_to(Duration::from_secs(60)).await?;
     assert!(pttl(&server, "forever") > 50_000);
+    guard.extend(Duration::from_secs(60)).await?; // it has a TTL now
+    assert!(pttl(&server, "forever") > 110_000);
     guard.release().await?;
 
     // Somebody else's key is never touched.
