@@ -55,7 +55,12 @@ runtime_tests::per_runtime! {
         auto_extend_through_faults,
         cancelled_acquire_leaves_no_key_without_ttl,
     ],
-    lock_topologies: [replica_checked_lock, redlock_quorum, redlock_cancelled_and_dropped_leave_nothing],
+    lock_topologies: [
+        replica_checked_lock,
+        redlock_quorum,
+        redlock_cancelled_and_dropped_leave_nothing,
+        redlock_auto_extend,
+    ],
     routing: [
         state_changing_commands_refused_on_shared,
         dedicated_connection_accepts_state_changes,

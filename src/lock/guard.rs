@@ -20,6 +20,13 @@ pub(crate) struct Held {
 }
 
 impl Held {
+    pub(crate) fn new(valid_until: Option<Instant>) -> Arc<Held> {
+        Arc::new(Held {
+            lost: LostSignal::new(),
+            valid_until: Mutex::new(valid_until),
+        })
+    }
+
     pub(crate) fn valid_until(&self) -> Option<Instant> {
         match self.valid_until.lock() {
             Ok(v) => *v,
@@ -78,10 +85,7 @@ impl LockGuard {
         fence: u64,
         valid_until: Option<Instant>,
     ) -> Result<LockGuard> {
-        let held = Arc::new(Held {
-            lost: LostSignal::new(),
-            valid_until: Mutex::new(valid_until),
-        });
+        let held = Held::new(valid_until);
         let stop = match (lock.auto_extend, lock.ttl) {
             (true, Some(ttl)) => {
                 let (stop, stopped) = oneshot::channel();

@@ -1,7 +1,7 @@
 //! Distributed locks built on the public command surface and [`crate::Script`]:
 //! [`Lock`] (one server, with fencing tokens, optional auto-extend and an
 //! optional replica check) and [`Redlock`] (a majority of independent
-//! servers).
+//! servers, optional auto-extend, no fencing token).
 //!
 //! # How a lock works
 //! Acquiring runs one Lua script: `SET name token NX PX ttl` and, when that
@@ -56,6 +56,7 @@ mod auto_extend;
 mod guard;
 mod lost;
 mod redlock;
+mod redlock_guard;
 mod replica;
 mod scripts;
 mod token;
@@ -68,7 +69,8 @@ use crate::{Client, Error, Result};
 
 pub use guard::LockGuard;
 pub use lost::LockLost;
-pub use redlock::{Redlock, RedlockBuilder, RedlockGuard};
+pub use redlock::{Redlock, RedlockBuilder};
+pub use redlock_guard::RedlockGuard;
 pub use replica::ReplicaCheck;
 
 /// Default [`LockBuilder::ttl`]: 30 s.

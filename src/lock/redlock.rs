@@ -1,13 +1,14 @@
 //! [`Redlock`]: one lock over several independent Redis servers, held when a
 //! majority granted it in time.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
 use super::acquire::{ttl_millis, Jitter};
-use super::scripts::{self, ExtendMode, NOT_OWNED};
+use super::redlock_guard::RedlockGuard;
+use super::scripts;
 use super::{token, DEFAULT_RETRY_INTERVAL, DEFAULT_TTL, MIN_MS};
 use crate::rt::with_timeout;
 use crate::{Client, Error, ErrorKind, Result};
@@ -53,18 +54,19 @@ use crate::{Client, Error, ErrorKind, Result};
 /// ```
 #[derive(Debug, Clone)]
 pub struct Redlock {
-    inner: Arc<RedlockInner>,
+    pub(super) inner: Arc<RedlockInner>,
 }
 
 #[derive(Debug)]
-struct RedlockInner {
-    clients: Vec<Client>,
-    name: String,
-    ttl: Duration,
+pub(super) struct RedlockInner {
+    pub(super) clients: Vec<Client>,
+    pub(super) name: String,
+    pub(super) ttl: Duration,
     retry_interval: Duration,
     blocking: bool,
     blocking_timeout: Option<Duration>,
-    server_timeout: Duration,
+    pub(super) server_timeout: Duration,
+    auto_extend: bool,
     /// The first client's runtime: timers and background releases.
     runtime: crate::Runtime,
 }
@@ -80,9 +82,23 @@ pub struct RedlockBuilder {
     blocking: bool,
     blocking_timeout: Option<Duration>,
     server_timeout: Option<Duration>,
+    auto_extend: bool,
 }
 
 impl RedlockBuilder {
+    /// Keeps the lock alive while its guard is held (default off): a task on
+    /// the first client's runtime sets the TTL back on every server every
+    /// third of the TTL, and moves [`RedlockGuard::valid_until`]. When a
+    /// majority can no longer be reached before the validity ends, or a
+    /// majority no longer holds this token, the guard reports the loss
+    /// ([`RedlockGuard::is_lost`], [`RedlockGuard::lost`]). A round waits
+    /// for every server up to the [server timeout](Self::server_timeout), so
+    /// keep that well below a third of the TTL (the default is a tenth).
+    pub fn auto_extend(mut self, on: bool) -> RedlockBuilder {
+        self.auto_extend = on;
+        self
+    }
+
     /// How long the lock lasts (default [`super::DEFAULT_TTL`]). A Redlock
     /// always has a TTL.
     pub fn ttl(mut self, ttl: Duration) -> RedlockBuilder {
@@ -143,6 +159,7 @@ impl RedlockBuilder {
                 blocking: self.blocking,
                 blocking_timeout: self.blocking_timeout,
                 server_timeout,
+                auto_extend: self.auto_extend,
                 runtime,
             }),
         })
@@ -150,7 +167,7 @@ impl RedlockBuilder {
 }
 
 /// The clock-drift allowance for `ttl`: 1% of it plus 2 ms.
-fn drift(ttl: Duration) -> Duration {
+pub(super) fn drift(ttl: Duration) -> Duration {
     ttl.checked_div(100)
         .unwrap_or_default()
         .saturating_add(Duration::from_millis(2))
@@ -168,6 +185,7 @@ impl Redlock {
             blocking: true,
             blocking_timeout: None,
             server_timeout: None,
+            auto_extend: false,
         }
     }
 
@@ -231,7 +249,7 @@ impl Redlock {
         }
     }
 
-    fn runtime(&self) -> &crate::Runtime {
+    pub(super) fn runtime(&self) -> &crate::Runtime {
         &self.inner.runtime
     }
 
@@ -272,13 +290,9 @@ impl Redlock {
         }
         let validity = inner.ttl.saturating_sub(elapsed).saturating_sub(drift(inner.ttl));
         if granted >= self.quorum() && !validity.is_zero() {
+            let until = started.checked_add(elapsed.saturating_add(validity));
+            let guard = RedlockGuard::new(self.clone(), token, until, self.inner.auto_extend)?;
             pending.lock = None;
-            let guard = RedlockGuard {
-                lock: self.clone(),
-                token,
-                valid_until: Mutex::new(started.checked_add(elapsed.saturating_add(validity))),
-                released: false,
-            };
             return Ok(Some(guard));
         }
         pending.lock = None;
@@ -311,7 +325,7 @@ impl Redlock {
 
     /// Runs the release script on every server; how many deleted the key,
     /// and the first error.
-    async fn release_all(&self, token: &str) -> (usize, Option<Error>) {
+    pub(super) async fn release_all(&self, token: &str) -> (usize, Option<Error>) {
         let inner = &self.inner;
         let runtime = self.runtime().clone();
         let calls = inner.clients.iter().map(|client| {
@@ -338,7 +352,7 @@ impl Redlock {
         (deleted, first_error)
     }
 
-    fn release_in_background(&self, token: String) {
+    pub(super) fn release_in_background(&self, token: String) {
         let lock = self.clone();
         let _ = self.runtime().spawn(async move {
             lock.release_all(&token).await;
@@ -355,97 +369,6 @@ impl Drop for AllPending {
     fn drop(&mut self) {
         if let Some((lock, token)) = self.lock.take() {
             lock.release_in_background(token);
-        }
-    }
-}
-
-/// One acquisition of a [`Redlock`]. Release it with [`RedlockGuard::release`];
-/// dropping it releases on every server in the background.
-#[derive(Debug)]
-pub struct RedlockGuard {
-    lock: Redlock,
-    token: String,
-    valid_until: Mutex<Option<Instant>>,
-    released: bool,
-}
-
-impl RedlockGuard {
-    /// The lock's name.
-    pub fn name(&self) -> &str {
-        self.lock.name()
-    }
-
-    /// This acquisition's random token (128 bits, 32 hex digits).
-    pub fn token(&self) -> &str {
-        &self.token
-    }
-
-    /// The end of the lock's validity: the TTL minus the time the acquire
-    /// (or last extend) took minus the clock-drift allowance, from its start.
-    /// Finish the protected work before it.
-    pub fn valid_until(&self) -> Option<Instant> {
-        match self.valid_until.lock() {
-            Ok(v) => *v,
-            Err(poisoned) => *poisoned.into_inner(),
-        }
-    }
-
-    /// Releases on every server (only where the key still holds this token).
-    /// [`crate::ErrorKind::LockNotOwned`] when no server held it any more.
-    pub async fn release(mut self) -> Result<()> {
-        self.released = true;
-        let (deleted, first_error) = self.lock.release_all(&self.token).await;
-        match (deleted, first_error) {
-            (0, Some(e)) => Err(e),
-            (0, None) => Err(Error::lock_not_owned(format!(
-                "Redlock {:?} had expired on every server",
-                self.lock.name()
-            ))),
-            _ => Ok(()),
-        }
-    }
-
-    /// Sets the TTL back to `ttl` on every server where it is still ours;
-    /// succeeds when a majority did so in time, and moves
-    /// [`valid_until`](Self::valid_until). [`crate::ErrorKind::LockNotOwned`]
-    /// otherwise (the validity is then left as it was).
-    pub async fn extend_to(&self, ttl: Duration) -> Result<()> {
-        let inner = &self.lock.inner;
-        let runtime = self.lock.runtime().clone();
-        let (word, ms) = ExtendMode::Set(ttl_millis(ttl)).words();
-        let started = Instant::now();
-        let calls = inner.clients.iter().map(|client| {
-            let call = scripts::extend().key(&inner.name).arg(&self.token).arg(word).arg(ms);
-            let call = async move { call.invoke::<i64, _>(client).await };
-            with_timeout(&runtime, Some(inner.server_timeout), call)
-        });
-        let extended = join_all(calls)
-            .await
-            .into_iter()
-            .filter(|outcome| matches!(outcome, Ok(Ok(pttl)) if *pttl >= 0 && *pttl != NOT_OWNED))
-            .count();
-        let elapsed = started.elapsed();
-        let validity = ttl.saturating_sub(elapsed).saturating_sub(drift(ttl));
-        if extended >= self.lock.quorum() && !validity.is_zero() {
-            let until = started.checked_add(elapsed.saturating_add(validity));
-            match self.valid_until.lock() {
-                Ok(mut v) => *v = until,
-                Err(poisoned) => *poisoned.into_inner() = until,
-            }
-            return Ok(());
-        }
-        Err(Error::lock_not_owned(format!(
-            "Redlock {:?} was extended on {extended} servers, {} needed in time",
-            inner.name,
-            self.lock.quorum()
-        )))
-    }
-}
-
-impl Drop for RedlockGuard {
-    fn drop(&mut self) {
-        if !self.released {
-            self.lock.release_in_background(self.token.clone());
         }
     }
 }

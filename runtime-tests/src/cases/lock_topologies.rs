@@ -292,3 +292,61 @@ pub async fn redlock_cancelled_and_dropped_leave_nothing(rt: Runtime) -> TestRes
     .await?;
     Ok(())
 }
+
+/// Redlock with auto-extend keeps a 1 s lock through 2.5 s of work, and
+/// keeps it with two of five servers down; with three down no round reaches
+/// a majority, and the guard reports the loss once its validity ends.
+pub async fn redlock_auto_extend(rt: Runtime) -> TestResult {
+    use futures_util::future::{select, Either};
+    let mut servers: Vec<RedisServer> = (0..5).map(|_| RedisServer::new()).collect();
+    let clients = servers
+        .iter()
+        .map(|s| client(&s.url(), &rt))
+        .collect::<anyredis::Result<Vec<_>>>()?;
+    for c in &clients {
+        c.connect().await?;
+    }
+    let lock = Redlock::builder(clients.clone(), "kept")
+        .ttl(Duration::from_millis(1000))
+        .server_timeout(Duration::from_millis(100))
+        .auto_extend(true)
+        .blocking(false)
+        .build()?;
+    let guard = lock.acquire().await?.expect("all up");
+    let first = guard.valid_until().expect("validity");
+    crate::util::sleep(Duration::from_millis(2500)).await;
+    assert!(!guard.is_lost());
+    assert!(guard.valid_until().expect("validity") > first + Duration::from_millis(1500));
+    for s in &servers {
+        assert_eq!(s.raw_command(&["GET", "kept"]), guard.token());
+    }
+
+    servers[0].kill();
+    servers[1].kill();
+    crate::util::sleep(Duration::from_millis(2000)).await;
+    assert!(!guard.is_lost(), "three of five still extend it");
+    assert!(guard.valid_until().expect("validity") > Instant::now());
+
+    servers[2].kill();
+    let lost = select(guard.lost(), Box::pin(crate::util::sleep(Duration::from_secs(10)))).await;
+    assert!(matches!(lost, Either::Left(_)), "the loss was not reported");
+    assert!(guard.is_lost());
+    drop(guard);
+    crate::util::wait_for("the survivors' keys to go", Duration::from_secs(5), || {
+        servers[3..].iter().all(|s| s.raw_command(&["EXISTS", "kept"]) == "0")
+    })
+    .await?;
+
+    // Released explicitly: the task stops, nothing is extended again.
+    let lock = Redlock::builder(clients[3..].to_vec(), "again")
+        .ttl(Duration::from_millis(300))
+        .auto_extend(true)
+        .build()?;
+    let guard = lock.try_acquire().await?.expect("two of two up");
+    guard.release().await?;
+    crate::util::sleep(Duration::from_millis(400)).await;
+    for s in &servers[3..] {
+        assert_eq!(s.raw_command(&["EXISTS", "again"]), "0");
+    }
+    Ok(())
+}
