@@ -34,7 +34,13 @@ echo "== locks"
 cargo run --quiet -p anyredis --example lock
 echo "== pub/sub"
 cargo run --quiet -p anyredis --example pubsub
+echo "== stream consumer-group worker (smol)"
+cargo run --quiet -p anyredis --example stream_worker
+echo "== cache (Cache, HerdCache, single flight)"
+cargo run --quiet -p anyredis --example cache
 echo "== the same client on each runtime"
 cargo run --quiet -p anyredis --example smol
 cargo run --quiet -p anyredis --example async_std --no-default-features --features async-std
 cargo run --quiet -p anyredis --example tokio --no-default-features --features tokio
+echo "== metrics hook (prometheus-client), stats, serde and derive"
+cargo run --quiet -p anyredis --example metrics --features serde,derive

@@ -236,6 +236,10 @@ impl ClientBuilder {
         &self.config
     }
 
+    pub(crate) fn config_mut(&mut self) -> &mut Config {
+        &mut self.config
+    }
+
     /// The client. Does no I/O; fails with an [`crate::ErrorKind::Config`]
     /// error when a setting is invalid (see [`Config::validate`]) or when no
     /// runtime can be chosen.
@@ -245,7 +249,7 @@ impl ClientBuilder {
             Some(runtime) => runtime,
             None => Runtime::from_features()?,
         };
-        Ok(Client::from_parts(self.config, runtime))
+        Ok(Client::from_parts(self.config.instrumented(), runtime))
     }
 }
 

@@ -229,6 +229,10 @@ impl Source for Inner {
     fn pool(&self) -> Option<&Pool> {
         Some(&self.pool)
     }
+
+    fn telemetry(&self) -> Option<&crate::telemetry::Telemetry> {
+        self.config.instruments.live().map(|t| &**t)
+    }
 }
 
 impl Inner {
@@ -263,6 +267,11 @@ impl Inner {
                 .unwrap_or_default()
         };
         if !wait.is_zero() {
+            crate::telemetry::event!(
+                INFO,
+                wait_ms = wait.as_millis(),
+                "waiting before reconnecting (backoff)"
+            );
             self.runtime.sleep(wait).await;
         }
         let result = self.connect_now().await;
@@ -299,6 +308,9 @@ impl Inner {
             return Err(Error::closed());
         }
         *current = Some(mux.clone());
+        if let Some(telemetry) = self.config.instruments.live() {
+            telemetry.counters.shared_connects.fetch_add(1, Ordering::Relaxed);
+        }
         Ok(mux)
     }
 

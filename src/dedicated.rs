@@ -53,7 +53,8 @@ impl Connection {
 
     fn start(serial: Serial, config: &Config, runtime: &Runtime) -> Result<Connection> {
         let mux = Multiplexer::start(serial, runtime, QueueLimits::dedicated(config))?;
-        let source = FixedSource::new(mux, runtime.clone(), config.response_timeout, Sharing::Dedicated, false);
+        let source = FixedSource::new(mux, runtime.clone(), config.response_timeout, Sharing::Dedicated, false)
+            .with_telemetry(config.instruments.live());
         Ok(Connection {
             source: Arc::new(source),
             lease: None,
@@ -63,7 +64,8 @@ impl Connection {
     /// A pooled connection, given back to the pool when dropped.
     pub(crate) fn leased(lease: Lease, config: &Config, runtime: &Runtime) -> Connection {
         let mux = Multiplexer::clone(&lease);
-        let source = FixedSource::new(mux, runtime.clone(), config.response_timeout, Sharing::Dedicated, true);
+        let source = FixedSource::new(mux, runtime.clone(), config.response_timeout, Sharing::Dedicated, true)
+            .with_telemetry(config.instruments.live());
         Connection {
             source: Arc::new(source),
             lease: Some(lease),

@@ -28,7 +28,9 @@ pub enum ErrorKind {
     Protocol,
     /// The server answered with an error reply (`WRONGTYPE`, `NOAUTH`, ...).
     Server,
-    /// The reply could not be converted to the requested Rust type.
+    /// The reply could not be converted to the requested Rust type, or a
+    /// cached value ([`crate::cache`]) could not be encoded or decoded (the
+    /// message names its key).
     Conversion,
     /// A connect or response timeout passed.
     Timeout,
@@ -187,6 +189,15 @@ enum Repr {
         /// The first error met on the way, when one was.
         cause: Option<Arc<Error>>,
     },
+    /// A cache value that could not be encoded or decoded (see `crate::cache`).
+    CacheCodec {
+        /// What failed: "serialize", "deserialize", "compress" or "decompress".
+        step: &'static str,
+        /// The cache key, and the Redis key it is stored under.
+        key: String,
+        redis_key: String,
+        source: Arc<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl Error {
@@ -284,6 +295,21 @@ impl Error {
         self
     }
 
+    /// A cache value under `key` (stored at `redis_key`) that failed at `step`.
+    pub(crate) fn cache_codec(
+        step: &'static str,
+        key: &str,
+        redis_key: &str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    ) -> Error {
+        Error::from_repr(Repr::CacheCodec {
+            step,
+            key: key.to_owned(),
+            redis_key: redis_key.to_owned(),
+            source: Arc::from(source),
+        })
+    }
+
     fn from_repr(repr: Repr) -> Error {
         Error { repr: Box::new(repr) }
     }
@@ -296,7 +322,7 @@ impl Error {
             Repr::ConnectionLost { .. } => ErrorKind::ConnectionLost,
             Repr::Protocol(_) => ErrorKind::Protocol,
             Repr::Server { .. } => ErrorKind::Server,
-            Repr::Conversion(_) => ErrorKind::Conversion,
+            Repr::Conversion(_) | Repr::CacheCodec { .. } => ErrorKind::Conversion,
             Repr::Timeout { .. } => ErrorKind::Timeout,
             Repr::Tls(_) => ErrorKind::Tls,
             Repr::Runtime(_) => ErrorKind::Runtime,
@@ -434,6 +460,15 @@ impl fmt::Display for Error {
                 message,
                 cause: Some(cause),
             } => write!(f, "lock not confirmed: {message} (first error: {cause})"),
+            Repr::CacheCodec {
+                step,
+                key,
+                redis_key,
+                source,
+            } => write!(
+                f,
+                "cannot {step} the cached value of {key:?} (Redis key {redis_key:?}): {source}"
+            ),
         }
     }
 }
@@ -456,6 +491,7 @@ impl std::error::Error for Error {
             Repr::Server { error, .. } => Some(error),
             Repr::Conversion(e) => Some(e),
             Repr::LockQuorum { cause: Some(cause), .. } => Some(&**cause),
+            Repr::CacheCodec { source, .. } => Some(&**source),
             _ => None,
         }
     }

@@ -10,10 +10,11 @@ use crate::cmd::Cmd;
 use crate::commands::CommandTarget;
 use crate::error::{RequestState, ServerError};
 use crate::multiplex::ManyReceiver;
-use crate::request::{command_name, limit_for, plan, Plan, Source};
+use crate::request::{command_name, count_sent, limit_for, plan, refused, Plan, Source};
 use crate::resp::Value;
 use crate::rt::with_timeout;
 use crate::script::Script;
+use crate::telemetry::{Probe, Scoped};
 use crate::value::{Args, BlockTime, CommandClass, FromValue};
 use crate::{Error, Result};
 
@@ -64,6 +65,9 @@ struct Queued {
     special: Option<(CommandClass, String)>,
     /// Scripts called by queued commands, loaded just before them.
     scripts: Vec<Script>,
+    /// The first queued command whose arguments were refused ([`Args::refuse`]):
+    /// its name and the reason. The pipeline is then not sent.
+    refused: Option<(String, String)>,
 }
 
 impl Pipeline {
@@ -124,6 +128,7 @@ impl Pipeline {
         queued.block = None;
         queued.special = None;
         queued.scripts.clear();
+        queued.refused = None;
     }
 
     /// Sends the queued commands and converts the array of their replies to `T`
@@ -135,13 +140,20 @@ impl Pipeline {
     /// [`crate::ErrorKind::Server`] error, with its code and
     /// [`Error::command_index`].
     pub async fn query<T: FromValue>(&self) -> Result<T> {
-        let replies = self.run().await?.unwrap_or_default();
-        convert(replies)
+        self.observed(&self.source, self.atomic, async {
+            let replies = self.run().await?.unwrap_or_default();
+            convert(replies)
+        })
+        .await
     }
 
     /// Sends the queued commands and returns each command's result in order.
     pub async fn query_each(&self) -> Result<Vec<Result<Value>>> {
-        let replies = self.run().await?.unwrap_or_default();
+        let replies = self
+            .observed(&self.source, self.atomic, async {
+                Ok(self.run().await?.unwrap_or_default())
+            })
+            .await?;
         Ok(replies
             .into_iter()
             .map(|value| match value {
@@ -164,12 +176,40 @@ impl Pipeline {
     /// transaction's connection), even when none is queued: an empty `EXEC`
     /// still ends the `WATCH` and tells whether a watched key changed.
     pub(crate) async fn exec_on(&self, source: &Arc<dyn Source>) -> Result<Option<Vec<Value>>> {
-        self.send_via(source, true).await
+        self.observed(source, true, self.send_via(source, true)).await
+    }
+
+    /// Runs `work` (this pipeline sent on `source`, its replies converted)
+    /// as one request of the source's instruments: counted, told to the
+    /// hook, in a span. The outcome is what the caller gets.
+    async fn observed<R>(
+        &self,
+        source: &Arc<dyn Source>,
+        atomic: bool,
+        work: impl std::future::Future<Output = Result<R>>,
+    ) -> Result<R> {
+        let Some(telemetry) = source.telemetry() else {
+            return work.await;
+        };
+        let count = self.len();
+        let probe = Scoped::new(telemetry, Probe::pipeline(telemetry, count, atomic));
+        #[cfg(feature = "tracing")]
+        let result = match probe.probe.span() {
+            Some(span) => tracing::Instrument::instrument(work, span).await,
+            None => work.await,
+        };
+        #[cfg(not(feature = "tracing"))]
+        let result = work.await;
+        probe.finish(&result, count);
+        result
     }
 
     async fn send_via(&self, source: &Arc<dyn Source>, atomic: bool) -> Result<Option<Vec<Value>>> {
         let (encoded, count, block, special, loads) = {
             let queued = self.lock();
+            if let Some((name, reason)) = &queued.refused {
+                return Err(refused(name, reason));
+            }
             (
                 frame(&queued, atomic),
                 queued.count,
@@ -200,7 +240,9 @@ impl Pipeline {
                 match (route, source.pool()) {
                     (Plan::Pool, Some(pool)) => {
                         let lease = pool.acquire().await?;
-                        receive(lease.send_many(&encoded, total, None)?).await
+                        let receiver = lease.send_many(&encoded, total, None)?;
+                        count_sent(&**source, total);
+                        receive(receiver).await
                     }
                     _ => send(source, &encoded, total).await,
                 }
@@ -249,6 +291,9 @@ impl Pipeline {
                 Some(longest) => longest.max(block),
                 None => block,
             });
+        }
+        if let (Some(reason), None) = (args.refused(), &queued.refused) {
+            queued.refused = Some((command_name(args), reason.to_owned()));
         }
         if !matches!(args.class(), CommandClass::Shared | CommandClass::Blocking) && queued.special.is_none() {
             queued.special = Some((args.class(), command_name(args)));
@@ -315,7 +360,10 @@ async fn send(source: &Arc<dyn Source>, encoded: &[u8], count: usize) -> Result<
             None => source.clone().connect().await?,
         };
         match mux.send_many(encoded, count, epoch) {
-            Ok(receiver) => break receiver,
+            Ok(receiver) => {
+                count_sent(&**source, count);
+                break receiver;
+            }
             Err(e) if attempts < 2 && e.request_state() == RequestState::NotSent && e.is_connection() => continue,
             Err(e) => return Err(e),
         }

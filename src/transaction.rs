@@ -138,13 +138,10 @@ impl Client {
                 self.runtime().sleep(wait).await;
             }
             internal(&watch)?.await?;
-            let source = Arc::new(FixedSource::new(
-                mux.clone(),
-                self.runtime().clone(),
-                limit,
-                Sharing::Transaction,
-                true,
-            ));
+            let source = Arc::new(
+                FixedSource::new(mux.clone(), self.runtime().clone(), limit, Sharing::Transaction, true)
+                    .with_telemetry(self.config().instruments.live()),
+            );
             let body_result = body(Transaction { source: source.clone() }).await;
             let outcome = match body_result {
                 Ok(pipe) => {

@@ -11,6 +11,16 @@ pub fn self_cpu_seconds() -> f64 {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
+/// User + system CPU seconds the calling thread has used so far
+/// (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`).
+pub fn thread_cpu_seconds() -> f64 {
+    // SAFETY: clock_gettime only writes into the struct we pass.
+    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+}
+
 /// `used_cpu_sys + used_cpu_user` from the text of `INFO cpu`.
 pub fn parse_info_cpu(info: &str) -> Option<f64> {
     let mut sys = None;
@@ -33,5 +43,6 @@ mod tests {
         let info = "# CPU\r\nused_cpu_sys:1.500000\r\nused_cpu_user:0.250000\r\nused_cpu_sys_children:9.0\r\n";
         assert_eq!(super::parse_info_cpu(info), Some(1.75));
         assert!(super::self_cpu_seconds() >= 0.0);
+        assert!(super::thread_cpu_seconds() >= 0.0);
     }
 }

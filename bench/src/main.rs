@@ -4,6 +4,7 @@
 mod clients;
 mod cpu;
 mod exec;
+mod pubsub;
 mod report;
 mod scenarios;
 mod server;
@@ -32,8 +33,10 @@ USAGE: anyredis-bench [--url redis://127.0.0.1:PORT] [--rounds N] [--scale F]
   --rounds N     rounds; clients alternate within each round, medians are reported (default 3)
   --scale F      multiply every op count (default 1; 0.05 for a smoke run; 0 runs
                  nothing, which syscalls.sh uses to measure fixed start-up costs)
-  --only LIST    scenarios: seq-get,concurrent-get,concurrent-mixed,pipeline-set,large-get
+  --only LIST    scenarios: seq-get,concurrent-get,concurrent-mixed,pipeline-set,large-get,
+                 pubsub-throughput,pubsub-latency
   --clients LIST anyredis-tokio,redis-rs,fred,rustis,anyredis-smol,anyredis-async-std
+                 (and anyredis-tokio-hook: anyredis-tokio with a no-op hook, only when named)
   --tokio-workers N  worker threads of the tokio multi-thread runtime (default: one per core)
 ";
 
@@ -52,7 +55,7 @@ fn parse_args() -> Result<Args, Error> {
         rounds: 3,
         scale: 1.0,
         scenarios: Scenario::ALL.to_vec(),
-        kinds: Kind::ALL.to_vec(),
+        kinds: Kind::default_kinds(),
         tokio_workers: None,
     };
     let mut it = std::env::args().skip(1);
@@ -130,6 +133,10 @@ fn connect(kind: Kind, url: &str, execs: &[Exec; 3]) -> Result<Conn, Error> {
         Kind::AnyredisTokio => {
             let rt = anyredis::Runtime::tokio_with_handle(tokio.tokio_handle().expect("tokio"));
             Conn::Anyredis(tokio.block_on(Anyredis::connect(url, rt))?, TOKIO)
+        }
+        Kind::AnyredisTokioHook => {
+            let rt = anyredis::Runtime::tokio_with_handle(tokio.tokio_handle().expect("tokio"));
+            Conn::Anyredis(tokio.block_on(Anyredis::connect_with_noop_hook(url, rt))?, TOKIO)
         }
         Kind::AnyredisSmol => Conn::Anyredis(
             execs[SMOL].block_on(Anyredis::connect(url, anyredis::Runtime::smol()))?,
@@ -230,6 +237,16 @@ fn real_main() -> Result<(), Error> {
         conns.push((kind, conn));
     }
 
+    // Pub/sub scenarios: one subscriber per client, subscribed before round 1.
+    let mut subs = Vec::new();
+    if args.scenarios.iter().any(|s| s.is_pubsub()) {
+        for (kind, _) in &conns {
+            let sub = pubsub::Subscription::connect(*kind, &url, &execs, server.addr)
+                .map_err(|e| format!("{}: pub/sub subscriber: {e}", kind.name()))?;
+            subs.push(sub);
+        }
+    }
+
     let mut results: HashMap<(Scenario, usize), Vec<Sample>> = HashMap::new();
     for round in 0..args.rounds {
         for &sc in &args.scenarios {
@@ -237,8 +254,14 @@ fn real_main() -> Result<(), Error> {
             let n = conns.len();
             for i in 0..n {
                 let (kind, conn) = &conns[(i + round) % n];
-                let sample = run_one(conn, &execs, sc, args.scale, &data, &mut plain)
-                    .map_err(|e| format!("{} / {}: {e}", sc.name(), kind.name()))?;
+                let sample = if sc.is_pubsub() {
+                    subs[(i + round) % n]
+                        .run(&execs, sc, args.scale, server.addr, &mut plain)
+                        .map(Some)
+                } else {
+                    run_one(conn, &execs, sc, args.scale, &data, &mut plain)
+                }
+                .map_err(|e| format!("{} / {}: {e}", sc.name(), kind.name()))?;
                 match sample {
                     Some(s) => {
                         eprintln!("{}", report::progress_line(round, args.rounds, sc, *kind, &s));
@@ -265,6 +288,7 @@ fn real_main() -> Result<(), Error> {
             .map(|v| report::summarize(v))
     });
     println!("{header}\nMedians of {} round(s).\n{table}", args.rounds);
+    drop(subs);
     drop(conns);
     drop(server);
     Ok(())

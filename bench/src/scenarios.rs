@@ -18,6 +18,8 @@ pub enum Scenario {
     ConcurrentMixed,
     PipelineSet,
     LargeGet,
+    PubsubThroughput,
+    PubsubLatency,
 }
 
 /// Keys GET scenarios read: each holds a 16-byte value naming its key.
@@ -30,12 +32,14 @@ pub const LARGE_LEN: usize = 1 << 20;
 pub const CONCURRENT_TASKS: usize = 64;
 
 impl Scenario {
-    pub const ALL: [Scenario; 5] = [
+    pub const ALL: [Scenario; 7] = [
         Scenario::SeqGet,
         Scenario::ConcurrentGet,
         Scenario::ConcurrentMixed,
         Scenario::PipelineSet,
         Scenario::LargeGet,
+        Scenario::PubsubThroughput,
+        Scenario::PubsubLatency,
     ];
 
     pub fn name(self) -> &'static str {
@@ -45,11 +49,18 @@ impl Scenario {
             Scenario::ConcurrentMixed => "concurrent-mixed",
             Scenario::PipelineSet => "pipeline-set",
             Scenario::LargeGet => "large-get",
+            Scenario::PubsubThroughput => "pubsub-throughput",
+            Scenario::PubsubLatency => "pubsub-latency",
         }
     }
 
     pub fn parse(name: &str) -> Option<Scenario> {
         Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Run by [`crate::pubsub`] with a subscriber, not by [`run`] with a command handle.
+    pub fn is_pubsub(self) -> bool {
+        matches!(self, Scenario::PubsubThroughput | Scenario::PubsubLatency)
     }
 
     pub fn tasks(self) -> usize {
@@ -67,6 +78,8 @@ impl Scenario {
             Scenario::ConcurrentMixed => 500_000.0,
             Scenario::PipelineSet => 10_000.0,
             Scenario::LargeGet => 2_000.0,
+            Scenario::PubsubThroughput => crate::pubsub::THROUGHPUT_MESSAGES,
+            Scenario::PubsubLatency => crate::pubsub::LATENCY_MESSAGES,
         }
     }
 
@@ -114,6 +127,7 @@ impl Scenario {
                 units * PIPELINE_LEN
             ),
             Scenario::LargeGet => format!("1 task, {units} sequential GETs of a 1 MiB value"),
+            Scenario::PubsubThroughput | Scenario::PubsubLatency => crate::pubsub::describe(self, units),
         }
     }
 }
@@ -286,7 +300,8 @@ async fn pipelines<C: Handle>(mut h: C, data: Arc<Data>, n: usize) -> Result<His
     Ok(hist)
 }
 
-/// Runs `scenario` once. `Ok(None)` when the client cannot run it (no pipelines).
+/// Runs `scenario` once. `Ok(None)` when the client cannot run it (no pipelines)
+/// or it is a pub/sub scenario (those run in [`crate::pubsub`]).
 pub fn run<C: Handle>(
     exec: &Exec,
     handle: &C,
@@ -295,7 +310,7 @@ pub fn run<C: Handle>(
     data: &Arc<Data>,
     plain: &mut Plain,
 ) -> Result<Option<Sample>, Error> {
-    if scenario == Scenario::PipelineSet && !handle.has_pipelines() {
+    if scenario.is_pubsub() || (scenario == Scenario::PipelineSet && !handle.has_pipelines()) {
         return Ok(None);
     }
     let tasks = scenario.tasks();
@@ -314,6 +329,7 @@ pub fn run<C: Handle>(
                     Scenario::ConcurrentMixed => exec.spawn(boxed(mixed(h, d, t, scenario.units_for(t, scale)))),
                     Scenario::PipelineSet => exec.spawn(boxed(pipelines(h, d, scenario.units_for(t, scale)))),
                     Scenario::LargeGet => exec.spawn(boxed(large_gets(h, d, scenario.units_for(t, scale)))),
+                    Scenario::PubsubThroughput | Scenario::PubsubLatency => unreachable!("run by crate::pubsub"),
                 }
             })
             .collect();

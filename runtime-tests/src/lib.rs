@@ -8,6 +8,7 @@
 
 pub mod cases;
 pub mod run;
+pub mod trace_capture;
 pub mod util;
 
 /// What a test case returns: any error fails the test with its message.

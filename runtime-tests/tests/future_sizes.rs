@@ -19,6 +19,7 @@ fn user_facing_futures_stay_small() {
     let redlock = anyredis::lock::Redlock::builder([c.clone()], "k")
         .build()
         .expect("a redlock");
+    let (cache, herd) = (c.cache("c").build(), c.cache("h").herd().build());
     let checks = [
         ("GET", size_of_val(&c.get::<String>("k")), 512),
         (
@@ -38,6 +39,28 @@ fn user_facing_futures_stay_small() {
         ("Lock::acquire", size_of_val(&lock.acquire()), 1024),
         ("Lock::try_acquire", size_of_val(&lock.try_acquire()), 1024),
         ("Redlock::acquire", size_of_val(&redlock.acquire()), 1024),
+        (
+            "StreamConsumerBuilder::start",
+            size_of_val(&c.stream_consumer("s", "g", "c").start::<Value>()),
+            4 * 1024,
+        ),
+        ("Cache::get", size_of_val(&cache.get::<String>("k", "")), 2 * 1024),
+        (
+            "Cache::set",
+            size_of_val(&cache.set("k", &String::new(), "", None)),
+            2 * 1024,
+        ),
+        ("HerdCache::get", size_of_val(&herd.get::<String>("k", "")), 4 * 1024),
+        (
+            "Cache::get_or_compute",
+            size_of_val(&cache.get_or_compute("k", "", None, || async { Ok::<_, Error>(String::new()) })),
+            4 * 1024,
+        ),
+        (
+            "HerdCache::get_or_compute",
+            size_of_val(&herd.get_or_compute("k", "", None, || async { Ok::<_, Error>(String::new()) })),
+            4 * 1024,
+        ),
     ];
     for (what, size, limit) in checks {
         assert!(size <= limit, "the future of {what} is {size} bytes (limit {limit})");

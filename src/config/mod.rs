@@ -194,6 +194,8 @@ pub struct Config {
     /// blocking commands run on pooled connections, which are not checked.
     /// `None` disables the check.
     pub unresponsive_timeout: Option<Duration>,
+    /// The client's hook and counters (not configuration: ignored by `==`).
+    pub(crate) instruments: crate::telemetry::Instruments,
 }
 
 impl Default for Config {
@@ -219,6 +221,7 @@ impl Default for Config {
             max_queued_bytes: 64 * 1024 * 1024,
             max_in_flight: 1 << 20,
             unresponsive_timeout: Some(Duration::from_secs(30)),
+            instruments: Default::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::{Error, Result};
 use super::buffer::ReadBuffer;
 use super::connect::open_socket;
 use super::handshake;
+use crate::telemetry::socket::Counted;
 
 /// A freshly opened connection, used until its handshake is done.
 pub(crate) struct Serial {
@@ -34,6 +35,30 @@ pub(crate) struct Serial {
 impl Serial {
     /// Connects to the server in `config` and runs the handshake, within the connect timeout.
     pub(crate) async fn connect(config: &Config, runtime: &Runtime) -> Result<Serial> {
+        #[cfg(feature = "tracing")]
+        let started = std::time::Instant::now();
+        let result = Serial::connect_within_limit(config, runtime).await;
+        #[cfg(feature = "tracing")]
+        match &result {
+            Ok(conn) => crate::telemetry::event!(
+                DEBUG,
+                server = %config.addr,
+                elapsed_ms = started.elapsed().as_millis(),
+                protocol = ?conn.protocol,
+                "connected"
+            ),
+            Err(e) => crate::telemetry::event!(
+                WARN,
+                server = %config.addr,
+                elapsed_ms = started.elapsed().as_millis(),
+                error = %e,
+                "connect failed"
+            ),
+        }
+        result
+    }
+
+    async fn connect_within_limit(config: &Config, runtime: &Runtime) -> Result<Serial> {
         let limit = config.connect_timeout;
         with_timeout(runtime, limit, async {
             let socket = open_socket(config, runtime).await?;
@@ -51,6 +76,11 @@ impl Serial {
 
     /// Runs the handshake (HELLO / AUTH / SELECT / CLIENT SETNAME) over an open stream.
     pub(crate) async fn from_socket(socket: BoxSocket, config: &Config, runtime: &Runtime) -> Result<Serial> {
+        let telemetry = config.instruments.live();
+        let socket = match telemetry {
+            Some(telemetry) => Counted::wrap(socket, telemetry.clone()),
+            None => socket,
+        };
         let mut conn = Serial {
             socket,
             read: ReadBuffer::new(config.limits),
@@ -62,6 +92,13 @@ impl Serial {
             broken: None,
         };
         conn.protocol = handshake::run(&mut conn, config).await?;
+        crate::telemetry::event!(DEBUG, server = %config.addr, protocol = ?conn.protocol, db = config.db, "handshake done");
+        if let Some(telemetry) = telemetry {
+            telemetry
+                .counters
+                .connects
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         Ok(conn)
     }
 

@@ -170,7 +170,20 @@ impl Pool {
     }
 
     /// Waits in line for a grant, up to the acquire timeout.
-    async fn wait(&self, mut receiver: oneshot::Receiver<Grant>) -> Result<Grant> {
+    async fn wait(&self, receiver: oneshot::Receiver<Grant>) -> Result<Grant> {
+        #[cfg(feature = "tracing")]
+        let started = Instant::now();
+        let result = self.wait_in_line(receiver).await;
+        crate::telemetry::event!(
+            DEBUG,
+            waited_ms = started.elapsed().as_millis(),
+            granted = result.is_ok(),
+            "waited for a pooled connection"
+        );
+        result
+    }
+
+    async fn wait_in_line(&self, mut receiver: oneshot::Receiver<Grant>) -> Result<Grant> {
         let limit = self.settings().acquire_timeout;
         match with_timeout(&self.inner.runtime, limit, &mut receiver).await {
             Ok(Ok(grant)) => Ok(grant),
@@ -334,6 +347,12 @@ impl Pool {
     pub(crate) fn counts(&self) -> (usize, usize) {
         let state = self.lock();
         (state.idle.len(), state.open)
+    }
+
+    /// (idle, open, callers waiting), for [`crate::Client::stats`].
+    pub(crate) fn figures(&self) -> (usize, usize, usize) {
+        let state = self.lock();
+        (state.idle.len(), state.open, state.waiters.len())
     }
 
     /// Spawns the idle reaper once; it ends when the pool is closed or dropped.

@@ -226,7 +226,7 @@ impl Message {
         };
         let mut items = items.into_iter();
         let kind = bytes(items.next()?)?;
-        let kind = kind.to_ascii_lowercase();
+        let is = |name: &[u8]| kind.eq_ignore_ascii_case(name);
         let publication = |kind, channel, pattern, payload| {
             Some(Message::Published(Publication {
                 kind,
@@ -235,53 +235,49 @@ impl Message {
                 payload,
             }))
         };
-        match kind.as_slice() {
-            b"message" => publication(
+        if is(b"message") {
+            return publication(
                 SubscriptionKind::Channel,
                 bytes(items.next()?)?,
                 None,
                 bytes(items.next()?)?,
-            ),
-            b"smessage" => publication(
+            );
+        }
+        if is(b"smessage") {
+            return publication(
                 SubscriptionKind::Shard,
                 bytes(items.next()?)?,
                 None,
                 bytes(items.next()?)?,
-            ),
-            b"pmessage" => {
-                let pattern = bytes(items.next()?)?;
-                publication(
-                    SubscriptionKind::Pattern,
-                    bytes(items.next()?)?,
-                    Some(pattern),
-                    bytes(items.next()?)?,
-                )
-            }
-            confirmation => {
-                let (kind, subscribed) = match confirmation {
-                    b"subscribe" => (SubscriptionKind::Channel, true),
-                    b"psubscribe" => (SubscriptionKind::Pattern, true),
-                    b"ssubscribe" => (SubscriptionKind::Shard, true),
-                    b"unsubscribe" => (SubscriptionKind::Channel, false),
-                    b"punsubscribe" => (SubscriptionKind::Pattern, false),
-                    b"sunsubscribe" => (SubscriptionKind::Shard, false),
-                    _ => return None,
-                };
-                let channel = match items.next()? {
-                    Value::Nil => None,
-                    other => Some(bytes(other)?),
-                };
-                let Value::Integer(remaining) = items.next()? else {
-                    return None;
-                };
-                Some(Message::Subscription(SubscriptionChange {
-                    kind,
-                    subscribed,
-                    channel,
-                    remaining,
-                }))
-            }
+            );
         }
+        if is(b"pmessage") {
+            let pattern = bytes(items.next()?)?;
+            let channel = bytes(items.next()?)?;
+            return publication(SubscriptionKind::Pattern, channel, Some(pattern), bytes(items.next()?)?);
+        }
+        const CONFIRMATIONS: [(&[u8], SubscriptionKind, bool); 6] = [
+            (b"subscribe", SubscriptionKind::Channel, true),
+            (b"psubscribe", SubscriptionKind::Pattern, true),
+            (b"ssubscribe", SubscriptionKind::Shard, true),
+            (b"unsubscribe", SubscriptionKind::Channel, false),
+            (b"punsubscribe", SubscriptionKind::Pattern, false),
+            (b"sunsubscribe", SubscriptionKind::Shard, false),
+        ];
+        let (_, kind, subscribed) = CONFIRMATIONS.into_iter().find(|(name, _, _)| is(name))?;
+        let channel = match items.next()? {
+            Value::Nil => None,
+            other => Some(bytes(other)?),
+        };
+        let Value::Integer(remaining) = items.next()? else {
+            return None;
+        };
+        Some(Message::Subscription(SubscriptionChange {
+            kind,
+            subscribed,
+            channel,
+            remaining,
+        }))
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::{Sharing, Source};
 use crate::multiplex::Multiplexer;
 use crate::rt::{BoxFuture, Runtime};
+use crate::telemetry::Telemetry;
 use crate::Result;
 
 /// A fixed connection as a [`Source`].
@@ -22,6 +23,8 @@ pub(crate) struct FixedSource {
     epoch: Option<u64>,
     /// Whether a command that changes the connection's state was sent.
     changed: AtomicBool,
+    /// The instruments of the client the connection came from.
+    telemetry: Option<Arc<Telemetry>>,
 }
 
 impl FixedSource {
@@ -42,7 +45,14 @@ impl FixedSource {
             sharing,
             epoch,
             changed: AtomicBool::new(false),
+            telemetry: None,
         }
+    }
+
+    /// Reports to these instruments (a client's), when there are any.
+    pub(crate) fn with_telemetry(mut self, telemetry: Option<&Arc<Telemetry>>) -> FixedSource {
+        self.telemetry = telemetry.cloned();
+        self
     }
 
     pub(crate) fn mux(&self) -> &Multiplexer {
@@ -82,5 +92,9 @@ impl Source for FixedSource {
 
     fn note_state_change(&self) {
         self.changed.store(true, Ordering::Release);
+    }
+
+    fn telemetry(&self) -> Option<&Telemetry> {
+        self.telemetry.as_deref()
     }
 }

@@ -27,12 +27,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub(crate) use fixed::FixedSource;
-pub(crate) use reply::wait;
 pub use reply::ReplyFuture;
+pub(crate) use reply::{count_sent, wait};
 
 use crate::multiplex::Multiplexer;
 use crate::pool::Pool;
 use crate::rt::{BoxFuture, Runtime};
+use crate::telemetry::Telemetry;
 use crate::value::{Args, BlockTime, CommandClass};
 use crate::{Error, Result};
 
@@ -73,6 +74,10 @@ pub(crate) trait Source: Send + Sync + 'static {
     }
     /// Told before a command that changes its connection's state is sent.
     fn note_state_change(&self) {}
+    /// The instruments of the client behind this source, if any.
+    fn telemetry(&self) -> Option<&Telemetry> {
+        None
+    }
 }
 
 /// Where one command (or pipeline) runs.
@@ -118,6 +123,19 @@ pub(crate) fn plan(source: &dyn Source, class: CommandClass, name: &dyn Fn() -> 
             class.describe()
         ))),
     }
+}
+
+/// The [`crate::ErrorKind::Usage`] error of a command whose arguments were
+/// refused while being built ([`Args::refuse`]), if they were.
+pub(crate) fn refusal(args: &Args) -> Result<()> {
+    match args.refused() {
+        None => Ok(()),
+        Some(reason) => Err(refused(&command_name(args), reason)),
+    }
+}
+
+pub(crate) fn refused(name: &str, reason: &str) -> Error {
+    Error::usage(format!("{name} was not sent: {reason}"))
 }
 
 /// The response timeout of a command blocking for `block` (if it blocks),

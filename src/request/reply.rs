@@ -3,18 +3,20 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_channel::oneshot;
 
-use super::{command_name, limit_for, plan, Plan, Source};
+use super::{command_name, limit_for, plan, refusal, Plan, Source};
 use crate::error::RequestState;
 use crate::multiplex::OneReceiver;
 use crate::pool::Pool;
 use crate::resp::Value;
 use crate::rt::{with_timeout, BoxFuture, Runtime};
+use crate::telemetry::Probe;
 use crate::value::{Args, FromValue};
 use crate::{Error, Result};
 
@@ -42,6 +44,9 @@ pub struct ReplyFuture<T> {
     /// connection is lost before the reply arrives.
     retry: Option<Args>,
     idempotent: bool,
+    /// Counters, hook and span of this request, once started (when the
+    /// source has instruments).
+    probe: Option<Probe>,
     _reply: PhantomData<fn() -> T>,
 }
 
@@ -66,6 +71,7 @@ impl<T> ReplyFuture<T> {
             state: State::Start(args),
             retry: None,
             idempotent: false,
+            probe: None,
             _reply: PhantomData,
         }
     }
@@ -92,12 +98,14 @@ impl<T> ReplyFuture<T> {
     /// The next state for a command not sent yet, or its final error.
     fn start(&mut self, args: Args) -> Result<State> {
         let source = &*self.source;
+        refusal(&args)?;
         let plan = plan(source, args.class(), &|| command_name(&args))?;
         let limit = limit_for(args.block_time(), source.response_timeout());
         if plan == Plan::Pool {
             if let Some(pool) = source.pool() {
                 let (pool, runtime) = (pool.clone(), source.runtime().clone());
-                return Ok(State::Diverted(Box::pin(on_lease(pool, args, limit, runtime))));
+                let source = self.source.clone();
+                return Ok(State::Diverted(Box::pin(on_lease(pool, args, limit, runtime, source))));
             }
         }
         if std::mem::take(&mut self.idempotent) {
@@ -107,7 +115,10 @@ impl<T> ReplyFuture<T> {
         // Fast path: a live connection takes the command right now.
         if let Some(mux) = source.live() {
             match mux.send(&args, epoch) {
-                Ok(receiver) => return Ok(self.waiting(receiver, limit)),
+                Ok(receiver) => {
+                    count_sent(source, 1);
+                    return Ok(self.waiting(receiver, limit));
+                }
                 // The connection ended before the command was queued: it was
                 // not sent, so sending it on a new connection is safe.
                 Err(e) if e.request_state() == RequestState::NotSent && e.is_connection() => {}
@@ -124,9 +135,16 @@ impl<T> ReplyFuture<T> {
 
 /// Runs one command on a connection leased from `pool`; the lease goes back
 /// (or, with a reply still owed, is closed) when this ends or is dropped.
-async fn on_lease(pool: Pool, args: Args, limit: Option<Duration>, runtime: Runtime) -> Result<Value> {
+async fn on_lease(
+    pool: Pool,
+    args: Args,
+    limit: Option<Duration>,
+    runtime: Runtime,
+    source: Arc<dyn Source>,
+) -> Result<Value> {
     let lease = pool.acquire().await?;
     let receiver = lease.send(&args, None)?;
+    count_sent(&*source, 1);
     wait(receiver, limit, &runtime).await
 }
 
@@ -136,6 +154,14 @@ pub(crate) async fn wait(receiver: OneReceiver, limit: Option<Duration>, runtime
         Ok(Ok(reply)) => reply,
         Ok(Err(oneshot::Canceled)) => Err(driver_gone()),
         Err(()) => Err(timed_out(limit)),
+    }
+}
+
+/// Counts commands queued for writing, for the source's client stats.
+pub(crate) fn count_sent(source: &dyn Source, commands: usize) {
+    if let Some(telemetry) = source.telemetry() {
+        let n = u64::try_from(commands).unwrap_or(u64::MAX);
+        telemetry.counters.commands_sent.fetch_add(n, Ordering::Relaxed);
     }
 }
 
@@ -156,6 +182,34 @@ impl<T: FromValue> Future for ReplyFuture<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
         let this = self.get_mut();
+        if this.probe.is_none() {
+            if let (Some(telemetry), State::Start(args)) = (this.source.telemetry(), &this.state) {
+                this.probe = Some(Probe::command(telemetry, args));
+            }
+        }
+        #[cfg(feature = "tracing")]
+        let _entered = this.probe.as_ref().and_then(Probe::enter);
+        let polled = this.poll_state(cx);
+        if let (Poll::Ready(result), Some(probe)) = (&polled, this.probe.as_mut()) {
+            if let Some(telemetry) = this.source.telemetry() {
+                probe.finish(telemetry, result, 1);
+            }
+        }
+        polled
+    }
+}
+
+impl<T> Drop for ReplyFuture<T> {
+    fn drop(&mut self) {
+        if let (Some(probe), Some(telemetry)) = (self.probe.as_mut(), self.source.telemetry()) {
+            probe.cancel(telemetry);
+        }
+    }
+}
+
+impl<T: FromValue> ReplyFuture<T> {
+    fn poll_state(&mut self, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let this = self;
         loop {
             match &mut this.state {
                 State::Start(_) => {
@@ -177,6 +231,7 @@ impl<T: FromValue> Future for ReplyFuture<T> {
                 State::Connecting(connecting, limit) => match connecting.as_mut().poll(cx) {
                     Poll::Ready(Ok(receiver)) => {
                         let limit = *limit;
+                        count_sent(&*this.source, 1);
                         this.state = this.waiting(receiver, limit);
                     }
                     Poll::Ready(Err(e)) => {

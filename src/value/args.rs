@@ -47,6 +47,8 @@ pub struct Args {
     pub(super) class: CommandClass,
     /// How long the command may block its connection, when it may.
     pub(super) block: Option<BlockTime>,
+    /// Why the command must not be sent (an argument could not be encoded).
+    refused: Option<std::sync::Arc<str>>,
 }
 
 impl Args {
@@ -62,6 +64,7 @@ impl Args {
             count: 0,
             class: CommandClass::Shared,
             block: None,
+            refused: None,
         }
     }
 
@@ -151,6 +154,32 @@ impl Args {
         self.count = 0;
         self.class = CommandClass::Shared;
         self.block = None;
+        self.refused = None;
+    }
+
+    /// Marks the command as impossible to send, for `reason` (an argument
+    /// could not be encoded, e.g. a value whose serialization failed). A
+    /// [`ToArgs`] implementation that cannot write its value calls this
+    /// instead of writing something wrong: the command is then refused with
+    /// [`crate::ErrorKind::Usage`] before anything is sent. The first reason
+    /// is kept.
+    ///
+    /// ```
+    /// use anyredis::value::Args;
+    /// let mut args = Args::new();
+    /// args.push(b"SET");
+    /// args.refuse("the value could not be serialized");
+    /// assert_eq!(args.refused(), Some("the value could not be serialized"));
+    /// ```
+    pub fn refuse(&mut self, reason: impl Into<String>) {
+        if self.refused.is_none() {
+            self.refused = Some(reason.into().into());
+        }
+    }
+
+    /// Why the command must not be sent, when [`Args::refuse`] was called.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
     }
 }
 

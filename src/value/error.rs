@@ -47,7 +47,7 @@ struct Inner {
     kind: ConversionErrorKind,
     expected: Cow<'static, str>,
     received: String,
-    reason: Option<&'static str>,
+    reason: Option<Cow<'static, str>>,
     /// Innermost first, joined with " of ".
     context: String,
     /// The full message of a server error.
@@ -59,7 +59,7 @@ impl ConversionError {
         kind: ConversionErrorKind,
         expected: impl Into<Cow<'static, str>>,
         received: String,
-        reason: Option<&'static str>,
+        reason: Option<Cow<'static, str>>,
     ) -> Self {
         ConversionError(Box::new(Inner {
             kind,
@@ -78,12 +78,28 @@ impl ConversionError {
 
     /// The reply's type fits `expected` but its content does not, for `reason`
     /// (a short lowercase phrase such as `"not an integer"`).
-    pub fn invalid_value(expected: impl Into<Cow<'static, str>>, received: &Value, reason: &'static str) -> Self {
+    pub fn invalid_value(
+        expected: impl Into<Cow<'static, str>>,
+        received: &Value,
+        reason: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::build(
             ConversionErrorKind::InvalidValue,
             expected,
             describe(received),
-            Some(reason),
+            Some(reason.into()),
+        )
+    }
+
+    /// The reply could not become `expected`, for `reason`, when the
+    /// offending value is not at hand (e.g. a message from a serde
+    /// `Deserialize` implementation: "missing field `age`").
+    pub fn custom(expected: impl Into<Cow<'static, str>>, reason: impl Into<Cow<'static, str>>) -> Self {
+        Self::build(
+            ConversionErrorKind::InvalidValue,
+            expected,
+            "the reply".to_owned(),
+            Some(reason.into()),
         )
     }
 
@@ -135,7 +151,7 @@ impl ConversionError {
     /// A short phrase saying what was wrong with the content, for
     /// [`ConversionErrorKind::InvalidValue`] (`"not an integer"`, `"out of range"`).
     pub fn reason(&self) -> Option<&str> {
-        self.0.reason
+        self.0.reason.as_deref()
     }
 
     /// Where inside the reply the failure happened, innermost first
@@ -183,7 +199,7 @@ impl fmt::Display for Inner {
                     self.received,
                     self.expected
                 )?;
-                if let Some(reason) = self.reason {
+                if let Some(reason) = &self.reason {
                     write!(f, ": {reason}")?;
                 }
             }
@@ -199,7 +215,7 @@ impl fmt::Display for Inner {
 fn article(noun: &str) -> &'static str {
     match noun.as_bytes().first() {
         Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an ",
-        _ if noun.starts_with("nil") => "",
+        _ if noun.starts_with("nil") || noun.starts_with("the ") => "",
         _ => "a ",
     }
 }

@@ -38,16 +38,27 @@
 //! assert_eq!(a, b);
 //! ```
 
+#[cfg(feature = "derive")]
+#[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
 mod args;
 mod error;
 mod from_value;
 mod route;
+#[cfg(feature = "serde")]
+mod serde;
 
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub use self::serde::{Json, Serde};
 pub(crate) use args::{format_f64, FloatBuf};
 pub use args::{Args, ArgsIter, ToArgs, ToSingleArg};
 pub use error::{ConversionError, ConversionErrorKind};
 pub use from_value::FromValue;
 pub use route::{BlockTime, CommandClass};
 
+#[cfg(all(test, feature = "derive"))]
+mod derive_tests;
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,19 @@ pub struct Anyredis(anyredis::Client);
 
 impl Anyredis {
     pub async fn connect(url: &str, runtime: anyredis::Runtime) -> Result<Anyredis, Error> {
-        let client = anyredis::ClientBuilder::from_url(url)?.runtime(runtime).build()?;
+        Anyredis::connect_with(anyredis::ClientBuilder::from_url(url)?.runtime(runtime)).await
+    }
+
+    /// With a hook that does nothing: the cost of the hook machinery itself.
+    pub async fn connect_with_noop_hook(url: &str, runtime: anyredis::Runtime) -> Result<Anyredis, Error> {
+        struct NoOp;
+        impl anyredis::Hook for NoOp {}
+        let builder = anyredis::ClientBuilder::from_url(url)?.runtime(runtime);
+        Anyredis::connect_with(builder.hook(std::sync::Arc::new(NoOp))).await
+    }
+
+    async fn connect_with(builder: anyredis::ClientBuilder) -> Result<Anyredis, Error> {
+        let client = builder.build()?;
         let pong: String = client.cmd("PING").query().await?;
         if pong != "PONG" {
             return Err(format!("PING replied {pong:?}").into());

@@ -51,17 +51,29 @@ pub enum Kind {
     Rustis,
     AnyredisSmol,
     AnyredisAsyncStd,
+    /// anyredis-tokio with a hook that does nothing (`ClientBuilder::hook`):
+    /// what the hook machinery costs. Only when asked for (`--clients`).
+    AnyredisTokioHook,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::AnyredisTokio,
         Kind::RedisRs,
         Kind::Fred,
         Kind::Rustis,
         Kind::AnyredisSmol,
         Kind::AnyredisAsyncStd,
+        Kind::AnyredisTokioHook,
     ];
+
+    /// The clients run when `--clients` is not given.
+    pub fn default_kinds() -> Vec<Kind> {
+        Kind::ALL
+            .into_iter()
+            .filter(|k| *k != Kind::AnyredisTokioHook)
+            .collect()
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -71,6 +83,7 @@ impl Kind {
             Kind::Rustis => "rustis",
             Kind::AnyredisSmol => "anyredis-smol",
             Kind::AnyredisAsyncStd => "anyredis-async-std",
+            Kind::AnyredisTokioHook => "anyredis-tokio-hook",
         }
     }
 

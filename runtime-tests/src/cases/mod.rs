@@ -2,7 +2,12 @@
 
 pub mod auth;
 pub mod basic;
+pub mod cache;
+pub mod cache_flight;
+pub mod cache_herd;
 pub mod config_faults;
+pub mod ecosystem;
+pub mod ecosystem_tracing;
 pub mod failures;
 pub mod faults;
 pub mod help_commands;
@@ -18,6 +23,7 @@ pub mod pubsub_faults;
 pub mod resilience;
 pub mod routing;
 pub mod scripts;
+pub mod stream_consumer;
 pub mod torture;
 pub mod transactions;
 pub mod transports;

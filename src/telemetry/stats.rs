@@ -1,0 +1,202 @@
+//! [`Stats`]: a client's counters, kept in atomics (no lock on the command
+//! path), read with [`crate::Client::stats`].
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::ErrorKind;
+
+/// Every [`ErrorKind`], in the order of [`ErrorCounts`].
+const KINDS: [ErrorKind; 13] = [
+    ErrorKind::Config,
+    ErrorKind::Io,
+    ErrorKind::ConnectionLost,
+    ErrorKind::Protocol,
+    ErrorKind::Server,
+    ErrorKind::Conversion,
+    ErrorKind::Timeout,
+    ErrorKind::Tls,
+    ErrorKind::Runtime,
+    ErrorKind::Closed,
+    ErrorKind::WatchConflict,
+    ErrorKind::Usage,
+    ErrorKind::QueueFull,
+];
+
+fn index(kind: ErrorKind) -> usize {
+    match kind {
+        ErrorKind::Config => 0,
+        ErrorKind::Io => 1,
+        ErrorKind::ConnectionLost => 2,
+        ErrorKind::Protocol => 3,
+        ErrorKind::Server => 4,
+        ErrorKind::Conversion => 5,
+        ErrorKind::Timeout => 6,
+        ErrorKind::Tls => 7,
+        ErrorKind::Runtime => 8,
+        ErrorKind::Closed => 9,
+        ErrorKind::WatchConflict => 10,
+        ErrorKind::Usage => 11,
+        ErrorKind::QueueFull => 12,
+    }
+}
+
+/// The live counters of one client (shared by its clones, its pool and its
+/// dedicated connections).
+#[derive(Default)]
+pub(crate) struct Counters {
+    pub(crate) requests: AtomicU64,
+    pub(crate) commands_sent: AtomicU64,
+    pub(crate) replies: AtomicU64,
+    pub(crate) ok: AtomicU64,
+    errors: [AtomicU64; 13],
+    pub(crate) cancelled: AtomicU64,
+    pub(crate) connects: AtomicU64,
+    pub(crate) shared_connects: AtomicU64,
+    pub(crate) bytes_in: AtomicU64,
+    pub(crate) bytes_out: AtomicU64,
+    pub(crate) in_flight: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn error(&self, kind: ErrorKind) {
+        if let Some(counter) = self.errors.get(index(kind)) {
+            counter.fetch_add(1, Relaxed);
+        }
+    }
+
+    /// Lowers the in-flight gauge (never below zero).
+    pub(crate) fn done(&self) {
+        let _ = self
+            .in_flight
+            .fetch_update(Relaxed, Relaxed, |n| Some(n.saturating_sub(1)));
+    }
+
+    pub(crate) fn snapshot(&self, pool: PoolStats) -> Stats {
+        let shared = self.shared_connects.load(Relaxed);
+        Stats {
+            requests: self.requests.load(Relaxed),
+            commands_sent: self.commands_sent.load(Relaxed),
+            replies: self.replies.load(Relaxed),
+            ok: self.ok.load(Relaxed),
+            errors: ErrorCounts(self.errors.each_ref().map(|c| c.load(Relaxed))),
+            cancelled: self.cancelled.load(Relaxed),
+            connects: self.connects.load(Relaxed),
+            reconnects: shared.saturating_sub(1),
+            bytes_in: self.bytes_in.load(Relaxed),
+            bytes_out: self.bytes_out.load(Relaxed),
+            in_flight: self.in_flight.load(Relaxed),
+            pool,
+        }
+    }
+}
+
+/// A snapshot of a client's counters, from [`crate::Client::stats`]. The
+/// counters cover the client, its clones, its pool and the dedicated
+/// connections and transactions made from it; they only grow (except the
+/// gauges `in_flight` and `pool`).
+///
+/// A *request* is one command or one pipeline. Once no request is running,
+/// `requests == ok + errors.total() + cancelled`; while some are,
+/// `in_flight` makes up the difference (each counter is read on its own,
+/// so a snapshot taken under load may be off by the requests that moved
+/// meanwhile).
+///
+/// ```
+/// # #[cfg(feature = "smol")] {
+/// let client = anyredis::Client::open("redis://127.0.0.1")?;
+/// let stats = client.stats();
+/// assert_eq!(stats.requests, 0); // clients are lazy
+/// assert_eq!(stats.errors.get(anyredis::ErrorKind::Timeout), 0);
+/// # }
+/// # Ok::<(), anyredis::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Commands and pipelines started (first polled).
+    pub requests: u64,
+    /// Commands queued for writing on a connection (a pipeline counts its
+    /// commands, `MULTI`/`EXEC` and script loads included; a resent command
+    /// counts again).
+    pub commands_sent: u64,
+    /// Replies received for requests (server error replies included; a
+    /// pipeline counts each of its commands).
+    pub replies: u64,
+    /// Requests that ended with `Ok`.
+    pub ok: u64,
+    /// Requests that ended with an error, by kind.
+    pub errors: ErrorCounts,
+    /// Requests whose future was dropped before they ended.
+    pub cancelled: u64,
+    /// Connections opened (socket and handshake): the shared one, pooled
+    /// and dedicated ones.
+    pub connects: u64,
+    /// Times the shared connection was opened again after the first time.
+    pub reconnects: u64,
+    /// Bytes read from the server, over every connection.
+    pub bytes_in: u64,
+    /// Bytes written to the server, over every connection.
+    pub bytes_out: u64,
+    /// Requests started and not ended, now.
+    pub in_flight: u64,
+    /// The pool of dedicated connections, now.
+    pub pool: PoolStats,
+}
+
+/// Requests that failed, by [`ErrorKind`]; see [`Stats::errors`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ErrorCounts([u64; 13]);
+
+impl ErrorCounts {
+    /// Requests that failed with this kind of error.
+    pub fn get(&self, kind: ErrorKind) -> u64 {
+        self.0.get(index(kind)).copied().unwrap_or(0)
+    }
+
+    /// Requests that failed, all kinds together.
+    pub fn total(&self) -> u64 {
+        self.0.iter().fold(0, |sum, n| sum.saturating_add(*n))
+    }
+
+    /// Each kind with its count (zero counts included).
+    pub fn iter(&self) -> impl Iterator<Item = (ErrorKind, u64)> + '_ {
+        KINDS.iter().copied().zip(self.0.iter().copied())
+    }
+}
+
+/// The pool part of [`Stats`]: what [`crate::Client::pool_status`] says,
+/// plus the callers waiting for a connection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolStats {
+    /// Connections open (leased and idle) or being opened.
+    pub open: usize,
+    /// Connections open and waiting to be leased.
+    pub idle: usize,
+    /// Callers waiting in line for a connection.
+    pub waiting: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_counter() {
+        let counters = Counters::default();
+        for (i, kind) in KINDS.iter().enumerate() {
+            assert_eq!(index(*kind), i);
+            for _ in 0..=i {
+                counters.error(*kind);
+            }
+        }
+        let stats = counters.snapshot(PoolStats::default());
+        for (i, (kind, n)) in stats.errors.iter().enumerate() {
+            assert_eq!(stats.errors.get(kind), n);
+            assert_eq!(n, i as u64 + 1);
+        }
+        assert_eq!(stats.errors.total(), (1..=13).sum::<u64>());
+        counters.done();
+        assert_eq!(counters.snapshot(PoolStats::default()).in_flight, 0, "never below zero");
+    }
+}
