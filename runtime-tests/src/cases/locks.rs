@@ -122,6 +122,18 @@ pub async fn acquire_release_walkthrough(rt: Runtime) -> TestResult {
     let err = c.lock("bad").build()?.try_acquire().await.expect_err("INCR fails");
     assert_eq!(err.kind(), ErrorKind::Server, "{err}");
     wait_gone(&server, "bad").await?;
+    // RESP2, and a name with spaces, non-ASCII text and a hash tag.
+    let resp2 = client(&format!("{}?protocol=2", server.url()), &rt)?;
+    let odd = resp2.lock("odd name ✓ {tag}").ttl(Duration::from_secs(5)).build()?;
+    assert_eq!(odd.fence_key(), "odd name ✓ {tag}:fence");
+    let guard = odd.try_acquire().await?.expect("free");
+    assert!(guard.owned().await? && odd.locked().await?);
+    guard.extend(Duration::from_secs(5)).await?;
+    assert!(pttl(&server, "odd name ✓ {tag}") > 5000);
+    assert!(odd.try_acquire().await?.is_none());
+    guard.release().await?;
+    assert!(!odd.locked().await?);
+
     c.set("{neg}:fence", -5).await?;
     let err = c
         .lock("neg")
