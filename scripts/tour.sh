@@ -30,6 +30,8 @@ fi
 
 echo "== tour (smol)"
 cargo run --quiet -p anyredis --example tour
+echo "== locks"
+cargo run --quiet -p anyredis --example lock
 echo "== pub/sub"
 cargo run --quiet -p anyredis --example pubsub
 echo "== stream consumer-group worker (smol)"

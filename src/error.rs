@@ -54,6 +54,14 @@ pub enum ErrorKind {
     /// [`crate::ClientBuilder::max_queued_bytes`] and
     /// [`crate::ClientBuilder::max_in_flight`].
     QueueFull,
+    /// A lock operation (`release`, `extend`, `reacquire`) found that the
+    /// lock is no longer held with this guard's token: it expired, or another
+    /// holder has it now. Nothing was changed on the server.
+    LockNotOwned,
+    /// A lock was taken on too few places to count: a replica-checked lock
+    /// whose write too few replicas acknowledged in time, or a Redlock that
+    /// reached too few servers. What was taken has been released.
+    LockQuorum,
 }
 
 /// How far a command got before it failed with a connection error.
@@ -175,6 +183,12 @@ enum Repr {
     Watch {
         attempts: usize,
     },
+    LockNotOwned(String),
+    LockQuorum {
+        message: String,
+        /// The first error met on the way, when one was.
+        cause: Option<Arc<Error>>,
+    },
     /// A cache value that could not be encoded or decoded (see `crate::cache`).
     CacheCodec {
         /// What failed: "serialize", "deserialize", "compress" or "decompress".
@@ -251,6 +265,17 @@ impl Error {
         Error::from_repr(Repr::Watch { attempts })
     }
 
+    pub(crate) fn lock_not_owned(message: impl Into<String>) -> Error {
+        Error::from_repr(Repr::LockNotOwned(message.into()))
+    }
+
+    pub(crate) fn lock_quorum(message: impl Into<String>, cause: Option<Error>) -> Error {
+        Error::from_repr(Repr::LockQuorum {
+            message: message.into(),
+            cause: cause.map(Arc::new),
+        })
+    }
+
     pub(crate) fn closed() -> Error {
         Error::from_repr(Repr::Closed("the client was closed"))
     }
@@ -305,6 +330,8 @@ impl Error {
             Repr::Usage(_) => ErrorKind::Usage,
             Repr::QueueFull(_) => ErrorKind::QueueFull,
             Repr::Watch { .. } => ErrorKind::WatchConflict,
+            Repr::LockNotOwned(_) => ErrorKind::LockNotOwned,
+            Repr::LockQuorum { .. } => ErrorKind::LockQuorum,
         }
     }
 
@@ -427,6 +454,12 @@ impl fmt::Display for Error {
                     "transaction aborted: a watched key changed during each of {attempts} attempts"
                 )
             }
+            Repr::LockNotOwned(m) => write!(f, "lock not owned: {m}"),
+            Repr::LockQuorum { message, cause: None } => write!(f, "lock not confirmed: {message}"),
+            Repr::LockQuorum {
+                message,
+                cause: Some(cause),
+            } => write!(f, "lock not confirmed: {message} (first error: {cause})"),
             Repr::CacheCodec {
                 step,
                 key,
@@ -457,6 +490,7 @@ impl std::error::Error for Error {
             Repr::Protocol(e) => Some(e),
             Repr::Server { error, .. } => Some(error),
             Repr::Conversion(e) => Some(e),
+            Repr::LockQuorum { cause: Some(cause), .. } => Some(&**cause),
             Repr::CacheCodec { source, .. } => Some(&**source),
             _ => None,
         }

@@ -96,6 +96,7 @@ mod env;
 mod error;
 mod error_helpers;
 mod key_slot;
+pub mod lock;
 mod monitor;
 mod multiplex;
 mod pipeline;

@@ -15,6 +15,10 @@ fn user_facing_futures_stay_small() {
         .and_then(|b| b.runtime(Runtime::smol()).build())
         .expect("a lazy client");
     let pipe = c.pipeline();
+    let lock = c.lock("k").build().expect("a lock");
+    let redlock = anyredis::lock::Redlock::builder([c.clone()], "k")
+        .build()
+        .expect("a redlock");
     let (cache, herd) = (c.cache("c").build(), c.cache("h").herd().build());
     let checks = [
         ("GET", size_of_val(&c.get::<String>("k")), 512),
@@ -32,6 +36,9 @@ fn user_facing_futures_stay_small() {
         ("Client::dedicated", size_of_val(&c.dedicated()), 4 * 1024),
         ("Client::connect", size_of_val(&c.connect()), 1024),
         ("Client::close", size_of_val(&c.close()), 1024),
+        ("Lock::acquire", size_of_val(&lock.acquire()), 1024),
+        ("Lock::try_acquire", size_of_val(&lock.try_acquire()), 1024),
+        ("Redlock::acquire", size_of_val(&redlock.acquire()), 1024),
         (
             "StreamConsumerBuilder::start",
             size_of_val(&c.stream_consumer("s", "g", "c").start::<Value>()),

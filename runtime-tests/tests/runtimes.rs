@@ -52,6 +52,23 @@ runtime_tests::per_runtime! {
         pipelines_and_transactions_load_their_scripts,
         errors_and_other_handles,
     ],
+    locks: [
+        acquire_release_walkthrough,
+        blocking_timeout_is_honoured,
+        mutual_exclusion,
+        stale_holder_cannot_release,
+        fencing_tokens_increase,
+        fencing_survives_a_restart,
+        auto_extend_keeps_and_reports_loss,
+        auto_extend_through_faults,
+        cancelled_acquire_leaves_no_key_without_ttl,
+    ],
+    lock_topologies: [
+        replica_checked_lock,
+        redlock_quorum,
+        redlock_cancelled_and_dropped_leave_nothing,
+        redlock_auto_extend,
+    ],
     routing: [
         state_changing_commands_refused_on_shared,
         dedicated_connection_accepts_state_changes,

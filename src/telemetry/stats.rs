@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use crate::ErrorKind;
 
 /// Every [`ErrorKind`], in the order of [`ErrorCounts`].
-const KINDS: [ErrorKind; 13] = [
+const KINDS: [ErrorKind; 15] = [
     ErrorKind::Config,
     ErrorKind::Io,
     ErrorKind::ConnectionLost,
@@ -20,6 +20,8 @@ const KINDS: [ErrorKind; 13] = [
     ErrorKind::WatchConflict,
     ErrorKind::Usage,
     ErrorKind::QueueFull,
+    ErrorKind::LockNotOwned,
+    ErrorKind::LockQuorum,
 ];
 
 fn index(kind: ErrorKind) -> usize {
@@ -37,6 +39,8 @@ fn index(kind: ErrorKind) -> usize {
         ErrorKind::WatchConflict => 10,
         ErrorKind::Usage => 11,
         ErrorKind::QueueFull => 12,
+        ErrorKind::LockNotOwned => 13,
+        ErrorKind::LockQuorum => 14,
     }
 }
 
@@ -48,7 +52,7 @@ pub(crate) struct Counters {
     pub(crate) commands_sent: AtomicU64,
     pub(crate) replies: AtomicU64,
     pub(crate) ok: AtomicU64,
-    errors: [AtomicU64; 13],
+    errors: [AtomicU64; 15],
     pub(crate) cancelled: AtomicU64,
     pub(crate) connects: AtomicU64,
     pub(crate) shared_connects: AtomicU64,
@@ -145,7 +149,7 @@ pub struct Stats {
 
 /// Requests that failed, by [`ErrorKind`]; see [`Stats::errors`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ErrorCounts([u64; 13]);
+pub struct ErrorCounts([u64; 15]);
 
 impl ErrorCounts {
     /// Requests that failed with this kind of error.
@@ -195,7 +199,7 @@ mod tests {
             assert_eq!(stats.errors.get(kind), n);
             assert_eq!(n, i as u64 + 1);
         }
-        assert_eq!(stats.errors.total(), (1..=13).sum::<u64>());
+        assert_eq!(stats.errors.total(), (1..=15).sum::<u64>());
         counters.done();
         assert_eq!(counters.snapshot(PoolStats::default()).in_flight, 0, "never below zero");
     }

@@ -332,6 +332,25 @@ impl RedisServer {
         }
     }
 
+    /// Waits until this replica's link to its primary is up
+    /// (`master_link_status:up` in `INFO replication`); panics after `timeout`.
+    pub fn wait_for_master_link(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let info = self.raw_command(&["INFO", "replication"]);
+            if info.lines().any(|line| line.trim() == "master_link_status:up") {
+                return;
+            }
+            if Instant::now() >= deadline {
+                panic!(
+                    "the replica at {} did not link to its primary within {timeout:?}: {info}",
+                    self.addr()
+                );
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// An unauthenticated connection: on the plain port, or for TLS servers
     /// on their unix socket.
     pub fn raw_connection(&self) -> io::Result<RawConnection> {

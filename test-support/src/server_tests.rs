@@ -358,3 +358,18 @@ fn server_speaks_resp3_after_hello() {
     assert!(text.contains("proto\n3"), "{text}");
     assert_eq!(conn.command(&["PING"]).unwrap().to_string(), "PONG");
 }
+
+#[test]
+fn replicas_link_to_their_primary() {
+    let primary = RedisServer::builder().password("pw").build();
+    let replica = RedisServer::builder().password("pw").replica_of(&primary).build();
+    assert!(replica
+        .raw_command(&["INFO", "replication"])
+        .contains(&format!("master_port:{}", primary.port())));
+    primary.raw_command(&["SET", "k", "v"]);
+    primary.raw_command(&["WAIT", "1", "5000"]);
+    assert_eq!(replica.raw_command(&["GET", "k"]), "v");
+    assert!(primary
+        .raw_command(&["INFO", "replication"])
+        .contains("connected_slaves:1"));
+}

@@ -12,6 +12,8 @@ pub mod ecosystem_tracing;
 pub mod failures;
 pub mod faults;
 pub mod help_commands;
+pub mod lock_topologies;
+pub mod locks;
 pub mod migrate;
 pub mod pipelines;
 pub mod pool;
