@@ -120,5 +120,32 @@ async fn example(url: &str) -> anyredis::Result<()> {
         + blobs.delete("logo", "").await? as u64
         + prices.delete("btc", "").await? as u64;
     println!("cleaned up {removed} keys");
+
+    // 6. Client-side caching: reads kept locally, invalidated by the server.
+    client_side(url).await
+}
+
+/// A client whose plain reads are served from a local copy kept correct by
+/// CLIENT TRACKING invalidations; another client's write is seen right after.
+async fn client_side(url: &str) -> anyredis::Result<()> {
+    let cached = anyredis::ClientBuilder::from_url(url)?
+        .client_cache(anyredis::client_cache::ClientCacheConfig::new().max_entries(1000))
+        .build()?;
+    let writer = Client::open(url)?;
+    writer.set("cache:flag", "on").await?;
+    for _ in 0..5 {
+        let flag: String = cached.get("cache:flag").await?;
+        assert_eq!(flag, "on");
+    }
+    let stats = cached.client_cache_stats().unwrap_or_default();
+    println!("client-side cache after 5 reads: {} hits, {} misses", stats.hits, stats.misses);
+    writer.set("cache:flag", "off").await?;
+    // The invalidation travels on the cached client's connection; wait for it.
+    let before = stats.invalidations;
+    while cached.client_cache_stats().unwrap_or_default().invalidations == before {
+        smol::Timer::after(Duration::from_millis(1)).await;
+    }
+    println!("after another client's write -> {}", cached.get::<String>("cache:flag").await?);
+    writer.del("cache:flag").await?;
     Ok(())
 }
