@@ -57,7 +57,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             latency: Histogram::new(exponential_buckets(0.000_05, 2.0, 16)),
         });
         let mut registry = Registry::default();
-        registry.register("redis_commands", "Redis commands by name and outcome", hook.commands.clone());
+        registry.register(
+            "redis_commands",
+            "Redis commands by name and outcome",
+            hook.commands.clone(),
+        );
         registry.register("redis_command_seconds", "Redis command latency", hook.latency.clone());
 
         let client = anyredis::ClientBuilder::from_url(&url)?.hook(hook.clone()).build()?;
@@ -90,7 +94,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         let keys: Vec<String> = (0..100).map(|i| format!("example:metrics:{i}")).collect();
         client.del(keys).await?;
-        client.del(("example:metrics:n", "example:metrics:user", "example:metrics:prefs")).await?;
+        client
+            .del(("example:metrics:n", "example:metrics:user", "example:metrics:prefs"))
+            .await?;
         Ok(())
     })
 }

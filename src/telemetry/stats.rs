@@ -103,7 +103,7 @@ impl Counters {
 ///
 /// ```
 /// # #[cfg(feature = "smol")] {
-/// let client = anyredis::Client::open("redis://127.0.0.1")?;
+/// let client = anyredis::Client::builder().runtime(anyredis::Runtime::smol()).build()?;
 /// let stats = client.stats();
 /// assert_eq!(stats.requests, 0); // clients are lazy
 /// assert_eq!(stats.errors.get(anyredis::ErrorKind::Timeout), 0);

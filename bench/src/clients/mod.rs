@@ -69,7 +69,10 @@ impl Kind {
 
     /// The clients run when `--clients` is not given.
     pub fn default_kinds() -> Vec<Kind> {
-        Kind::ALL.into_iter().filter(|k| *k != Kind::AnyredisTokioHook).collect()
+        Kind::ALL
+            .into_iter()
+            .filter(|k| *k != Kind::AnyredisTokioHook)
+            .collect()
     }
 
     pub fn name(self) -> &'static str {
