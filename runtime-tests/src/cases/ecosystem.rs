@@ -258,10 +258,21 @@ pub async fn hook_sees_every_command_once(rt: Runtime) -> TestResult {
     pipe.set("p", 1).incr("p").get::<i64>("p");
     let r = pipe.query::<((), i64, i64)>().await;
     seen.push(("PIPELINE".into(), label(&r)));
-    for _ in 0..18 {
+    for _ in 0..16 {
         let r = c.ping().await;
         seen.push(("PING".into(), label(&r)));
     }
+    // A dedicated connection's command, and a future dropped after its first poll.
+    let conn = c.dedicated().await?;
+    let r = conn.cmd("client").arg("id").query::<i64>().await;
+    seen.push(("CLIENT".into(), label(&r)));
+    drop(conn);
+    let mut dropped = c.get::<Option<String>>("k:0:0");
+    match futures_util::poll!(&mut dropped) {
+        std::task::Poll::Pending => seen.push(("GET".into(), "cancelled".into())),
+        std::task::Poll::Ready(r) => seen.push(("GET".into(), label(&r))),
+    }
+    drop(dropped);
     // Timeouts: every reply is held back longer than the response timeout.
     proxy.set(Fault::Delay(Duration::from_millis(700)));
     let slow = (0..20).map(|i| {
@@ -285,6 +296,12 @@ pub async fn hook_sees_every_command_once(rt: Runtime) -> TestResult {
     assert_eq!(expected[&("SELECT".into(), "usage".into())], 160);
     assert_eq!(expected[&("GET".into(), "timeout".into())], 20);
     assert_eq!(expected[&("INCR".into(), "ok".into())], 160);
+    assert_eq!(
+        expected[&("GET".into(), "cancelled".into())],
+        1,
+        "a first poll cannot have the reply"
+    );
+    assert_eq!(expected[&("CLIENT".into(), "ok".into())], 1);
     let ends = recorder.ends.lock().unwrap().clone();
     let pipeline: Vec<_> = ends.iter().filter(|e| e.0 == "PIPELINE").collect();
     assert_eq!(pipeline.len(), 1);
