@@ -211,3 +211,31 @@ impl Drop for Scoped<'_> {
         self.probe.cancel(self.telemetry);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_short_ascii_capitals() {
+        assert_eq!(CommandName::new(b"get").as_str(), "GET");
+        assert_eq!(CommandName::new(b"Client").as_str(), "CLIENT");
+        let longest = [b'x'; NAME_BYTES];
+        assert_eq!(CommandName::new(&longest).as_str(), "X".repeat(NAME_BYTES));
+        for hostile in [
+            &b""[..],
+            &[b'x'; NAME_BYTES + 1],
+            "gét".as_bytes(),
+            b"GET key",
+            b"\r\n",
+            &[0xff, 0xfe],
+        ] {
+            assert_eq!(CommandName::new(hostile).as_str(), "OTHER", "{hostile:?}");
+        }
+        let mut args = Args::new();
+        args.push(b"hset");
+        args.push(b"secret-key");
+        assert_eq!(CommandName::of(&args).as_str(), "HSET");
+        assert_eq!(CommandName::of(&Args::new()).as_str(), "OTHER");
+    }
+}
