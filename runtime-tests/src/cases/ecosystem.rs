@@ -258,7 +258,34 @@ pub async fn hook_sees_every_command_once(rt: Runtime) -> TestResult {
     pipe.set("p", 1).incr("p").get::<i64>("p");
     let r = pipe.query::<((), i64, i64)>().await;
     seen.push(("PIPELINE".into(), label(&r)));
-    for _ in 0..16 {
+    // Commands caught by a connection reset: sent, frozen in the proxy, then cut.
+    let sent_before = c.stats().commands_sent;
+    proxy.set(Fault::Freeze);
+    let frozen = (0..10).map(|_| {
+        let c = c.clone();
+        async move { label(&c.incr("frozen").await) }
+    });
+    let frozen = spawn_all(&rt, frozen);
+    let c2 = c.clone();
+    let waiting = async move {
+        wait_for("the frozen commands to be sent", SETTLE, || {
+            c2.stats().commands_sent >= sent_before + 10
+        })
+        .await
+    };
+    let (outcomes, sent) = futures_util::future::join(frozen, async {
+        let sent = waiting.await;
+        proxy.reset_all();
+        sent
+    })
+    .await;
+    sent?;
+    for outcome in outcomes {
+        assert_eq!(outcome, "connectionlost");
+        seen.push(("INCR".into(), outcome));
+    }
+    proxy.set(Fault::Pass);
+    for _ in 0..6 {
         let r = c.ping().await;
         seen.push(("PING".into(), label(&r)));
     }
@@ -297,6 +324,7 @@ pub async fn hook_sees_every_command_once(rt: Runtime) -> TestResult {
     assert_eq!(expected[&("SELECT".into(), "usage".into())], 160);
     assert_eq!(expected[&("GET".into(), "timeout".into())], 20);
     assert_eq!(expected[&("INCR".into(), "ok".into())], 160);
+    assert_eq!(expected[&("INCR".into(), "connectionlost".into())], 10);
     assert_eq!(
         expected.get(&("GET".into(), "cancelled".into())),
         Some(&1),
