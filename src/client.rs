@@ -287,6 +287,7 @@ impl Inner {
         if !wait.is_zero() {
             crate::telemetry::event!(
                 INFO,
+                server = %self.config.addr,
                 wait_ms = wait.as_millis(),
                 "waiting before reconnecting (backoff)"
             );

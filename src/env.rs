@@ -45,6 +45,7 @@ impl ClientBuilder {
     /// # #[cfg(feature = "smol")] {
     /// let client = anyredis::ClientBuilder::from_env()?
     ///     .client_name("worker-1")
+    ///     .runtime(anyredis::Runtime::smol())
     ///     .build()?;
     /// assert_eq!(client.config().client_name.as_deref(), Some("worker-1"));
     /// # }

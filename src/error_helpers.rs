@@ -30,7 +30,7 @@ impl Error {
     /// # futures_lite::future::block_on(async {
     /// use anyredis::prelude::*;
     /// // Nothing listens on port 1: the connect fails.
-    /// let client = Client::builder().host("127.0.0.1", 1).build()?;
+    /// let client = Client::builder().host("127.0.0.1", 1).runtime(anyredis::Runtime::smol()).build()?;
     /// let err = client.ping().await.unwrap_err();
     /// assert!(err.is_connection_error());
     /// assert!(err.is_retryable()); // never sent: safe to try again later

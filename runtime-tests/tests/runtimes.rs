@@ -117,7 +117,11 @@ runtime_tests::per_runtime! {
         hook_sees_every_command_once,
         stats_add_up_after_forced_reconnect,
     ],
-    ecosystem_tracing: [spans_follow_the_conventions, secret_canary_stays_secret],
+    ecosystem_tracing: [
+        spans_follow_the_conventions,
+        secret_canary_stays_secret,
+        events_for_pool_waits_and_backoff,
+    ],
     config_faults: [
         zero_timeouts_are_refused,
         huge_durations_do_not_panic,

@@ -176,6 +176,7 @@ impl Pool {
         let result = self.wait_in_line(receiver).await;
         crate::telemetry::event!(
             DEBUG,
+            server = %self.inner.config.addr,
             waited_ms = started.elapsed().as_millis(),
             granted = result.is_ok(),
             "waited for a pooled connection"

@@ -47,7 +47,10 @@ use crate::Error;
 ///
 /// # #[cfg(feature = "smol")] {
 /// let counts = std::sync::Arc::new(Counts::default());
-/// let client = anyredis::Client::builder().hook(counts.clone()).build()?;
+/// let client = anyredis::Client::builder()
+///     .hook(counts.clone())
+///     .runtime(anyredis::Runtime::smol())
+///     .build()?;
 /// # let _ = client;
 /// # }
 /// # Ok::<(), anyredis::Error>(())

@@ -105,7 +105,7 @@ impl ClientBuilder {
     ///     }
     /// }
     /// # #[cfg(feature = "smol")] {
-    /// let client = Client::builder().hook(Arc::new(Log)).build()?;
+    /// let client = Client::builder().hook(Arc::new(Log)).runtime(anyredis::Runtime::smol()).build()?;
     /// # let _ = client;
     /// # }
     /// # Ok::<(), anyredis::Error>(())

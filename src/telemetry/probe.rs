@@ -61,33 +61,42 @@ pub(crate) struct Probe {
 impl Probe {
     /// A single command starts.
     pub(crate) fn command(telemetry: &Telemetry, args: &Args) -> Probe {
-        Probe::start(telemetry, CommandName::of(args), None, Some(args))
+        Probe::start(telemetry, || CommandName::of(args), None, Some(args))
     }
 
     /// A pipeline of `count` commands starts.
     pub(crate) fn pipeline(telemetry: &Telemetry, count: usize, atomic: bool) -> Probe {
         let name = if atomic { "MULTI" } else { "PIPELINE" };
-        Probe::start(telemetry, CommandName::new(name.as_bytes()), Some(count), None)
+        Probe::start(telemetry, || CommandName::new(name.as_bytes()), Some(count), None)
     }
 
-    fn start(telemetry: &Telemetry, name: CommandName, batch: Option<usize>, args: Option<&Args>) -> Probe {
+    /// The name is worked out only when someone looks (a hook, an enabled span).
+    fn start(
+        telemetry: &Telemetry,
+        name: impl FnOnce() -> CommandName,
+        batch: Option<usize>,
+        args: Option<&Args>,
+    ) -> Probe {
         let counters = &telemetry.counters;
         counters.requests.fetch_add(1, Relaxed);
-        counters.in_flight.fetch_add(1, Relaxed);
-        #[cfg(not(feature = "tracing"))]
-        let _ = args;
         #[cfg(feature = "tracing")]
-        let span = super::trace::command_span(telemetry, name.as_str(), batch, args);
-        #[cfg(feature = "tracing")]
-        let watched = telemetry.hook.is_some() || !span.is_disabled();
+        let traced = super::trace::enabled();
         #[cfg(not(feature = "tracing"))]
-        let watched = telemetry.hook.is_some();
-        if !watched {
+        let traced = false;
+        if telemetry.hook.is_none() && !traced {
             return Probe {
                 detail: None,
                 ended: false,
             };
         }
+        let name = name();
+        #[cfg(not(feature = "tracing"))]
+        let _ = args;
+        #[cfg(feature = "tracing")]
+        let span = match traced {
+            true => super::trace::command_span(telemetry, name.as_str(), batch, args),
+            false => tracing::Span::none(),
+        };
         let detail = Box::new(Detail {
             name,
             batch,
@@ -127,7 +136,6 @@ impl Probe {
             return;
         }
         let counters = &telemetry.counters;
-        counters.done();
         let outcome = match result {
             Ok(_) => {
                 counters.ok.fetch_add(1, Relaxed);
@@ -155,7 +163,6 @@ impl Probe {
         if std::mem::replace(&mut self.ended, true) {
             return;
         }
-        telemetry.counters.done();
         telemetry.counters.cancelled.fetch_add(1, Relaxed);
         self.report(telemetry, Outcome::Cancelled);
     }
@@ -202,5 +209,33 @@ impl<'a> Scoped<'a> {
 impl Drop for Scoped<'_> {
     fn drop(&mut self) {
         self.probe.cancel(self.telemetry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_short_ascii_capitals() {
+        assert_eq!(CommandName::new(b"get").as_str(), "GET");
+        assert_eq!(CommandName::new(b"Client").as_str(), "CLIENT");
+        let longest = [b'x'; NAME_BYTES];
+        assert_eq!(CommandName::new(&longest).as_str(), "X".repeat(NAME_BYTES));
+        for hostile in [
+            &b""[..],
+            &[b'x'; NAME_BYTES + 1],
+            "gét".as_bytes(),
+            b"GET key",
+            b"\r\n",
+            &[0xff, 0xfe],
+        ] {
+            assert_eq!(CommandName::new(hostile).as_str(), "OTHER", "{hostile:?}");
+        }
+        let mut args = Args::new();
+        args.push(b"hset");
+        args.push(b"secret-key");
+        assert_eq!(CommandName::of(&args).as_str(), "HSET");
+        assert_eq!(CommandName::of(&Args::new()).as_str(), "OTHER");
     }
 }

@@ -15,6 +15,12 @@ use tracing::field::Empty;
 use super::{Outcome, Telemetry};
 use crate::value::Args;
 
+/// Whether command spans are enabled (a subscriber wants INFO from
+/// `anyredis`): with no subscriber, one load of tracing's global max level.
+pub(crate) fn enabled() -> bool {
+    tracing::enabled!(target: "anyredis", tracing::Level::INFO)
+}
+
 /// The span of one command or pipeline.
 pub(crate) fn command_span(
     telemetry: &Telemetry,

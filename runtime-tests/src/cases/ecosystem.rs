@@ -32,12 +32,15 @@ fn label<T>(result: &anyredis::Result<T>) -> String {
     }
 }
 
+/// One end seen by the hook: name, batch, outcome label, elapsed.
+type End = (String, Option<usize>, String, Duration);
+
 /// A hook that writes down every call.
 #[derive(Default)]
 struct Recorder {
     starts: AtomicU64,
     /// (name, batch, outcome label, elapsed) per end.
-    ends: Mutex<Vec<(String, Option<usize>, String, Duration)>>,
+    ends: Mutex<Vec<End>>,
     /// Servers and databases seen.
     servers: Mutex<Vec<(String, i64)>>,
 }
@@ -255,12 +258,51 @@ pub async fn hook_sees_every_command_once(rt: Runtime) -> TestResult {
     pipe.set("p", 1).incr("p").get::<i64>("p");
     let r = pipe.query::<((), i64, i64)>().await;
     seen.push(("PIPELINE".into(), label(&r)));
-    for _ in 0..18 {
+    // Commands caught by a connection reset: sent, frozen in the proxy, then cut.
+    let sent_before = c.stats().commands_sent;
+    proxy.set(Fault::Freeze);
+    let frozen = (0..10).map(|_| {
+        let c = c.clone();
+        async move { label(&c.incr("frozen").await) }
+    });
+    let frozen = spawn_all(&rt, frozen);
+    let c2 = c.clone();
+    let waiting = async move {
+        wait_for("the frozen commands to be sent", SETTLE, || {
+            c2.stats().commands_sent >= sent_before + 10
+        })
+        .await
+    };
+    let (outcomes, sent) = futures_util::future::join(frozen, async {
+        let sent = waiting.await;
+        proxy.reset_all();
+        sent
+    })
+    .await;
+    sent?;
+    for outcome in outcomes {
+        assert_eq!(outcome, "connectionlost");
+        seen.push(("INCR".into(), outcome));
+    }
+    proxy.set(Fault::Pass);
+    for _ in 0..6 {
         let r = c.ping().await;
         seen.push(("PING".into(), label(&r)));
     }
+    // A dedicated connection's command.
+    let conn = c.dedicated().await?;
+    let r = conn.cmd("client").arg("id").query::<i64>().await;
+    seen.push(("CLIENT".into(), label(&r)));
+    drop(conn);
     // Timeouts: every reply is held back longer than the response timeout.
     proxy.set(Fault::Delay(Duration::from_millis(700)));
+    // A future dropped after its first poll (its reply is held back: it cannot be there yet).
+    let mut dropped = c.get::<Option<String>>("k:0:0");
+    match futures_util::poll!(&mut dropped) {
+        std::task::Poll::Pending => seen.push(("GET".into(), "cancelled".into())),
+        std::task::Poll::Ready(r) => seen.push(("GET".into(), label(&r))),
+    }
+    drop(dropped);
     let slow = (0..20).map(|i| {
         let c = c.clone();
         async move { label(&c.get::<Option<String>>(format!("slow:{i}")).await) }
@@ -282,6 +324,13 @@ pub async fn hook_sees_every_command_once(rt: Runtime) -> TestResult {
     assert_eq!(expected[&("SELECT".into(), "usage".into())], 160);
     assert_eq!(expected[&("GET".into(), "timeout".into())], 20);
     assert_eq!(expected[&("INCR".into(), "ok".into())], 160);
+    assert_eq!(expected[&("INCR".into(), "connectionlost".into())], 10);
+    assert_eq!(
+        expected.get(&("GET".into(), "cancelled".into())),
+        Some(&1),
+        "the reply was held back by the proxy: {expected:?}"
+    );
+    assert_eq!(expected.get(&("CLIENT".into(), "ok".into())), Some(&1), "{expected:?}");
     let ends = recorder.ends.lock().unwrap().clone();
     let pipeline: Vec<_> = ends.iter().filter(|e| e.0 == "PIPELINE").collect();
     assert_eq!(pipeline.len(), 1);
@@ -327,9 +376,9 @@ pub async fn stats_add_up_after_forced_reconnect(rt: Runtime) -> TestResult {
     proxy.set(Fault::Pass);
     for i in 0..100 {
         let r = c.incr("after").await;
-        if i == 0 && r.is_err() {
+        if let (0, Err(e)) = (i, &r) {
             // The reset may be noticed by this command rather than before it.
-            assert!(r.as_ref().unwrap_err().is_connection_error(), "{}", label(&r));
+            assert!(e.is_connection_error(), "{e}");
         }
         tally(label(&r), 1, &mut results);
     }
@@ -338,6 +387,16 @@ pub async fn stats_add_up_after_forced_reconnect(rt: Runtime) -> TestResult {
     for _ in 0..10 {
         let mut future = c.get::<Option<String>>("k0");
         match futures_util::poll!(&mut future) {
+            std::task::Poll::Pending => cancelled += 1,
+            std::task::Poll::Ready(r) => tally(label(&r), 1, &mut results),
+        }
+    }
+    // A pipeline dropped after its first poll counts as cancelled too.
+    let pipe = c.pipeline();
+    pipe.get::<Option<String>>("k0");
+    {
+        let mut query = Box::pin(pipe.query::<(Option<String>,)>());
+        match futures_util::poll!(query.as_mut()) {
             std::task::Poll::Pending => cancelled += 1,
             std::task::Poll::Ready(r) => tally(label(&r), 1, &mut results),
         }

@@ -13,7 +13,7 @@ use anyredis::{ClientBuilder, Runtime};
 use anyredis_test_support::RedisServer;
 
 use crate::trace_capture::{self, events_with, leaks, spans, CapturedSpan, CANARY};
-use crate::util::wait_for;
+use crate::util::{spawn, wait_for};
 use crate::TestResult;
 
 fn field<'a>(span: &'a CapturedSpan, name: &str) -> Option<&'a str> {
@@ -88,7 +88,54 @@ pub async fn spans_follow_the_conventions(rt: Runtime) -> TestResult {
         events.iter().any(|e| e.contains("connected")) && events.iter().any(|e| e.contains("handshake done"))
     })
     .await?;
-    // A blocking command waits for a pooled connection when all are leased: an event says so.
+    Ok(())
+}
+
+/// Events for a wait in line for a pooled connection, and for a reconnect
+/// that waits out its backoff, naming the server.
+pub async fn events_for_pool_waits_and_backoff(rt: Runtime) -> TestResult {
+    let mut server = RedisServer::new();
+    let port = server.port();
+    let name = format!("127.0.0.1:{port}");
+    trace_capture::watch(port);
+    let c = ClientBuilder::from_url(&server.url())?
+        .max_connections(1)
+        .reconnect_backoff(Duration::from_millis(200), Duration::from_millis(400))
+        .connect_timeout(Some(Duration::from_secs(2)))
+        .runtime(rt.clone())
+        .build()?;
+    // The only pooled connection is held; a blocking command waits for it.
+    let held = c.dedicated().await?;
+    let waiter = {
+        let c = c.clone();
+        spawn(&rt, async move {
+            c.blpop::<Option<(String, String)>>("empty", Duration::from_millis(10))
+                .await
+        })
+    };
+    wait_for("the caller to wait in line", Duration::from_secs(10), || {
+        c.stats().pool.waiting == 1
+    })
+    .await?;
+    drop(held);
+    assert_eq!(waiter.await?, None);
+    let waited: Vec<String> = events_with(&name)
+        .into_iter()
+        .filter(|e| e.contains("waited for a pooled connection"))
+        .collect();
+    assert!(waited.iter().any(|e| e.contains("granted=true")), "{waited:#?}");
+    // Reconnects against a dead server wait out their backoff.
+    c.ping().await?;
+    server.kill();
+    for _ in 0..3 {
+        assert!(c.ping().await.is_err());
+    }
+    let events = events_with(&name);
+    assert!(
+        events.iter().any(|e| e.contains("waiting before reconnecting")),
+        "{events:#?}"
+    );
+    assert!(events.iter().any(|e| e.contains("connect failed")), "{events:#?}");
     Ok(())
 }
 
