@@ -138,14 +138,20 @@ async fn client_side(url: &str) -> anyredis::Result<()> {
         assert_eq!(flag, "on");
     }
     let stats = cached.client_cache_stats().unwrap_or_default();
-    println!("client-side cache after 5 reads: {} hits, {} misses", stats.hits, stats.misses);
+    println!(
+        "client-side cache after 5 reads: {} hits, {} misses",
+        stats.hits, stats.misses
+    );
     writer.set("cache:flag", "off").await?;
     // The invalidation travels on the cached client's connection; wait for it.
     let before = stats.invalidations;
     while cached.client_cache_stats().unwrap_or_default().invalidations == before {
         smol::Timer::after(Duration::from_millis(1)).await;
     }
-    println!("after another client's write -> {}", cached.get::<String>("cache:flag").await?);
+    println!(
+        "after another client's write -> {}",
+        cached.get::<String>("cache:flag").await?
+    );
     writer.del("cache:flag").await?;
     Ok(())
 }
