@@ -90,6 +90,8 @@ runtime_tests::per_runtime! {
         restart_gets_own_pending_first,
         auto_ack_and_close,
         several_streams_and_an_acker,
+    ],
+    stream_consumer_faults: [
         lost_read_reply_is_delivered_again,
         cancelled_next_loses_nothing,
         server_restart_mid_read,

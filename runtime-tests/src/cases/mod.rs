@@ -25,6 +25,7 @@ pub mod resilience;
 pub mod routing;
 pub mod scripts;
 pub mod stream_consumer;
+pub mod stream_consumer_faults;
 pub mod torture;
 pub mod transactions;
 pub mod transports;
