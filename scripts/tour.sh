@@ -30,6 +30,8 @@ fi
 
 echo "== tour (smol)"
 cargo run --quiet -p anyredis --example tour
+echo "== Lua scripts"
+cargo run --quiet -p anyredis --example scripts
 echo "== locks"
 cargo run --quiet -p anyredis --example lock
 echo "== pub/sub"

@@ -182,11 +182,16 @@ impl LocalCache {
         }
         let command = args.encoded();
         if let Some(entry) = self.store.get(key) {
-            let now = Instant::now();
+            // The clock is read only when a TTL is configured.
+            let now = self.config.ttl.map(|_| Instant::now());
+            let fresh = |until: &Option<Instant>| match (until, now) {
+                (Some(until), Some(now)) => now < *until,
+                _ => true,
+            };
             let found = entry
                 .replies
                 .iter()
-                .find(|(c, _, until)| c.as_ref() == command && until.map_or(true, |u| now < u));
+                .find(|(c, _, until)| c.as_ref() == command && fresh(until));
             if let Some((_, value, _)) = found {
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 return Ok(value.clone());
