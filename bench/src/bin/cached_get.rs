@@ -163,7 +163,8 @@ fn connect(v: Variant, url: &str, execs: &[Exec; 2]) -> Result<Conn, Error> {
                 let conn = if v.cached {
                     // The cache needs RESP3; CacheConfig::new(): 10,000 keys, CacheMode::All.
                     let client = redis::Client::open(format!("{url}/?protocol=resp3").replace("//?", "/?"))?;
-                    let config = redis::AsyncConnectionConfig::new().set_cache_config(redis::caching::CacheConfig::new());
+                    let config =
+                        redis::AsyncConnectionConfig::new().set_cache_config(redis::caching::CacheConfig::new());
                     client.get_multiplexed_async_connection_with_config(&config).await?
                 } else {
                     redis::Client::open(url)?.get_multiplexed_async_connection().await?
@@ -238,7 +239,14 @@ struct Sample {
     hit_ratio: Option<f64>,
 }
 
-fn run(conn: &Conn, exec: &Exec, data: &Arc<Data>, tasks: usize, total: usize, plain: &mut Plain) -> Result<Sample, Error> {
+fn run(
+    conn: &Conn,
+    exec: &Exec,
+    data: &Arc<Data>,
+    tasks: usize,
+    total: usize,
+    plain: &mut Plain,
+) -> Result<Sample, Error> {
     let before = conn.hits_misses();
     let server_before = plain.server_cpu()?;
     let cpu_before = cpu::self_cpu_seconds();
@@ -289,7 +297,11 @@ fn check_invalidation(conn: &Conn, exec: &Exec, data: &Data, plain: &mut Plain) 
     let key = data.keys[0].clone();
     let mut waits = Vec::new();
     for trial in 0..TRIALS * 2 {
-        let value: &[u8] = if trial % 2 == 0 { b"changed-value-00" } else { &data.vals[0] };
+        let value: &[u8] = if trial % 2 == 0 {
+            b"changed-value-00"
+        } else {
+            &data.vals[0]
+        };
         plain.set_all(&[(key.clone(), value.to_vec())])?;
         let start = Instant::now();
         let waited = exec.block_on(async {
@@ -299,7 +311,11 @@ fn check_invalidation(conn: &Conn, exec: &Exec, data: &Data, plain: &mut Plain) 
                     return Ok::<Duration, Error>(start.elapsed());
                 }
                 if start.elapsed() > Duration::from_secs(2) {
-                    return Err(format!("still not {:?} after 2 s: invalidation lost", String::from_utf8_lossy(value)).into());
+                    return Err(format!(
+                        "still not {:?} after 2 s: invalidation lost",
+                        String::from_utf8_lossy(value)
+                    )
+                    .into());
                 }
                 match exec {
                     Exec::Tokio(_) => tokio::task::yield_now().await,
@@ -353,7 +369,10 @@ fn parse_args() -> Result<Args, Error> {
                         return Err(format!("unknown variant {w:?}").into());
                     }
                 }
-                args.variants = Variant::all().into_iter().filter(|v| wanted.contains(&v.name())).collect();
+                args.variants = Variant::all()
+                    .into_iter()
+                    .filter(|v| wanted.contains(&v.name()))
+                    .collect();
             }
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}").into()),
         }
@@ -471,7 +490,10 @@ fn real_main() -> Result<(), Error> {
         }
     }
 
-    println!("{header}\nMedians of {} rounds (smallest–largest round in brackets).\n", args.rounds);
+    println!(
+        "{header}\nMedians of {} rounds (smallest–largest round in brackets).\n",
+        args.rounds
+    );
     println!("| client | GETs/s | client CPU µs/GET | server CPU µs/GET | p50 µs | p99 µs | hit ratio |");
     println!("|---|--:|--:|--:|--:|--:|--:|");
     let col = |s: &[Sample], f: fn(&Sample) -> f64| s.iter().map(f).collect::<Vec<f64>>();
@@ -498,13 +520,27 @@ fn real_main() -> Result<(), Error> {
     }
     println!("\nhit ratio: the lowest of the rounds (hits ÷ cacheable reads, from the client's own counters).\n");
 
-    let find = |name: &str| medians.iter().find(|(v, _, _)| v.name() == name).map(|&(_, o, c)| (o, c));
+    let find = |name: &str| {
+        medians
+            .iter()
+            .find(|(v, _, _)| v.name() == name)
+            .map(|&(_, o, c)| (o, c))
+    };
     println!("| ratio | GETs/s | client CPU per GET |");
     println!("|---|--:|--:|");
-    let ours = ["anyredis-tokio+cache", "anyredis-smol+cache", "anyredis-tokio", "anyredis-smol"];
+    let ours = [
+        "anyredis-tokio+cache",
+        "anyredis-smol+cache",
+        "anyredis-tokio",
+        "anyredis-smol",
+    ];
     for a in ours {
         for b in ["redis-rs", "rustis"] {
-            let b = if a.ends_with("+cache") { format!("{b}+cache") } else { b.to_string() };
+            let b = if a.ends_with("+cache") {
+                format!("{b}+cache")
+            } else {
+                b.to_string()
+            };
             if let (Some((oa, ca)), Some((ob, cb))) = (find(a), find(&b)) {
                 println!("| {a} ÷ {b} | {:.2} | {:.2} |", oa / ob, ca / cb);
             }
