@@ -97,7 +97,8 @@ impl Subscription {
         let ch = channel(kind);
         let tokio = &execs[TOKIO];
         let (exec, sub) = match kind {
-            Kind::AnyredisTokio => {
+            // The hook variant subscribes like anyredis-tokio (the hook is on commands, not pub/sub).
+            Kind::AnyredisTokio | Kind::AnyredisTokioHook => {
                 let rt = anyredis::Runtime::tokio_with_handle(tokio.tokio_handle().ok_or("no tokio runtime")?);
                 (
                     TOKIO,
