@@ -220,14 +220,18 @@ impl LockBuilder {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use anyredis::{Client, ErrorKind};
+    /// use anyredis::{ClientBuilder, ErrorKind};
     ///
-    /// let client = Client::open("redis://127.0.0.1")?; // no I/O yet
+    /// # #[cfg(feature = "smol")] {
+    /// let client = ClientBuilder::from_url("redis://127.0.0.1")?
+    ///     .runtime(anyredis::Runtime::smol())
+    ///     .build()?; // no I/O yet
     /// let lock = client.lock("orders").ttl(Duration::from_secs(5)).build()?;
     /// assert_eq!((lock.name(), lock.fence_key()), ("orders", "{orders}:fence"));
     /// assert_eq!(lock.ttl(), Some(Duration::from_secs(5)));
     /// let refused = client.lock("orders").ttl(None).auto_extend(true).build();
     /// assert_eq!(refused.unwrap_err().kind(), ErrorKind::Config);
+    /// # }
     /// # Ok::<(), anyredis::Error>(())
     /// ```
     pub fn build(self) -> Result<Lock> {

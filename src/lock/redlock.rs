@@ -192,13 +192,18 @@ impl Redlock {
     /// How many servers must grant the lock: `N / 2 + 1`.
     ///
     /// ```
-    /// use anyredis::{Client, lock::Redlock};
+    /// use anyredis::{lock::Redlock, ClientBuilder};
     ///
+    /// # #[cfg(feature = "smol")] {
     /// let clients = (1..=5)
-    ///     .map(|i| Client::open(&format!("redis://10.0.0.{i}")))   // no I/O yet
+    ///     .map(|i| {
+    ///         let url = format!("redis://10.0.0.{i}");
+    ///         ClientBuilder::from_url(&url)?.runtime(anyredis::Runtime::smol()).build() // no I/O yet
+    ///     })
     ///     .collect::<anyredis::Result<Vec<_>>>()?;
     /// let lock = Redlock::builder(clients, "payments").build()?;
     /// assert_eq!(lock.quorum(), 3);
+    /// # }
     /// # Ok::<(), anyredis::Error>(())
     /// ```
     pub fn quorum(&self) -> usize {
