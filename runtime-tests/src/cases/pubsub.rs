@@ -230,12 +230,18 @@ pub async fn handlers_worker(rt: Runtime) -> TestResult {
         "stop took {:?}",
         start.elapsed()
     );
-    let list = server.raw_command(&["CLIENT", "LIST"]);
-    assert!(
-        list.lines()
-            .all(|l| info_field(l, "sub") == Some("0") && info_field(l, "psub") == Some("0")),
-        "the subscriber's connection is closed: {list}"
-    );
+    // Our side closed the socket before stop() returned; the server notices
+    // a moment later.
+    wait_for(
+        "the server sees the subscriber's connection closed",
+        Duration::from_secs(5),
+        || {
+            let list = server.raw_command(&["CLIENT", "LIST"]);
+            list.lines()
+                .all(|l| info_field(l, "sub") == Some("0") && info_field(l, "psub") == Some("0"))
+        },
+    )
+    .await?;
     assert_eq!(c.publish("sync", "late").await?, 0);
     let err = p.get_message(Duration::from_millis(10)).await.expect_err("closed");
     assert_eq!(err.kind(), ErrorKind::Closed);
