@@ -30,8 +30,8 @@ fn main() -> anyredis::Result<()> {
         let pipe = client.pipeline();
         multiply.key("scripts:foo").arg(3).queue(&pipe);
         pipe.get::<i64>("scripts:foo");
-        let (tripled, foo): (i64, i64) = pipe.query().await?;
-        println!("pipeline: multiply -> {tripled}, GET -> {foo}");
+        let (tripled, value): (i64, i64) = pipe.query().await?;
+        println!("pipeline: multiply -> {tripled}, GET -> {value}");
         let atomic = client.pipeline().atomic();
         multiply.key("scripts:foo").arg(10).queue(&atomic);
         let (n,): (i64,) = atomic.query().await?;
