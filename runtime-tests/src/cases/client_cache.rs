@@ -35,6 +35,18 @@ async fn eventually(c: &Client, key: &str, expected: &str) -> Result<(), String>
     Err(format!("{key} never read as {expected:?}: a stale entry"))
 }
 
+/// Waits until the cache counted an invalidation after `before` (the
+/// invalidation arrived), at most 2.5 s.
+async fn invalidated_since(c: &Client, before: u64) -> Result<(), String> {
+    for _ in 0..500 {
+        if c.client_cache_stats().expect("a cache").invalidations > before {
+            return Ok(());
+        }
+        sleep(Duration::from_millis(5)).await;
+    }
+    Err("no invalidation arrived".to_owned())
+}
+
 /// Reads are served locally once kept; a second client's write is seen
 /// by the next read after its invalidation arrives (the test waits for the
 /// invalidation count, not for time); hits + misses == reads.
@@ -56,16 +68,9 @@ pub async fn writes_by_others_are_seen(rt: Runtime) -> TestResult {
 
         let before = stats.invalidations;
         other.set("k", "v2").await?;
-        for _ in 0..500 {
-            if c.client_cache_stats().expect("a cache").invalidations > before {
-                break;
-            }
-            sleep(Duration::from_millis(5)).await;
-        }
-        assert!(
-            c.client_cache_stats().expect("a cache").invalidations > before,
-            "RESP{protocol}: no invalidation"
-        );
+        invalidated_since(&c, before)
+            .await
+            .map_err(|e| format!("RESP{protocol}: {e}"))?;
         assert_eq!(c.get::<String>("k").await?, "v2", "RESP{protocol}");
         // Not cacheable: always from the server.
         assert_eq!(c.incr("n").await?, 1);
@@ -159,16 +164,9 @@ pub async fn late_reply_is_not_kept(rt: Runtime) -> TestResult {
         );
         sleep(Duration::from_millis(100)).await; // its reply arrives meanwhile
         other.set("late", "new").await?;
-        for _ in 0..500 {
-            if c.client_cache_stats().expect("a cache").invalidations > before {
-                break;
-            }
-            sleep(Duration::from_millis(5)).await;
-        }
-        assert!(
-            c.client_cache_stats().expect("a cache").invalidations > before,
-            "RESP{protocol}"
-        );
+        invalidated_since(&c, before)
+            .await
+            .map_err(|e| format!("RESP{protocol}: {e}"))?;
         assert_eq!(reader.await?, "old", "the reply of a read sent before the write");
         assert_eq!(
             c.get::<String>("late").await?,
