@@ -14,6 +14,13 @@ pub fn client(url: &str, rt: &Runtime) -> anyredis::Result<Client> {
     ClientBuilder::from_url(url)?.runtime(rt.clone()).build()
 }
 
+/// `CLIENT KILL TYPE pubsub` through `c`: closes every subscribed
+/// connection on the server (a pub/sub handle's, a RESP2 invalidation
+/// connection's); returns how many.
+pub async fn kill_pubsub_connections(c: &Client) -> anyredis::Result<i64> {
+    c.cmd("CLIENT").arg("KILL").arg("TYPE").arg("pubsub").query().await
+}
+
 /// Sleeps on the runtime-neutral async-io timer.
 pub async fn sleep(duration: Duration) {
     async_io::Timer::after(duration).await;

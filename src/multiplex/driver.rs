@@ -67,6 +67,8 @@ pub(super) struct Driver {
     /// Set while the push sink is full: nothing more is read or dispatched
     /// until it has room.
     paused: bool,
+    /// Which frames are out of band on this connection (fixed for its life).
+    mode: super::PushMode,
 }
 
 /// Watches for a connection that owes replies and receives nothing.
@@ -90,6 +92,7 @@ impl Driver {
             reads_then: 0,
             epoch_then: 0,
         });
+        let mode = shared.pushes.as_ref().map_or(super::PushMode::Commands, |p| p.mode);
         Driver {
             shared,
             socket,
@@ -106,6 +109,7 @@ impl Driver {
             watchdog,
             done: false,
             paused: false,
+            mode,
         }
     }
 
@@ -200,12 +204,7 @@ impl Driver {
             let Some(value) = self.read.next_frame()? else {
                 break;
             };
-            let mode = self
-                .shared
-                .pushes
-                .as_ref()
-                .map_or(super::PushMode::Commands, |p| p.mode);
-            match route(mode, &value, self.in_flight.front()) {
+            match route(self.mode, &value, self.in_flight.front()) {
                 Route::Out => {
                     // Dropped when nobody listens: never a caller's reply.
                     if let Some(pushes) = &self.shared.pushes {

@@ -9,7 +9,7 @@ use anyredis::prelude::*;
 use anyredis::{ClientBuilder, Runtime};
 use anyredis_test_support::{Fault, FaultProxy, RedisServer};
 
-use crate::util::{client, sleep, spawn};
+use crate::util::{client, kill_pubsub_connections, sleep, spawn};
 use crate::TestResult;
 
 fn cached(server: &RedisServer, rt: &Runtime, protocol: u8, cache: ClientCacheConfig) -> anyredis::Result<Client> {
@@ -196,13 +196,7 @@ pub async fn killed_connections_flush_the_store(rt: Runtime) -> TestResult {
         other.cmd("CLIENT").arg("KILL").arg("ID").arg(id).query::<i64>().await?;
         if protocol == 2 {
             // The invalidation connection: the one subscribed.
-            other
-                .cmd("CLIENT")
-                .arg("KILL")
-                .arg("TYPE")
-                .arg("pubsub")
-                .query::<i64>()
-                .await?;
+            kill_pubsub_connections(&other).await?;
         }
         other.set("k", "new").await?;
         eventually(&c, "k", "new").await?;
@@ -213,13 +207,7 @@ pub async fn killed_connections_flush_the_store(rt: Runtime) -> TestResult {
             for _ in 0..3 {
                 assert_eq!(c.get::<String>("k").await?, "new");
             }
-            other
-                .cmd("CLIENT")
-                .arg("KILL")
-                .arg("TYPE")
-                .arg("pubsub")
-                .query::<i64>()
-                .await?;
+            kill_pubsub_connections(&other).await?;
             other.set("k", "newer").await?;
             eventually(&c, "k", "newer").await?;
         }

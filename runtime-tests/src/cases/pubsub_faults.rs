@@ -13,7 +13,7 @@ use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 
 use super::pubsub::{client_with_protocol, next};
-use crate::util::{client, server_version, sleep, spawn, wait_for, Rng};
+use crate::util::{client, kill_pubsub_connections, server_version, sleep, spawn, wait_for, Rng};
 use crate::TestResult;
 
 /// Reads messages until `done` holds for one of them (other messages are
@@ -82,13 +82,7 @@ pub async fn resubscribe_after_restart_and_kills(rt: Runtime) -> TestResult {
         );
 
         for _ in 0..2 {
-            let _ = c
-                .cmd("CLIENT")
-                .arg("KILL")
-                .arg("TYPE")
-                .arg("pubsub")
-                .query::<i64>()
-                .await?;
+            kill_pubsub_connections(&c).await?;
             sleep(Duration::from_millis(50)).await;
         }
         until(&p, Duration::from_secs(20), |m| {
@@ -175,7 +169,7 @@ pub async fn frozen_connection_is_replaced(rt: Runtime) -> TestResult {
 }
 
 /// Publishes `count` messages of `size` bytes to `channel`, pipelined.
-async fn publish_many(c: &Client, channel: &str, count: usize, size: usize) -> anyredis::Result<()> {
+pub async fn publish_many(c: &Client, channel: &str, count: usize, size: usize) -> anyredis::Result<()> {
     let payload = vec![b'x'; size];
     for start in (0..count).step_by(1000) {
         let pipe = c.pipeline();
@@ -185,6 +179,24 @@ async fn publish_many(c: &Client, channel: &str, count: usize, size: usize) -> a
         pipe.query::<Vec<i64>>().await?;
     }
     Ok(())
+}
+
+/// A handle subscribed to `channel` with a buffer of `bound` messages and
+/// `policy`, confirmations hidden: the slow consumer of these tests.
+pub async fn slow_subscriber(
+    c: &Client,
+    channel: &str,
+    bound: usize,
+    policy: DeliveryPolicy,
+) -> anyredis::Result<PubSub> {
+    let p = c
+        .pubsub_builder()
+        .ignore_subscribe_messages(true)
+        .buffer(bound, 64 << 20)
+        .policy(policy)
+        .build();
+    p.subscribe(channel).await?;
+    Ok(p)
 }
 
 /// A consumer that sleeps while 100,000 messages are published: with each
@@ -201,13 +213,7 @@ pub async fn slow_consumer_policies(rt: Runtime) -> TestResult {
         DeliveryPolicy::DropOldest,
         DeliveryPolicy::DropNewest,
     ] {
-        let p = c
-            .pubsub_builder()
-            .ignore_subscribe_messages(true)
-            .buffer(BOUND, 64 << 20)
-            .policy(policy)
-            .build();
-        p.subscribe("firehose").await?;
+        let p = slow_subscriber(&c, "firehose", BOUND, policy).await?;
         let publisher = c.clone();
         let publishing = spawn(
             &rt,

@@ -7,6 +7,7 @@ use anyredis::prelude::*;
 use anyredis::pubsub::{DeliveryPolicy, Message};
 use anyredis::Runtime;
 use anyredis_test_support::RedisServer;
+use runtime_tests::cases::pubsub_faults::{publish_many, slow_subscriber};
 use runtime_tests::util::{client, sleep};
 use runtime_tests::TestResult;
 
@@ -34,24 +35,11 @@ pub async fn slow_consumer_memory_is_bounded(rt: Runtime) -> TestResult {
         DeliveryPolicy::DropOldest,
         DeliveryPolicy::DropNewest,
     ] {
-        let p = c
-            .pubsub_builder()
-            .ignore_subscribe_messages(true)
-            .buffer(BOUND, 64 << 20)
-            .policy(policy)
-            .build();
-        p.subscribe("firehose").await?;
+        let p = slow_subscriber(&c, "firehose", BOUND, policy).await?;
         c.ping().await?;
         let before = crate::live();
         crate::reset_peak();
-        let payload = [b'x'; PAYLOAD];
-        for start in (0..PUBLISHED).step_by(1000) {
-            let pipe = c.pipeline();
-            for _ in start..start + 1000 {
-                pipe.publish("firehose", &payload[..]);
-            }
-            pipe.query::<Vec<i64>>().await?;
-        }
+        publish_many(&c, "firehose", PUBLISHED, PAYLOAD).await?;
         // Give the subscriber's connection time to fill the buffer.
         sleep(Duration::from_millis(200)).await;
         let (mut delivered, deadline) = (0u64, Instant::now() + Duration::from_secs(60));
