@@ -18,7 +18,6 @@
 //! connection ends as if it broke, so callers are told and the next command
 //! reconnects on the caller's runtime.
 
-use std::collections::VecDeque;
 use std::future::Future;
 use std::mem;
 use std::pin::Pin;
@@ -26,14 +25,12 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::BytesMut;
-use futures_io::AsyncWrite;
-
+use super::io::Io;
 use super::push::{route, Route};
-use super::{Shared, Slot};
+use super::Shared;
 use crate::connection::buffer::ReadBuffer;
 use crate::error::RequestState;
-use crate::rt::{BoxFuture, BoxSocket, Runtime};
+use crate::rt::{BoxFuture, Runtime};
 use crate::{Error, ErrorKind, Result};
 
 /// Rounds of work in one `poll` before yielding to other tasks.
@@ -41,25 +38,13 @@ const BUDGET: usize = 32;
 
 pub(super) struct Driver {
     shared: Arc<Shared>,
-    socket: BoxSocket,
     read: ReadBuffer,
-    /// Bytes taken from the shared buffer, being written.
-    write: BytesMut,
-    /// How much of `write` the socket has accepted.
-    written: usize,
-    needs_flush: bool,
-    /// Slots whose commands were (fully or partly) taken for writing, oldest first.
-    in_flight: VecDeque<Slot>,
-    /// How many of the oldest `in_flight` slots were fully written.
-    sent: usize,
     /// Whether the driver already yielded once since it last delivered replies.
     yielded: bool,
     /// Replies delivered so far (wrapping), to tell how many one poll delivered.
     replies: usize,
     /// Successful reads so far (wrapping): activity, for the watchdog.
     reads: u64,
-    /// Bumped each time replies start being owed after none were.
-    owing_epoch: u64,
     /// The unresponsiveness check, when configured.
     watchdog: Option<Watchdog>,
     /// Set once the driver returned `Ready`: dropping it then ends nothing.
@@ -75,37 +60,35 @@ pub(super) struct Driver {
 struct Watchdog {
     period: std::time::Duration,
     runtime: Runtime,
-    /// Armed while replies are owed; re-armed once per period at most.
+    /// Always armed: a tick once per period (callers may start owing replies
+    /// while the driver sleeps, see [`super::io`], so the driver cannot arm
+    /// it only when replies start being owed).
     timer: Option<BoxFuture<'static, ()>>,
     /// Reads seen when the timer was armed.
     reads_then: u64,
-    /// `owing_since` when the timer was armed.
+    /// The owing epoch when the timer was armed.
     epoch_then: u64,
+    /// Whether replies were owed when the timer was armed.
+    owing_then: bool,
 }
 
 impl Driver {
-    pub(super) fn new(shared: Arc<Shared>, socket: BoxSocket, read: ReadBuffer, runtime: Runtime) -> Driver {
+    pub(super) fn new(shared: Arc<Shared>, read: ReadBuffer, runtime: Runtime) -> Driver {
         let watchdog = shared.limits.unresponsive_after.map(|period| Watchdog {
             period,
             runtime,
             timer: None,
             reads_then: 0,
             epoch_then: 0,
+            owing_then: false,
         });
         let mode = shared.pushes.as_ref().map_or(super::PushMode::Commands, |p| p.mode);
         Driver {
             shared,
-            socket,
             read,
-            write: BytesMut::with_capacity(16 * 1024),
-            written: 0,
-            needs_flush: false,
-            in_flight: VecDeque::new(),
-            sent: 0,
             yielded: false,
             replies: 0,
             reads: 0,
-            owing_epoch: 0,
             watchdog,
             done: false,
             paused: false,
@@ -113,62 +96,17 @@ impl Driver {
         }
     }
 
-    /// Moves queued commands into the write buffer, once the previous batch is
-    /// written (so what waits unwritten stays in the shared buffer, where the
-    /// queue bound measures it). Returns (progress, finished): finished when
-    /// the driver should stop (aborted, or shut down with nothing owed).
-    fn take_queued(&mut self) -> (bool, bool) {
+    /// Moves queued commands into the write buffer (see [`Io::take_queued`]).
+    /// Returns (progress, finished): finished when the driver should stop
+    /// (aborted, or shut down with nothing owed).
+    fn take_queued(&self, io: &mut Io) -> (bool, bool) {
         let mut state = self.shared.lock();
-        let mut progress = false;
-        if !state.write.is_empty() && self.write.is_empty() {
-            mem::swap(&mut self.write, &mut state.write);
-            self.written = 0;
-            if self.in_flight.is_empty() {
-                // Replies are owed from now on: a new silence period starts.
-                self.owing_epoch = self.owing_epoch.wrapping_add(1);
-            }
-            self.in_flight.extend(state.queued.drain(..));
-            progress = true;
-        }
-        let finished = state.abort || (state.shutdown && self.in_flight.is_empty() && self.write.is_empty());
+        let progress = io.take_queued(&mut state);
+        let finished = state.abort || (state.shutdown && io.in_flight.is_empty() && io.all_written());
         (progress, finished)
     }
 
-    fn poll_write(&mut self, cx: &mut Context<'_>) -> Result<bool> {
-        let mut progress = false;
-        while self.written < self.write.len() {
-            match Pin::new(&mut self.socket).poll_write(cx, self.write.get(self.written..).unwrap_or_default()) {
-                Poll::Ready(Ok(0)) => {
-                    return Err(Error::connection_lost(
-                        "the socket accepted no bytes",
-                        RequestState::Unknown,
-                    ))
-                }
-                Poll::Ready(Ok(n)) => {
-                    self.written = self.written.saturating_add(n);
-                    progress = true;
-                }
-                Poll::Ready(Err(e)) => return Err(Error::io("writing requests", e)),
-                Poll::Pending => break,
-            }
-        }
-        if !self.write.is_empty() && self.written == self.write.len() {
-            self.write.clear();
-            self.written = 0;
-            self.sent = self.in_flight.len();
-            self.needs_flush = true;
-        }
-        if self.needs_flush {
-            match Pin::new(&mut self.socket).poll_flush(cx) {
-                Poll::Ready(Ok(())) => self.needs_flush = false,
-                Poll::Ready(Err(e)) => return Err(Error::io("writing requests", e)),
-                Poll::Pending => {}
-            }
-        }
-        Ok(progress)
-    }
-
-    fn poll_read(&mut self, cx: &mut Context<'_>) -> Result<bool> {
+    fn poll_read(&mut self, io: &mut Io, cx: &mut Context<'_>) -> Result<bool> {
         if self.paused {
             let Some(pushes) = &self.shared.pushes else {
                 self.paused = false;
@@ -179,17 +117,17 @@ impl Driver {
             }
             // Room again: first what is already buffered, then the socket.
             self.paused = false;
-            self.dispatch()?;
+            self.dispatch(io)?;
             return Ok(true);
         }
-        match self.read.poll_fill(&mut *self.socket, cx) {
+        match self.read.poll_fill(&mut *io.socket, cx) {
             Poll::Ready(Ok(0)) => Err(Error::connection_lost(
                 "the server closed the connection",
                 RequestState::Unknown,
             )),
             Poll::Ready(Ok(_)) => {
                 self.reads = self.reads.wrapping_add(1);
-                self.dispatch()?;
+                self.dispatch(io)?;
                 Ok(true)
             }
             Poll::Ready(Err(e)) => Err(Error::io("reading replies", e)),
@@ -199,12 +137,12 @@ impl Driver {
 
     /// Hands every complete reply to its slot, and out-of-band frames (see
     /// [`super::PushMode`]) to the push sink, until the sink is full.
-    fn dispatch(&mut self) -> Result<()> {
+    fn dispatch(&mut self, io: &mut Io) -> Result<()> {
         while !self.paused {
             let Some(value) = self.read.next_frame()? else {
                 break;
             };
-            match route(self.mode, &value, self.in_flight.front()) {
+            match route(self.mode, &value, io.in_flight.front()) {
                 Route::Out => {
                     // Dropped when nobody listens: never a caller's reply.
                     if let Some(pushes) = &self.shared.pushes {
@@ -219,7 +157,7 @@ impl Driver {
                 }
                 Route::Reply => {}
             }
-            let Some(slot) = self.in_flight.pop_front() else {
+            let Some(slot) = io.in_flight.pop_front() else {
                 return Err(Error::connection_lost(
                     "the server sent a reply nobody asked for",
                     RequestState::Unknown,
@@ -229,12 +167,12 @@ impl Driver {
             if slot.takes_last_reply(&value) {
                 // Counted down before the caller can see its reply, so a caller
                 // that then checks the connection finds it idle.
-                self.sent = self.sent.saturating_sub(1);
+                io.sent = io.sent.saturating_sub(1);
                 self.shared.outstanding.fetch_sub(1, Ordering::Release);
             }
             if let Some(slot) = slot.deliver(value) {
                 // A pipeline still waiting for more replies stays first in line.
-                self.in_flight.push_front(slot);
+                io.in_flight.push_front(slot);
             }
         }
         Ok(())
@@ -243,7 +181,7 @@ impl Driver {
     /// Ends the connection: every waiting caller gets an error saying whether
     /// its command reached the server. A reply that could not be decoded is
     /// the oldest caller's: that caller gets the protocol error itself.
-    fn fail(&mut self, error: Error) {
+    fn fail(&mut self, io: &mut Io, error: Error) {
         let queued = {
             let mut state = self.shared.lock();
             if state.closed.is_none() {
@@ -253,10 +191,11 @@ impl Driver {
             state.write.clear();
             mem::take(&mut state.queued)
         };
-        let partly_written = self.written > 0;
+        let partly_written = io.written > 0;
         let mut own_error = (error.kind() == ErrorKind::Protocol).then(|| error.clone());
-        for (i, slot) in self.in_flight.drain(..).enumerate() {
-            let state = if i < self.sent || partly_written {
+        let sent = io.sent;
+        for (i, slot) in io.in_flight.drain(..).enumerate() {
+            let state = if i < sent || partly_written {
                 RequestState::SentUnanswered
             } else {
                 RequestState::NotSent
@@ -274,40 +213,41 @@ impl Driver {
     }
 
     /// Ends the driver: fails whoever still waits and wakes `finished` waiters.
-    fn finish(&mut self, error: Error) {
-        self.fail(error);
+    fn finish(&mut self, io: &mut Io, error: Error) {
+        self.fail(io, error);
+        io.close();
         self.done = true;
         self.shared.mark_finished();
     }
 
     /// The unresponsiveness check: `Err` when replies have been owed for a
-    /// whole period with nothing read.
-    fn poll_watchdog(&mut self, cx: &mut Context<'_>) -> Result<()> {
-        let owing = !self.in_flight.is_empty();
-        let (reads, epoch) = (self.reads, self.owing_epoch);
+    /// whole period with nothing read. The timer ticks once per period while
+    /// the connection lives; a tick finds the connection unresponsive when
+    /// replies were owed at the previous tick and still are, since the same
+    /// moment (same owing epoch), and nothing was read in between.
+    fn poll_watchdog(&mut self, io: &Io, cx: &mut Context<'_>) -> Result<()> {
+        let owing = !io.in_flight.is_empty();
+        let (reads, epoch) = (self.reads, io.owing_epoch);
         let Some(dog) = &mut self.watchdog else {
             return Ok(());
         };
-        if !owing {
-            // Left to expire once unarmed: re-arming per command would cost a
-            // timer registration on every request.
-            return Ok(());
-        }
         loop {
             let Some(timer) = &mut dog.timer else {
                 dog.timer = Some(dog.runtime.sleep(dog.period));
                 dog.reads_then = reads;
                 dog.epoch_then = epoch;
+                dog.owing_then = owing;
                 continue;
             };
             if timer.as_mut().poll(cx).is_pending() {
                 return Ok(());
             }
             dog.timer = None;
-            if reads == dog.reads_then && epoch == dog.epoch_then {
+            if owing && dog.owing_then && reads == dog.reads_then && epoch == dog.epoch_then {
                 return Err(Error::connection_lost(
                     format!(
-                        "the server sent nothing for {:?} while replies were owed (unresponsive_timeout);                          the connection was closed",
+                        "the server sent nothing for {:?} while replies were owed (unresponsive_timeout); \
+                         the connection was closed",
                         dog.period
                     ),
                     RequestState::Unknown,
@@ -320,10 +260,15 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         if !self.done {
-            self.finish(Error::connection_lost(
-                "the connection's driver task was dropped before it finished (was its runtime shut down?)",
-                RequestState::Unknown,
-            ));
+            let shared = self.shared.clone();
+            let mut io = super::lock(&shared.io);
+            self.finish(
+                &mut io,
+                Error::connection_lost(
+                    "the connection's driver task was dropped before it finished (was its runtime shut down?)",
+                    RequestState::Unknown,
+                ),
+            );
         }
     }
 }
@@ -334,22 +279,29 @@ impl Future for Driver {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         this.shared.driver.register(cx.waker());
+        // Held for the whole poll: callers that find it taken leave their
+        // commands to this driver (they woke it) rather than write them.
+        let shared = this.shared.clone();
+        let mut io = super::lock(&shared.io);
         let before = this.replies;
         for _ in 0..BUDGET {
-            let (took, finished) = this.take_queued();
+            let (took, finished) = this.take_queued(&mut io);
             if finished {
-                this.finish(Error::closed());
+                this.finish(&mut io, Error::closed());
                 return Poll::Ready(());
             }
-            let step = this
-                .poll_write(cx)
-                .and_then(|wrote| Ok(wrote | this.poll_read(cx)?))
-                // The watchdog is looked at only when going idle: never on the
-                // hot path, and a silent server always ends up there.
-                .and_then(|progress| match progress || took {
-                    true => Ok(true),
-                    false => this.poll_watchdog(cx).map(|()| false),
-                });
+            let step = match io.error.take() {
+                // A caller's own write failed: the connection is broken.
+                Some(error) => Err(error),
+                None => io.poll_write(cx),
+            }
+            .and_then(|wrote| Ok(wrote | this.poll_read(&mut io, cx)?))
+            // The watchdog is looked at only when going idle: never on the
+            // hot path, and a silent server always ends up there.
+            .and_then(|progress| match progress || took {
+                true => Ok(true),
+                false => this.poll_watchdog(&io, cx).map(|()| false),
+            });
             match step {
                 Ok(true) => continue,
                 Ok(_) if this.replies.wrapping_sub(before) > 1 && !this.yielded => {
@@ -366,7 +318,7 @@ impl Future for Driver {
                     return Poll::Pending;
                 }
                 Err(error) => {
-                    this.finish(error);
+                    this.finish(&mut io, error);
                     return Poll::Ready(());
                 }
             }

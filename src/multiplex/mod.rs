@@ -28,6 +28,7 @@
 //! decided above it (`src/request/`).
 
 mod driver;
+mod io;
 mod push;
 mod slot;
 
@@ -93,6 +94,9 @@ pub(crate) struct Multiplexer {
 
 struct Shared {
     state: Mutex<State>,
+    /// The socket's write side and the replies owed (see [`io`]). When both
+    /// are needed, `io` is locked first, then `state`.
+    io: Mutex<io::Io>,
     driver: AtomicWaker,
     /// Slots queued or in flight: replies still owed by the server.
     outstanding: AtomicUsize,
@@ -166,6 +170,7 @@ impl Multiplexer {
                 abort: false,
                 epoch: 0,
             }),
+            io: Mutex::new(io::Io::new(socket)),
             driver: AtomicWaker::new(),
             outstanding: AtomicUsize::new(0),
             ended: AtomicBool::new(false),
@@ -175,7 +180,7 @@ impl Multiplexer {
             limits,
             pushes,
         });
-        let driver = driver::Driver::new(shared.clone(), socket, read, runtime.clone());
+        let driver = driver::Driver::new(shared.clone(), read, runtime.clone());
         // On failure the driver was dropped unpolled, and its drop ended the connection.
         runtime.spawn(driver)?;
         Ok(Multiplexer { shared })
@@ -244,8 +249,39 @@ impl Multiplexer {
             state.queued.push_back(slot);
             self.shared.outstanding.fetch_add(1, Ordering::Relaxed);
         }
-        self.shared.driver.wake();
+        if !self.write_now() {
+            self.shared.driver.wake();
+        }
         Ok(())
+    }
+
+    /// Writes the queued commands from the caller, when the connection is
+    /// idle and the driver is not working (see [`io`]). Returns whether
+    /// everything went out; if not, the driver must be woken to finish.
+    fn write_now(&self) -> bool {
+        let Ok(mut io) = self.shared.io.try_lock() else {
+            return false;
+        };
+        if !io.idle() {
+            return false;
+        }
+        {
+            let mut state = self.shared.lock();
+            if state.closed.is_some() || state.shutdown {
+                return false;
+            }
+            io.take_queued(&mut state);
+        }
+        // Nobody is to be woken by this write: if the socket is not ready, the
+        // driver (woken by our caller) polls it again with its own waker.
+        let mut cx = Context::from_waker(futures_util::task::noop_waker_ref());
+        match io.poll_write(&mut cx) {
+            Ok(_) => io.all_written(),
+            Err(error) => {
+                io.error = Some(error);
+                false
+            }
+        }
     }
 
     /// Whether the connection has ended (a new one is needed).

@@ -172,7 +172,7 @@ pub(crate) async fn wait(receiver: OneReceiver, limit: Option<Duration>, runtime
 pub(crate) fn count_sent(source: &dyn Source, commands: usize) {
     if let Some(telemetry) = source.telemetry() {
         let n = u64::try_from(commands).unwrap_or(u64::MAX);
-        telemetry.counters.commands_sent.fetch_add(n, Ordering::Relaxed);
+        telemetry.counters.hot().commands_sent.fetch_add(n, Ordering::Relaxed);
     }
 }
 

@@ -78,7 +78,7 @@ impl Probe {
         args: Option<&Args>,
     ) -> Probe {
         let counters = &telemetry.counters;
-        counters.requests.fetch_add(1, Relaxed);
+        counters.hot().requests.fetch_add(1, Relaxed);
         #[cfg(feature = "tracing")]
         let traced = super::trace::enabled();
         #[cfg(not(feature = "tracing"))]
@@ -138,7 +138,7 @@ impl Probe {
         let counters = &telemetry.counters;
         let outcome = match result {
             Ok(_) => {
-                counters.ok.fetch_add(1, Relaxed);
+                counters.hot().ok.fetch_add(1, Relaxed);
                 Outcome::Ok
             }
             Err(e) => {
@@ -152,6 +152,7 @@ impl Probe {
         };
         if replied {
             counters
+                .hot()
                 .replies
                 .fetch_add(u64::try_from(commands).unwrap_or(u64::MAX), Relaxed);
         }
@@ -163,7 +164,7 @@ impl Probe {
         if std::mem::replace(&mut self.ended, true) {
             return;
         }
-        telemetry.counters.cancelled.fetch_add(1, Relaxed);
+        telemetry.counters.hot().cancelled.fetch_add(1, Relaxed);
         self.report(telemetry, Outcome::Cancelled);
     }
 

@@ -32,7 +32,7 @@ impl AsyncRead for Counted {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(n)) = &polled {
-            add(&self.telemetry.counters.bytes_in, *n);
+            add(&self.telemetry.counters.hot().bytes_in, *n);
         }
         polled
     }
@@ -42,7 +42,7 @@ impl AsyncWrite for Counted {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
         if let Poll::Ready(Ok(n)) = &polled {
-            add(&self.telemetry.counters.bytes_out, *n);
+            add(&self.telemetry.counters.hot().bytes_out, *n);
         }
         polled
     }
@@ -54,7 +54,7 @@ impl AsyncWrite for Counted {
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
         if let Poll::Ready(Ok(n)) = &polled {
-            add(&self.telemetry.counters.bytes_out, *n);
+            add(&self.telemetry.counters.hot().bytes_out, *n);
         }
         polled
     }
