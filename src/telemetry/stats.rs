@@ -246,7 +246,35 @@ mod tests {
         }
         assert_eq!(stats.errors.total(), (1..=15).sum::<u64>());
         assert_eq!(stats.in_flight, 0, "never below zero");
-        counters.requests.fetch_add(200, Relaxed);
+        counters.hot().requests.fetch_add(200, Relaxed);
         assert_eq!(counters.snapshot(PoolStats::default()).in_flight, 200 - 120);
+    }
+
+    #[test]
+    fn striped_counts_from_many_threads_add_up() {
+        let counters = std::sync::Arc::new(Counters::default());
+        let threads: Vec<_> = (0..2 * STRIPES)
+            .map(|_| {
+                let counters = counters.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..1_000 {
+                        counters.hot().requests.fetch_add(1, Relaxed);
+                        counters.hot().ok.fetch_add(1, Relaxed);
+                        counters.hot().bytes_out.fetch_add(3, Relaxed);
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().expect("counting thread");
+        }
+        let stats = counters.snapshot(PoolStats::default());
+        let n = 2 * STRIPES as u64 * 1_000;
+        assert_eq!(
+            (stats.requests, stats.ok, stats.bytes_out, stats.in_flight),
+            (n, n, 3 * n, 0)
+        );
+        // More threads than stripes: some stripes were shared, and none lost a count.
+        assert!(counters.hot.iter().filter(|h| h.requests.load(Relaxed) > 0).count() > 1);
     }
 }

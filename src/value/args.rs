@@ -5,8 +5,11 @@ use std::fmt;
 
 use bytes::{BufMut, BytesMut};
 
+use buf::ArgBuf;
+
 use super::route::{BlockTime, CommandClass};
 
+mod buf;
 mod impls;
 
 /// The encoded arguments of one command: each argument already written as a RESP
@@ -41,7 +44,7 @@ mod impls;
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Args {
-    buf: BytesMut,
+    buf: ArgBuf,
     count: usize,
     /// The routing class, set by typed methods or [`Args::classify`].
     pub(super) class: CommandClass,
@@ -60,7 +63,7 @@ impl Args {
     /// An empty argument list with room for `bytes` encoded bytes.
     pub fn with_capacity(bytes: usize) -> Self {
         Args {
-            buf: BytesMut::with_capacity(bytes),
+            buf: ArgBuf::with_capacity(bytes),
             count: 0,
             class: CommandClass::Shared,
             block: None,
@@ -72,12 +75,7 @@ impl Args {
     pub fn push(&mut self, arg: &[u8]) {
         let mut len = itoa::Buffer::new();
         let len = len.format(arg.len()).as_bytes();
-        self.buf.reserve(len.len().saturating_add(arg.len()).saturating_add(5));
-        self.buf.put_u8(b'$');
-        self.buf.put_slice(len);
-        self.buf.put_slice(b"\r\n");
-        self.buf.put_slice(arg);
-        self.buf.put_slice(b"\r\n");
+        self.buf.extend(&[b"$", len, b"\r\n", arg, b"\r\n"]);
         self.count = self.count.saturating_add(1);
     }
 
@@ -120,7 +118,7 @@ impl Args {
 
     /// The concatenated bulk strings, without the array header.
     pub fn encoded(&self) -> &[u8] {
-        &self.buf
+        self.buf.as_slice()
     }
 
     /// Writes the whole command as one RESP array (`*<len>\r\n` then
@@ -132,18 +130,18 @@ impl Args {
         out.put_u8(b'*');
         out.put_slice(len);
         out.put_slice(b"\r\n");
-        out.put_slice(&self.buf);
+        out.put_slice(self.buf.as_slice());
     }
 
     /// The first argument's raw bytes (normally the command name).
     pub fn first(&self) -> Option<&[u8]> {
-        split_bulk(&self.buf).map(|(arg, _)| arg)
+        split_bulk(self.buf.as_slice()).map(|(arg, _)| arg)
     }
 
     /// Each argument's raw bytes, in order.
     pub fn iter(&self) -> ArgsIter<'_> {
         ArgsIter {
-            rest: &self.buf,
+            rest: self.buf.as_slice(),
             remaining: self.count,
         }
     }

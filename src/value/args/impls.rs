@@ -13,7 +13,7 @@ use super::{format_f32, Args, FloatBuf, ToArgs, ToSingleArg};
 impl ToArgs for Args {
     /// Appends all of another `Args`'s arguments.
     fn write_args(&self, out: &mut Args) {
-        out.buf.extend_from_slice(&self.buf);
+        out.buf.extend(&[self.buf.as_slice()]);
         out.count = out.count.saturating_add(self.count);
     }
 }
