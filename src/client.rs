@@ -1,7 +1,7 @@
 //! The user-facing handle: [`Client`], and [`ClientBuilder`] to configure one.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::backoff;
@@ -9,7 +9,7 @@ use crate::cmd::Cmd;
 use crate::config::Config;
 use crate::dedicated::Connection;
 use crate::error::RequestState;
-use crate::multiplex::{Multiplexer, QueueLimits};
+use crate::multiplex::{Multiplexer, OneReceiver, QueueLimits};
 use crate::pipeline::Pipeline;
 use crate::pool::Pool;
 use crate::request::{ReplyFuture, Sharing, Source};
@@ -50,7 +50,7 @@ struct Inner {
     runtime: Runtime,
     /// Dedicated connections for blocking commands and transactions.
     pool: Pool,
-    current: Mutex<Option<Multiplexer>>,
+    current: RwLock<Option<Multiplexer>>,
     /// Serialises connecting, so concurrent first calls share one connection.
     connecting: futures_util::lock::Mutex<()>,
     /// Set by `close`: no command is sent and no connection installed after it.
@@ -110,7 +110,7 @@ impl Client {
                 pool: Pool::new(config.clone(), runtime.clone()),
                 config,
                 runtime,
-                current: Mutex::new(None),
+                current: RwLock::new(None),
                 connecting: futures_util::lock::Mutex::new(()),
                 closed: AtomicBool::new(false),
                 reconnect: Mutex::new(Reconnect::default()),
@@ -220,8 +220,17 @@ impl Client {
 
 impl Source for Inner {
     fn live(&self) -> Option<Multiplexer> {
-        let current = self.lock();
+        let current = self.read();
         current.as_ref().filter(|mux| !mux.is_closed()).cloned()
+    }
+
+    fn send_live(&self, args: &Args, epoch: Option<u64>) -> Option<Result<OneReceiver>> {
+        // Under the read lock: no handle cloned per command.
+        let current = self.read();
+        current
+            .as_ref()
+            .filter(|mux| !mux.is_closed())
+            .map(|mux| mux.send(args, epoch))
     }
 
     fn connect(self: Arc<Self>) -> BoxFuture<'static, Result<Multiplexer>> {
@@ -352,8 +361,12 @@ impl Inner {
         self.reconnect.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Multiplexer>> {
-        self.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> std::sync::RwLockWriteGuard<'_, Option<Multiplexer>> {
+        self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<Multiplexer>> {
+        self.current.read().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

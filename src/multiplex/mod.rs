@@ -216,7 +216,7 @@ impl Multiplexer {
     }
 
     fn enqueue(&self, slot: Slot, len: usize, epoch: Option<u64>, write: impl FnOnce(&mut BytesMut)) -> Result<()> {
-        {
+        let alone = {
             let mut state = self.shared.lock();
             if epoch.is_some_and(|epoch| epoch != state.epoch) {
                 return Err(Error::closed_because(
@@ -248,8 +248,11 @@ impl Multiplexer {
             write(&mut state.write);
             state.queued.push_back(slot);
             self.shared.outstanding.fetch_add(1, Ordering::Relaxed);
-        }
-        if !self.write_now() {
+            in_flight == 0
+        };
+        // With other requests owed, the connection is not idle: do not even
+        // try for the write lock the driver is likely holding.
+        if !(alone && self.write_now()) {
             self.shared.driver.wake();
         }
         Ok(())

@@ -30,7 +30,7 @@ pub(crate) use fixed::FixedSource;
 pub use reply::ReplyFuture;
 pub(crate) use reply::{count_sent, wait};
 
-use crate::multiplex::Multiplexer;
+use crate::multiplex::{Multiplexer, OneReceiver};
 use crate::pool::Pool;
 use crate::rt::{BoxFuture, Runtime};
 use crate::telemetry::Telemetry;
@@ -58,6 +58,11 @@ pub(crate) enum Sharing {
 pub(crate) trait Source: Send + Sync + 'static {
     /// The live connection, if there is one, without waiting.
     fn live(&self) -> Option<Multiplexer>;
+    /// Queues `args` on the live connection, if there is one (`None`: no
+    /// connection is live).
+    fn send_live(&self, args: &Args, epoch: Option<u64>) -> Option<Result<OneReceiver>> {
+        self.live().map(|mux| mux.send(args, epoch))
+    }
     /// A live connection, connecting first if needed.
     fn connect(self: Arc<Self>) -> BoxFuture<'static, Result<Multiplexer>>;
     fn runtime(&self) -> &Runtime;

@@ -124,8 +124,8 @@ impl<T> ReplyFuture<T> {
         }
         let epoch = source.epoch();
         // Fast path: a live connection takes the command right now.
-        if let Some(mux) = source.live() {
-            match mux.send(&args, epoch) {
+        if let Some(sent) = source.send_live(&args, epoch) {
+            match sent {
                 Ok(receiver) => {
                     count_sent(source, 1);
                     return Ok(self.waiting(receiver, limit));
