@@ -1,0 +1,247 @@
+//! `--charts DIR`: the two sweeps drawn as SVG (plotters, SVG backend only):
+//! `tasks-sweep.svg` (ops/s, p99, client CPU per op and allocations per op
+//! against the number of tasks, log x) and `size-sweep.svg` (MB/s and client
+//! CPU per KiB against the value size, GET and SET, log x). One line per client;
+//! each point is the median over the rounds.
+
+use std::path::{Path, PathBuf};
+
+use plotters::prelude::*;
+
+use crate::clients::{Error, Kind};
+use crate::report::Summary;
+use crate::scenarios::Scenario;
+use crate::sweep_report::Lookup;
+use crate::sweeps::size_name;
+
+type Series = Vec<(Kind, Vec<(f64, f64)>)>;
+
+fn color(kind: Kind) -> RGBColor {
+    match kind {
+        Kind::AnyredisTokio => RGBColor(214, 39, 40),
+        Kind::RedisRs => RGBColor(31, 119, 180),
+        Kind::Fred => RGBColor(44, 160, 44),
+        Kind::Rustis => RGBColor(148, 103, 189),
+        Kind::AnyredisSmol => RGBColor(255, 127, 14),
+        Kind::AnyredisAsyncStd => RGBColor(140, 86, 75),
+        Kind::AnyredisTokioHook => RGBColor(227, 119, 194),
+        Kind::RedisBenchmark => RGBColor(60, 60, 60),
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> Error {
+    format!("chart: {e}").into()
+}
+
+/// One series per client: (x, figure) at each point where the figure is finite.
+fn series(kinds: &[Kind], points: &[(f64, Scenario)], summary: Lookup, figure: fn(&Summary) -> f64) -> Series {
+    kinds
+        .iter()
+        .map(|&k| {
+            let pts = points
+                .iter()
+                .filter_map(|&(x, sc)| summary(sc, k).map(|s| (x, figure(&s))))
+                .filter(|(_, y)| y.is_finite() && *y > 0.0)
+                .collect::<Vec<_>>();
+            (k, pts)
+        })
+        .filter(|(_, pts)| !pts.is_empty())
+        .collect()
+}
+
+fn count_label(v: f64) -> String {
+    if v >= 1e6 {
+        format!("{}M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{}k", v / 1e3)
+    } else if v >= 1.0 {
+        format!("{v}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn bytes_label(v: f64) -> String {
+    size_name(v.round() as usize)
+}
+
+struct Panel<'a> {
+    title: &'a str,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    x_label: fn(f64) -> String,
+    log_y: bool,
+}
+
+fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, p: &Panel, data: &Series) -> Result<(), Error>
+where
+    DB::ErrorType: 'static,
+{
+    let xs = data.iter().flat_map(|(_, v)| v.iter().map(|p| p.0));
+    let ys: Vec<f64> = data.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).collect();
+    let (x0, x1) = xs.fold((f64::INFINITY, 0.0f64), |(a, b), x| (a.min(x), b.max(x)));
+    let (y0, y1) = ys.iter().fold((f64::INFINITY, 0.0f64), |(a, b), &y| (a.min(y), b.max(y)));
+    if !(x0.is_finite() && y0.is_finite()) {
+        return Ok(());
+    }
+    let mut b = ChartBuilder::on(area);
+    b.caption(p.title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(42)
+        .y_label_area_size(70);
+    let x_range = (x0 / 1.3..x1 * 1.3).log_scale();
+    let fmt_x = |v: &f64| (p.x_label)(*v);
+    let fmt_y = |v: &f64| count_label(*v);
+    let legend = |chart_series: &mut dyn FnMut(Kind, &Vec<(f64, f64)>) -> Result<(), Error>| -> Result<(), Error> {
+        for (k, pts) in data {
+            chart_series(*k, pts)?;
+        }
+        Ok(())
+    };
+    if p.log_y {
+        let mut chart = b
+            .build_cartesian_2d(x_range, (y0 / 1.5..y1 * 1.5).log_scale())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(p.x_desc)
+            .y_desc(p.y_desc)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&fmt_y)
+            .draw()
+            .map_err(err)?;
+        legend(&mut |k, pts| {
+            let c = color(k);
+            chart
+                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)).point_size(3))
+                .map_err(err)?
+                .label(k.name())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+            Ok(())
+        })?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+    } else {
+        let mut chart = b.build_cartesian_2d(x_range, 0.0..y1 * 1.15).map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(p.x_desc)
+            .y_desc(p.y_desc)
+            .x_label_formatter(&fmt_x)
+            .y_label_formatter(&fmt_y)
+            .draw()
+            .map_err(err)?;
+        legend(&mut |k, pts| {
+            let c = color(k);
+            chart
+                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)).point_size(3))
+                .map_err(err)?
+                .label(k.name())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+            Ok(())
+        })?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+fn grid(path: &Path, title: &str, panels: &[(Panel, Series)]) -> Result<(), Error> {
+    let root = SVGBackend::new(path, (1400, 1000)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let root = root.titled(title, ("sans-serif", 24)).map_err(err)?;
+    let areas = root.split_evenly((2, 2));
+    for (area, (panel, data)) in areas.iter().zip(panels) {
+        draw(area, panel, data)?;
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+/// Draws the charts of the sweeps that ran; returns the files written.
+pub fn draw_all(dir: &Path, scenarios: &[Scenario], kinds: &[Kind], summary: Lookup, note: &str) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    let tasks: Vec<(f64, Scenario)> = scenarios
+        .iter()
+        .filter_map(|&s| match s {
+            Scenario::Tasks(n) => Some((n as f64, s)),
+            _ => None,
+        })
+        .collect();
+    if !tasks.is_empty() {
+        let path = dir.join("tasks-sweep.svg");
+        let panel = |title, y_desc, log_y| Panel {
+            title,
+            x_desc: "tasks sharing one client (log)",
+            y_desc,
+            x_label: count_label,
+            log_y,
+        };
+        grid(
+            &path,
+            &format!("tasks-sweep: GETs of 16 bytes, N tasks on one client ({note})"),
+            &[
+                (panel("throughput", "GET/s (log)", true), series(kinds, &tasks, summary, |s| s.ops_s)),
+                (panel("p99 latency", "p99 µs (log)", true), series(kinds, &tasks, summary, |s| s.p99_us)),
+                (
+                    panel("client CPU per GET", "µs CPU / GET", false),
+                    series(kinds, &tasks, summary, |s| s.cpu_s_per_mop),
+                ),
+                (
+                    panel("allocations per GET (whole bench process)", "allocs / GET", false),
+                    series(kinds, &tasks, summary, |s| s.allocs_op),
+                ),
+            ],
+        )?;
+        written.push(path);
+    }
+    let pick = |get: bool| -> Vec<(f64, Scenario)> {
+        scenarios
+            .iter()
+            .filter_map(|&s| match (s, get) {
+                (Scenario::SizeGet(n), true) | (Scenario::SizeSet(n), false) => Some((n as f64, s)),
+                _ => None,
+            })
+            .collect()
+    };
+    let (gets, sets) = (pick(true), pick(false));
+    if !gets.is_empty() || !sets.is_empty() {
+        let path = dir.join("size-sweep.svg");
+        let panel = |title, y_desc| Panel {
+            title,
+            x_desc: "value size (log)",
+            y_desc,
+            x_label: bytes_label,
+            log_y: true,
+        };
+        grid(
+            &path,
+            &format!("size-sweep: one task, sequential GET / SET of one value ({note})"),
+            &[
+                (panel("GET throughput", "MB/s of value (log)"), series(kinds, &gets, summary, |s| s.mb_s)),
+                (panel("SET throughput", "MB/s of value (log)"), series(kinds, &sets, summary, |s| s.mb_s)),
+                (
+                    panel("GET: client CPU per KiB", "ns CPU / KiB (log)"),
+                    series(kinds, &gets, summary, |s| s.cpu_ns_kib),
+                ),
+                (
+                    panel("SET: client CPU per KiB", "ns CPU / KiB (log)"),
+                    series(kinds, &sets, summary, |s| s.cpu_ns_kib),
+                ),
+            ],
+        )?;
+        written.push(path);
+    }
+    Ok(written)
+}
