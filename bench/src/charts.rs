@@ -12,7 +12,6 @@ use crate::clients::{Error, Kind};
 use crate::report::Summary;
 use crate::scenarios::Scenario;
 use crate::sweep_report::Lookup;
-use crate::sweeps::size_name;
 
 type Series = Vec<(Kind, Vec<(f64, f64)>)>;
 
@@ -61,8 +60,15 @@ fn count_label(v: f64) -> String {
     }
 }
 
+/// Decimal units: the log axis puts its ticks at powers of ten.
 fn bytes_label(v: f64) -> String {
-    size_name(v.round() as usize)
+    if v >= 1e6 {
+        format!("{} MB", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{} kB", v / 1e3)
+    } else {
+        format!("{v} B")
+    }
 }
 
 struct Panel<'a> {
@@ -71,16 +77,23 @@ struct Panel<'a> {
     y_desc: &'a str,
     x_label: fn(f64) -> String,
     log_y: bool,
+    legend: SeriesLabelPosition,
 }
 
-fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, p: &Panel, data: &Series) -> Result<(), Error>
+fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    p: &Panel,
+    data: &Series,
+) -> Result<(), Error>
 where
     DB::ErrorType: 'static,
 {
     let xs = data.iter().flat_map(|(_, v)| v.iter().map(|p| p.0));
     let ys: Vec<f64> = data.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).collect();
     let (x0, x1) = xs.fold((f64::INFINITY, 0.0f64), |(a, b), x| (a.min(x), b.max(x)));
-    let (y0, y1) = ys.iter().fold((f64::INFINITY, 0.0f64), |(a, b), &y| (a.min(y), b.max(y)));
+    let (y0, y1) = ys
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), &y| (a.min(y), b.max(y)));
     if !(x0.is_finite() && y0.is_finite()) {
         return Ok(());
     }
@@ -92,12 +105,6 @@ where
     let x_range = (x0 / 1.3..x1 * 1.3).log_scale();
     let fmt_x = |v: &f64| (p.x_label)(*v);
     let fmt_y = |v: &f64| count_label(*v);
-    let legend = |chart_series: &mut dyn FnMut(Kind, &Vec<(f64, f64)>) -> Result<(), Error>| -> Result<(), Error> {
-        for (k, pts) in data {
-            chart_series(*k, pts)?;
-        }
-        Ok(())
-    };
     if p.log_y {
         let mut chart = b
             .build_cartesian_2d(x_range, (y0 / 1.5..y1 * 1.5).log_scale())
@@ -110,24 +117,23 @@ where
             .y_label_formatter(&fmt_y)
             .draw()
             .map_err(err)?;
-        legend(&mut |k, pts| {
-            let c = color(k);
+        for (k, pts) in data {
+            let c = color(*k);
             chart
                 .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)).point_size(3))
                 .map_err(err)?
                 .label(k.name())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-            Ok(())
-        })?;
+        }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(p.legend.clone())
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .draw()
             .map_err(err)?;
     } else {
-        let mut chart = b.build_cartesian_2d(x_range, 0.0..y1 * 1.15).map_err(err)?;
+        let mut chart = b.build_cartesian_2d(x_range, 0.0..y1 * 1.6).map_err(err)?;
         chart
             .configure_mesh()
             .x_desc(p.x_desc)
@@ -136,18 +142,17 @@ where
             .y_label_formatter(&fmt_y)
             .draw()
             .map_err(err)?;
-        legend(&mut |k, pts| {
-            let c = color(k);
+        for (k, pts) in data {
+            let c = color(*k);
             chart
                 .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)).point_size(3))
                 .map_err(err)?
                 .label(k.name())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-            Ok(())
-        })?;
+        }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(p.legend.clone())
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .draw()
@@ -169,7 +174,13 @@ fn grid(path: &Path, title: &str, panels: &[(Panel, Series)]) -> Result<(), Erro
 }
 
 /// Draws the charts of the sweeps that ran; returns the files written.
-pub fn draw_all(dir: &Path, scenarios: &[Scenario], kinds: &[Kind], summary: Lookup, note: &str) -> Result<Vec<PathBuf>, Error> {
+pub fn draw_all(
+    dir: &Path,
+    scenarios: &[Scenario],
+    kinds: &[Kind],
+    summary: Lookup,
+    note: &str,
+) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     let tasks: Vec<(f64, Scenario)> = scenarios
@@ -187,13 +198,20 @@ pub fn draw_all(dir: &Path, scenarios: &[Scenario], kinds: &[Kind], summary: Loo
             y_desc,
             x_label: count_label,
             log_y,
+            legend: SeriesLabelPosition::UpperLeft,
         };
         grid(
             &path,
             &format!("tasks-sweep: GETs of 16 bytes, N tasks on one client ({note})"),
             &[
-                (panel("throughput", "GET/s (log)", true), series(kinds, &tasks, summary, |s| s.ops_s)),
-                (panel("p99 latency", "p99 µs (log)", true), series(kinds, &tasks, summary, |s| s.p99_us)),
+                (
+                    panel("throughput", "GET/s (log)", true),
+                    series(kinds, &tasks, summary, |s| s.ops_s),
+                ),
+                (
+                    panel("p99 latency", "p99 µs (log)", true),
+                    series(kinds, &tasks, summary, |s| s.p99_us),
+                ),
                 (
                     panel("client CPU per GET", "µs CPU / GET", false),
                     series(kinds, &tasks, summary, |s| s.cpu_s_per_mop),
@@ -218,25 +236,33 @@ pub fn draw_all(dir: &Path, scenarios: &[Scenario], kinds: &[Kind], summary: Loo
     let (gets, sets) = (pick(true), pick(false));
     if !gets.is_empty() || !sets.is_empty() {
         let path = dir.join("size-sweep.svg");
-        let panel = |title, y_desc| Panel {
+        let panel = |title, y_desc, legend| Panel {
             title,
-            x_desc: "value size (log)",
+            x_desc: "value size, bytes (log)",
             y_desc,
             x_label: bytes_label,
             log_y: true,
+            legend,
         };
+        let (left, right) = (SeriesLabelPosition::UpperLeft, SeriesLabelPosition::UpperRight);
         grid(
             &path,
             &format!("size-sweep: one task, sequential GET / SET of one value ({note})"),
             &[
-                (panel("GET throughput", "MB/s of value (log)"), series(kinds, &gets, summary, |s| s.mb_s)),
-                (panel("SET throughput", "MB/s of value (log)"), series(kinds, &sets, summary, |s| s.mb_s)),
                 (
-                    panel("GET: client CPU per KiB", "ns CPU / KiB (log)"),
+                    panel("GET throughput", "MB/s of value (log)", left.clone()),
+                    series(kinds, &gets, summary, |s| s.mb_s),
+                ),
+                (
+                    panel("SET throughput", "MB/s of value (log)", left),
+                    series(kinds, &sets, summary, |s| s.mb_s),
+                ),
+                (
+                    panel("GET: client CPU per KiB", "ns CPU / KiB (log)", right.clone()),
                     series(kinds, &gets, summary, |s| s.cpu_ns_kib),
                 ),
                 (
-                    panel("SET: client CPU per KiB", "ns CPU / KiB (log)"),
+                    panel("SET: client CPU per KiB", "ns CPU / KiB (log)", right),
                     series(kinds, &sets, summary, |s| s.cpu_ns_kib),
                 ),
             ],

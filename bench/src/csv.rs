@@ -49,7 +49,11 @@ pub fn write_all(dir: &Path, scenarios: &[Scenario], kinds: &[Kind], summary: Lo
         }
         save(&sc.name(), text)?;
     }
-    let tasks: Vec<Scenario> = scenarios.iter().copied().filter(|s| matches!(s, Scenario::Tasks(_))).collect();
+    let tasks: Vec<Scenario> = scenarios
+        .iter()
+        .copied()
+        .filter(|s| matches!(s, Scenario::Tasks(_)))
+        .collect();
     if !tasks.is_empty() {
         let mut text = header("client,tasks");
         for &k in kinds {

@@ -56,13 +56,16 @@ impl RefBench {
         if bin.is_file() {
             Ok(RefBench { bin })
         } else {
-            Err(format!("no redis-benchmark next to {}", server_dir.join("redis-server").display()))
+            Err(format!(
+                "no redis-benchmark next to {}",
+                server_dir.join("redis-server").display()
+            ))
         }
     }
 
     /// The arguments for `scenario` at `scale` and the value to SET at [`KEY`]
     /// first; None where redis-benchmark has no counterpart.
-    fn plan<'d>(scenario: Scenario, scale: f64, data: &'d Data) -> Option<(Vec<String>, Option<&'d [u8]>)> {
+    fn plan(scenario: Scenario, scale: f64, data: &Data) -> Option<(Vec<String>, Option<&[u8]>)> {
         let n = scenario.total_units(scale);
         let small = data.small_vals.first().map(|v| &v[..]);
         let args = |c: usize, p: usize, n: usize, t: &str, d: usize| -> Vec<String> {

@@ -66,7 +66,11 @@ pub fn metrics(s: &Sample) -> [f64; 12] {
         per_op(s.usage.allocs),
         per_op(s.usage.alloc_bytes),
         s.usage.peak_rss_kib.map(|k| k as f64 / 1024.0).unwrap_or(f64::NAN),
-        if s.bytes > 0 { s.client_cpu * 1e9 / kib } else { f64::NAN },
+        if s.bytes > 0 {
+            s.client_cpu * 1e9 / kib
+        } else {
+            f64::NAN
+        },
         match (s.usage.peak_rss_kib, s.usage.rss_start_kib) {
             (Some(p), Some(r)) => p.saturating_sub(r) as f64 / 1024.0,
             _ => f64::NAN,

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::clients::{Error, Handle};
-use crate::mem::{Probe, Usage};
-use crate::sweeps;
 use crate::exec::Exec;
+use crate::mem::{Probe, Usage};
 use crate::server::Plain;
 use crate::stats::Histogram;
+use crate::sweeps;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scenario {
@@ -286,7 +286,13 @@ pub(crate) fn mismatch(what: &str, key: &str, got: Option<&[u8]>) -> Error {
     format!("{what}: GET {key} returned {shown:?}").into()
 }
 
-async fn small_gets<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, task: usize, n: usize) -> Result<Histogram, Error> {
+async fn small_gets<C: Handle>(
+    mut h: C,
+    data: Arc<Data>,
+    mut hist: Histogram,
+    task: usize,
+    n: usize,
+) -> Result<Histogram, Error> {
     let m = data.small_keys.len();
     let mut idx = (task * 7919) % m;
     for _ in 0..n {
@@ -337,7 +343,13 @@ fn stamp(buf: &mut [u8; MIX_VALUE_LEN], task: usize, i: usize) {
     write(i, 5, 12);
 }
 
-async fn mixed<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, task: usize, n: usize) -> Result<Histogram, Error> {
+async fn mixed<C: Handle>(
+    mut h: C,
+    data: Arc<Data>,
+    mut hist: Histogram,
+    task: usize,
+    n: usize,
+) -> Result<Histogram, Error> {
     let keys = &data.mix_keys[task % data.mix_keys.len()];
     let mut buf = [b'.'; MIX_VALUE_LEN];
     buf[4] = b':';
@@ -475,6 +487,24 @@ mod tests {
         assert!((0..64).all(|t| Scenario::ConcurrentMixed.units_for(t, 0.05).is_multiple_of(2)));
         assert_eq!(sum(Scenario::PipelineSet, 0.05), 500);
         assert_eq!(sum(Scenario::LargeGet, 0.0), 0);
+    }
+
+    #[test]
+    fn sweeps_parse_and_size() {
+        let tasks = Scenario::parse("tasks-sweep").unwrap();
+        assert_eq!(tasks.len(), 5);
+        assert_eq!(Scenario::parse("tasks-4096"), Some(vec![Scenario::Tasks(4096)]));
+        assert_eq!(Scenario::parse("get-16MiB"), Some(vec![Scenario::SizeGet(16 << 20)]));
+        assert_eq!(Scenario::parse("size-sweep").unwrap().len(), 10);
+        assert_eq!(Scenario::parse("seq-get"), Some(vec![Scenario::SeqGet]));
+        assert!(Scenario::parse("tasks-3").is_none());
+        // Every task of a sweep point gets at least one GET, whatever the scale.
+        let t = Scenario::Tasks(4096);
+        assert!((0..4096).all(|i| t.units_for(i, 0.001) >= 1));
+        assert_eq!((0..4096).map(|i| t.units_for(i, 1.0)).sum::<usize>(), 200_000);
+        assert_eq!(Scenario::SizeSet(16 << 20).total_units(0.01), 1);
+        assert_eq!(Scenario::SizeGet(1 << 20).total_units(0.0), 0);
+        assert_eq!(Scenario::SizeGet(1 << 20).value_bytes(), 1 << 20);
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub fn render(scenarios: &[Scenario], kinds: &[Kind], scale: f64, summary: Looku
         );
         for &k in kinds {
             for &n in &points {
-                let Some(s) = summary(Scenario::Tasks(n), k) else { continue };
+                let Some(s) = summary(Scenario::Tasks(n), k) else {
+                    continue;
+                };
                 let _ = writeln!(
                     out,
                     "| {} | {n} | {} | {} | {} | {} | {} | {} | {} |",

@@ -89,7 +89,13 @@ fn point(data: &Data, size: usize) -> Result<&Sized, Error> {
         .ok_or_else(|| format!("no value of {size} bytes").into())
 }
 
-pub async fn sized_gets<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, size: usize, n: usize) -> Result<Histogram, Error> {
+pub async fn sized_gets<C: Handle>(
+    mut h: C,
+    data: Arc<Data>,
+    mut hist: Histogram,
+    size: usize,
+    n: usize,
+) -> Result<Histogram, Error> {
     let p = point(&data, size)?;
     for _ in 0..n {
         let start = Instant::now();
@@ -103,7 +109,13 @@ pub async fn sized_gets<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogra
     Ok(hist)
 }
 
-pub async fn sized_sets<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, size: usize, n: usize) -> Result<Histogram, Error> {
+pub async fn sized_sets<C: Handle>(
+    mut h: C,
+    data: Arc<Data>,
+    mut hist: Histogram,
+    size: usize,
+    n: usize,
+) -> Result<Histogram, Error> {
     let p = point(&data, size)?;
     for _ in 0..n {
         let start = Instant::now();
