@@ -351,7 +351,7 @@ fn real_main() -> Result<(), Error> {
     let table = report::render(&args.scenarios, &kinds, args.scale, summary);
     let sweeps = sweep_report::render(&args.scenarios, &kinds, args.scale, &summary);
     let memory_note = if mem::reset_works() {
-        "peak RSS: the bench process's VmHWM, reset before each sample (redis-benchmark: the child's maxrss)"
+        "peak RSS: the bench process's VmHWM, after malloc_trim, reset before each sample; +growth = peak minus the RSS the sample started from (redis-benchmark: the child's own VmHWM, polled)"
     } else {
         "peak RSS: the bench process's VmHWM since it started (/proc/self/clear_refs was refused)"
     };

@@ -243,7 +243,7 @@ pub fn render(
 
     let peers: Vec<Kind> = kinds.iter().copied().filter(|k| k.is_peer()).collect();
     let ours: Vec<Kind> = kinds.iter().copied().filter(|k| k.is_anyredis()).collect();
-    if !ours.is_empty() && !peers.is_empty() {
+    if !ours.is_empty() && !peers.is_empty() && scenarios.iter().any(|s| !s.is_sweep()) {
         let _ = writeln!(
             out,
             "\n### anyredis ÷ peers\n\nThroughput ratios (ops/s; above 1: anyredis is faster) and client-CPU-per-op ratios \
