@@ -1,8 +1,9 @@
 //! `--charts DIR`: the two sweeps drawn as SVG (plotters, SVG backend only):
 //! `tasks-sweep.svg` (ops/s, p99, client CPU per op and allocations per op
 //! against the number of tasks, log x) and `size-sweep.svg` (MB/s and client
-//! CPU per KiB against the value size, GET and SET, log x). One line per client;
-//! each point is the median over the rounds.
+//! CPU per KiB against the value size, GET and SET, log x). One line per client
+//! through the medians over the rounds, a thin bar at each point from the
+//! smallest to the largest round.
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,8 @@ use crate::report::Summary;
 use crate::scenarios::Scenario;
 use crate::sweep_report::Lookup;
 
-type Series = Vec<(Kind, Vec<(f64, f64)>)>;
+/// Per client: (x, median, min, max) at each point.
+type Series = Vec<(Kind, Vec<(f64, f64, f64, f64)>)>;
 
 fn color(kind: Kind) -> RGBColor {
     match kind {
@@ -32,15 +34,18 @@ fn err(e: impl std::fmt::Display) -> Error {
     format!("chart: {e}").into()
 }
 
-/// One series per client: (x, figure) at each point where the figure is finite.
-fn series(kinds: &[Kind], points: &[(f64, Scenario)], summary: Lookup, figure: fn(&Summary) -> f64) -> Series {
+/// One series per client: (x, median, min, max) of figure `metric` (an index
+/// into [`crate::report::METRIC_NAMES`]) at each point where it is finite.
+fn series(kinds: &[Kind], points: &[(f64, Scenario)], summary: Lookup, metric: usize) -> Series {
     kinds
         .iter()
         .map(|&k| {
             let pts = points
                 .iter()
-                .filter_map(|&(x, sc)| summary(sc, k).map(|s| (x, figure(&s))))
-                .filter(|(_, y)| y.is_finite() && *y > 0.0)
+                .filter_map(|&(x, sc)| {
+                    summary(sc, k).map(|s: Summary| (x, s.med[metric], s.min[metric], s.max[metric]))
+                })
+                .filter(|(_, y, lo, hi)| y.is_finite() && *y > 0.0 && lo.is_finite() && *lo > 0.0 && hi.is_finite())
                 .collect::<Vec<_>>();
             (k, pts)
         })
@@ -89,7 +94,12 @@ where
     DB::ErrorType: 'static,
 {
     let xs = data.iter().flat_map(|(_, v)| v.iter().map(|p| p.0));
-    let ys: Vec<f64> = data.iter().flat_map(|(_, v)| v.iter().map(|p| p.1)).collect();
+    // Log panels span the spread bars too; linear ones the medians (the bars are
+    // cut at the top), so one wild round does not flatten every line.
+    let ys: Vec<f64> = data
+        .iter()
+        .flat_map(|(_, v)| v.iter().flat_map(|q| if p.log_y { [q.2, q.3] } else { [q.1, q.1] }))
+        .collect();
     let (x0, x1) = xs.fold((f64::INFINITY, 0.0f64), |(a, b), x| (a.min(x), b.max(x)));
     let (y0, y1) = ys
         .iter()
@@ -120,10 +130,17 @@ where
         for (k, pts) in data {
             let c = color(*k);
             chart
-                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)).point_size(3))
+                .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(2)).point_size(3))
                 .map_err(err)?
                 .label(k.name())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+            // The spread over the rounds: a thin bar from min to max at each point.
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|p| PathElement::new(vec![(p.0, p.2), (p.0, p.3)], c.mix(0.5).stroke_width(1))),
+                )
+                .map_err(err)?;
         }
         chart
             .configure_series_labels()
@@ -133,7 +150,8 @@ where
             .draw()
             .map_err(err)?;
     } else {
-        let mut chart = b.build_cartesian_2d(x_range, 0.0..y1 * 1.6).map_err(err)?;
+        let top = y1 * 1.6;
+        let mut chart = b.build_cartesian_2d(x_range, 0.0..top).map_err(err)?;
         chart
             .configure_mesh()
             .x_desc(p.x_desc)
@@ -145,10 +163,19 @@ where
         for (k, pts) in data {
             let c = color(*k);
             chart
-                .draw_series(LineSeries::new(pts.iter().copied(), c.stroke_width(2)).point_size(3))
+                .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(2)).point_size(3))
                 .map_err(err)?
                 .label(k.name())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+            // The spread over the rounds: a thin bar from min to max at each point.
+            chart
+                .draw_series(pts.iter().map(|p| {
+                    PathElement::new(
+                        vec![(p.0, p.2.min(top)), (p.0, p.3.min(top))],
+                        c.mix(0.5).stroke_width(1),
+                    )
+                }))
+                .map_err(err)?;
         }
         chart
             .configure_series_labels()
@@ -206,19 +233,19 @@ pub fn draw_all(
             &[
                 (
                     panel("throughput", "GET/s (log)", true),
-                    series(kinds, &tasks, summary, |s| s.ops_s),
+                    series(kinds, &tasks, summary, 0),
                 ),
                 (
                     panel("p99 latency", "p99 µs (log)", true),
-                    series(kinds, &tasks, summary, |s| s.p99_us),
+                    series(kinds, &tasks, summary, 2),
                 ),
                 (
                     panel("client CPU per GET", "µs CPU / GET", false),
-                    series(kinds, &tasks, summary, |s| s.cpu_s_per_mop),
+                    series(kinds, &tasks, summary, 3),
                 ),
                 (
                     panel("allocations per GET (whole bench process)", "allocs / GET", false),
-                    series(kinds, &tasks, summary, |s| s.allocs_op),
+                    series(kinds, &tasks, summary, 7),
                 ),
             ],
         )?;
@@ -251,19 +278,19 @@ pub fn draw_all(
             &[
                 (
                     panel("GET throughput", "MB/s of value (log)", left.clone()),
-                    series(kinds, &gets, summary, |s| s.mb_s),
+                    series(kinds, &gets, summary, 6),
                 ),
                 (
                     panel("SET throughput", "MB/s of value (log)", left),
-                    series(kinds, &sets, summary, |s| s.mb_s),
+                    series(kinds, &sets, summary, 6),
                 ),
                 (
                     panel("GET: client CPU per KiB", "ns CPU / KiB (log)", right.clone()),
-                    series(kinds, &gets, summary, |s| s.cpu_ns_kib),
+                    series(kinds, &gets, summary, 10),
                 ),
                 (
                     panel("SET: client CPU per KiB", "ns CPU / KiB (log)", right),
-                    series(kinds, &sets, summary, |s| s.cpu_ns_kib),
+                    series(kinds, &sets, summary, 10),
                 ),
             ],
         )?;

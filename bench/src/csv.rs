@@ -1,8 +1,10 @@
 //! `--csv DIR`: every table as CSV, one file per scenario (`seq-get.csv`, ...)
 //! and one per sweep (`tasks-sweep.csv`, `size-sweep.csv`): a header row, then
 //! one row per client (x point), each figure as its median, min and max over
-//! the rounds.
+//! the rounds. [`read_sweeps`] reads the two sweep files back (`--plot DIR`
+//! redraws the charts from them without running anything).
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -87,4 +89,93 @@ pub fn write_all(dir: &Path, scenarios: &[Scenario], kinds: &[Kind], summary: Lo
         save("size-sweep", text)?;
     }
     Ok(written)
+}
+
+/// What [`read_sweeps`] found.
+pub struct Sweeps {
+    /// The points, in file order.
+    pub scenarios: Vec<Scenario>,
+    /// The clients, in report order.
+    pub kinds: Vec<Kind>,
+    pub found: HashMap<(Scenario, Kind), Summary>,
+}
+
+/// The summaries in `DIR/tasks-sweep.csv` and `DIR/size-sweep.csv` (those that exist).
+pub fn read_sweeps(dir: &Path) -> Result<Sweeps, Error> {
+    let mut scenarios = Vec::new();
+    let mut kinds = Vec::new();
+    let mut found = HashMap::new();
+    for (file, keys) in [("tasks-sweep.csv", 2), ("size-sweep.csv", 3)] {
+        let path = dir.join(file);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate().skip(1) {
+            let bad = || format!("{}:{}: not a bench CSV row", path.display(), n + 1);
+            let f: Vec<&str> = line.split(',').collect();
+            if f.len() != keys + 3 * METRIC_NAMES.len() + 1 {
+                return Err(bad().into());
+            }
+            let kind = Kind::parse(f[0]).ok_or_else(bad)?;
+            let sc = match (keys, f[1]) {
+                (2, t) => Scenario::Tasks(t.parse()?),
+                (_, "GET") => Scenario::SizeGet(f[2].parse()?),
+                (_, "SET") => Scenario::SizeSet(f[2].parse()?),
+                _ => return Err(bad().into()),
+            };
+            let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+            let mut arrays = [[f64::NAN; 12]; 3];
+            for i in 0..METRIC_NAMES.len() {
+                for (j, a) in arrays.iter_mut().enumerate() {
+                    a[i] = num(f[keys + 3 * i + j]);
+                }
+            }
+            let rounds = f[f.len() - 1].parse()?;
+            if !scenarios.contains(&sc) {
+                scenarios.push(sc);
+            }
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+            let [med, min, max] = arrays;
+            found.insert((sc, kind), Summary::from_figures(med, min, max, rounds));
+        }
+    }
+    // Report order for the clients, as in a run.
+    let kinds = Kind::ALL.into_iter().filter(|k| kinds.contains(k)).collect();
+    Ok(Sweeps {
+        scenarios,
+        kinds,
+        found,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweeps_round_trip_through_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut med = [f64::NAN; 12];
+        med[0] = 1000.0;
+        med[2] = 55.5;
+        let min = med.map(|v| v / 2.0);
+        let max = med.map(|v| v * 2.0);
+        let lookup = |sc: Scenario, k: Kind| match (sc, k) {
+            (Scenario::Tasks(64) | Scenario::SizeSet(1024), Kind::Rustis) => {
+                Some(Summary::from_figures(med, min, max, 5))
+            }
+            _ => None,
+        };
+        let scenarios = [Scenario::Tasks(64), Scenario::SizeSet(1024), Scenario::SeqGet];
+        let files = write_all(dir.path(), &scenarios, &[Kind::AnyredisTokio, Kind::Rustis], &lookup).unwrap();
+        assert_eq!(files.len(), 3);
+        let got = read_sweeps(dir.path()).unwrap();
+        assert_eq!(got.scenarios, [Scenario::Tasks(64), Scenario::SizeSet(1024)]);
+        assert_eq!(got.kinds, [Kind::Rustis]);
+        let s = &got.found[&(Scenario::Tasks(64), Kind::Rustis)];
+        assert_eq!((s.ops_s, s.min[0], s.max[2], s.rounds), (1000.0, 500.0, 111.0, 5));
+        assert!(s.allocs_op.is_nan());
+    }
 }

@@ -41,6 +41,7 @@ anyredis-bench: anyredis against redis-rs, fred and rustis on one local redis-se
 USAGE: anyredis-bench [--url redis://127.0.0.1:PORT] [--rounds N] [--scale F]
                       [--only SCENARIO,...] [--clients CLIENT,...]
                       [--csv DIR] [--charts DIR] [--redis-benchmark PATH]
+       anyredis-bench --plot DIR
 
   --url URL      a running server on a loopback address (default: start a throwaway
                  `redis-server --save \"\" --appendonly no` on a free loopback port)
@@ -59,6 +60,7 @@ USAGE: anyredis-bench [--url redis://127.0.0.1:PORT] [--rounds N] [--scale F]
   --csv DIR      also write every table as CSV into DIR (one file per scenario or sweep)
   --charts DIR   draw the sweeps run as SVG charts into DIR (tasks-sweep.svg, size-sweep.svg)
   --redis-benchmark PATH  the redis-benchmark binary (default: next to the redis-server on PATH)
+  --plot DIR     run nothing: redraw the charts in DIR from the sweep CSV files there
   --tokio-workers N  worker threads of the tokio multi-thread runtime (default: one per core)
 ";
 
@@ -74,6 +76,7 @@ struct Args {
     csv: Option<PathBuf>,
     charts: Option<PathBuf>,
     redis_benchmark: Option<PathBuf>,
+    plot: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, Error> {
@@ -88,6 +91,7 @@ fn parse_args() -> Result<Args, Error> {
         csv: None,
         charts: None,
         redis_benchmark: None,
+        plot: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -138,6 +142,7 @@ fn parse_args() -> Result<Args, Error> {
             "--csv" => args.csv = Some(value()?.into()),
             "--charts" => args.charts = Some(value()?.into()),
             "--redis-benchmark" => args.redis_benchmark = Some(value()?.into()),
+            "--plot" => args.plot = Some(value()?.into()),
             "--tokio-workers" => {
                 let n: usize = value()?.parse()?;
                 if n == 0 {
@@ -238,6 +243,26 @@ fn warm(conn: &Conn, execs: &[Exec; 3], data: &Arc<Data>) -> Result<(), Error> {
     }
 }
 
+/// `--plot DIR`: the charts again, from the CSV files of an earlier `--csv DIR` run.
+fn replot(dir: &std::path::Path) -> Result<(), Error> {
+    let sweeps = csv::read_sweeps(dir)?;
+    if sweeps.scenarios.is_empty() {
+        return Err(format!("no tasks-sweep.csv or size-sweep.csv in {}", dir.display()).into());
+    }
+    let summary = |sc: Scenario, kind: Kind| {
+        sweeps
+            .found
+            .get(&(sc, kind))
+            .map(|s| report::Summary::from_figures(s.med, s.min, s.max, s.rounds))
+    };
+    let rounds = sweeps.found.values().map(|s| s.rounds).max().unwrap_or(0);
+    let note = format!("medians of {rounds} round(s), from {}", dir.display());
+    for f in charts::draw_all(dir, &sweeps.scenarios, &sweeps.kinds, &summary, &note)? {
+        eprintln!("wrote {}", f.display());
+    }
+    Ok(())
+}
+
 fn main() {
     if let Err(e) = real_main() {
         eprintln!("anyredis-bench: {e}");
@@ -247,6 +272,9 @@ fn main() {
 
 fn real_main() -> Result<(), Error> {
     let args = parse_args()?;
+    if let Some(dir) = &args.plot {
+        return replot(dir);
+    }
     let server = match &args.url {
         Some(url) => Server::from_url(url)?,
         None => Server::start_throwaway()?,

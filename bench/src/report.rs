@@ -91,23 +91,30 @@ pub fn summarize(samples: &[Sample]) -> Summary {
             max[i] = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         }
     }
-    Summary {
-        ops_s: med[0],
-        p50_us: med[1],
-        p99_us: med[2],
-        cpu_s_per_mop: med[3],
-        server_cpu_s: med[4],
-        server_busy_pct: med[5],
-        mb_s: med[6],
-        allocs_op: med[7],
-        alloc_bytes_op: med[8],
-        peak_rss_mib: med[9],
-        cpu_ns_kib: med[10],
-        rss_growth_mib: med[11],
-        med,
-        min,
-        max,
-        rounds: samples.len(),
+    Summary::from_figures(med, min, max, samples.len())
+}
+
+impl Summary {
+    /// From every figure's median, min and max (in [`METRIC_NAMES`] order).
+    pub fn from_figures(med: [f64; 12], min: [f64; 12], max: [f64; 12], rounds: usize) -> Summary {
+        Summary {
+            ops_s: med[0],
+            p50_us: med[1],
+            p99_us: med[2],
+            cpu_s_per_mop: med[3],
+            server_cpu_s: med[4],
+            server_busy_pct: med[5],
+            mb_s: med[6],
+            allocs_op: med[7],
+            alloc_bytes_op: med[8],
+            peak_rss_mib: med[9],
+            cpu_ns_kib: med[10],
+            rss_growth_mib: med[11],
+            med,
+            min,
+            max,
+            rounds,
+        }
     }
 }
 

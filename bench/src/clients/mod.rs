@@ -43,7 +43,7 @@ pub fn check_oks<T: std::fmt::Debug>(replies: &[T], n: usize, is_ok: impl Fn(&T)
 }
 
 /// The clients the benchmark knows, in report order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     AnyredisTokio,
     RedisRs,
