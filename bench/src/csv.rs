@@ -9,7 +9,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::clients::{Error, Kind};
-use crate::report::{Summary, METRIC_NAMES};
+use crate::report::{Summary, METRIC_NAMES, N};
 use crate::scenarios::Scenario;
 use crate::sweep_report::Lookup;
 
@@ -110,27 +110,40 @@ pub fn read_sweeps(dir: &Path) -> Result<Sweeps, Error> {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        for (n, line) in text.lines().enumerate().skip(1) {
-            let bad = || format!("{}:{}: not a bench CSV row", path.display(), n + 1);
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap_or("").split(',').collect();
+        // Columns by name: files written before a figure was added still read (it is NaN).
+        let column = |name: &str| header.iter().position(|h| *h == name);
+        let cols: Vec<[Option<usize>; 3]> = METRIC_NAMES
+            .iter()
+            .map(|m| ["median", "min", "max"].map(|w| column(&format!("{m}_{w}"))))
+            .collect();
+        let rounds_col = column("rounds");
+        for (n, line) in lines.enumerate() {
+            let bad = || format!("{}:{}: not a bench CSV row", path.display(), n + 2);
             let f: Vec<&str> = line.split(',').collect();
-            if f.len() != keys + 3 * METRIC_NAMES.len() + 1 {
+            if f.len() != header.len() {
                 return Err(bad().into());
             }
             let kind = Kind::parse(f[0]).ok_or_else(bad)?;
-            let sc = match (keys, f[1]) {
-                (2, t) => Scenario::Tasks(t.parse()?),
-                (_, "GET") => Scenario::SizeGet(f[2].parse()?),
-                (_, "SET") => Scenario::SizeSet(f[2].parse()?),
+            let sc = match (keys, f.get(1).copied()) {
+                (2, Some(t)) => Scenario::Tasks(t.parse()?),
+                (_, Some("GET")) => Scenario::SizeGet(f.get(2).ok_or_else(bad)?.parse()?),
+                (_, Some("SET")) => Scenario::SizeSet(f.get(2).ok_or_else(bad)?.parse()?),
                 _ => return Err(bad().into()),
             };
-            let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
-            let mut arrays = [[f64::NAN; 12]; 3];
-            for i in 0..METRIC_NAMES.len() {
+            let num = |i: Option<usize>| {
+                i.and_then(|i| f.get(i))
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let mut arrays = [[f64::NAN; N]; 3];
+            for (i, c) in cols.iter().enumerate() {
                 for (j, a) in arrays.iter_mut().enumerate() {
-                    a[i] = num(f[keys + 3 * i + j]);
+                    a[i] = num(c[j]);
                 }
             }
-            let rounds = f[f.len() - 1].parse()?;
+            let rounds = rounds_col.and_then(|i| f.get(i)).ok_or_else(bad)?.parse()?;
             if !scenarios.contains(&sc) {
                 scenarios.push(sc);
             }
@@ -157,7 +170,7 @@ mod tests {
     #[test]
     fn sweeps_round_trip_through_csv() {
         let dir = tempfile::tempdir().unwrap();
-        let mut med = [f64::NAN; 12];
+        let mut med = [f64::NAN; N];
         med[0] = 1000.0;
         med[2] = 55.5;
         let min = med.map(|v| v / 2.0);

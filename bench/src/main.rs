@@ -385,7 +385,8 @@ fn real_main() -> Result<(), Error> {
     };
     println!(
         "{header}\nMedians of {} round(s); allocs/op and alloc B/op count every allocation of the whole bench \
-         process during the sample (all clients' background tasks, the runtimes, the bench's own bookkeeping); {memory_note}.\n{table}{sweeps}",
+         process during the sample (all clients' background tasks, the runtimes, the bench's own bookkeeping); in brackets, those the calling \
+         thread made in the first poll of each command's future (the caller's side of the write path) / in its later polls (taking the reply); {memory_note}.\n{table}{sweeps}",
         args.rounds
     );
     if let Some(dir) = &args.csv {

@@ -84,6 +84,10 @@ pub struct Usage {
     /// Allocations of the bench process (None for an outside process: redis-benchmark).
     pub allocs: Option<u64>,
     pub alloc_bytes: Option<u64>,
+    /// Of `allocs`: those in the first poll of a command's future (the caller's
+    /// side of the write path) and in its later polls (see `crate::alloc::phased`).
+    pub first_poll_allocs: Option<u64>,
+    pub later_poll_allocs: Option<u64>,
     /// Peak resident set of the process that ran the sample, KiB.
     pub peak_rss_kib: Option<u64>,
     /// Resident set when the sample started (after `malloc_trim`), KiB.
@@ -105,6 +109,8 @@ impl Probe {
         Usage {
             allocs: Some(d.allocs),
             alloc_bytes: Some(d.bytes),
+            first_poll_allocs: Some(d.first_poll),
+            later_poll_allocs: Some(d.later_polls),
             peak_rss_kib: peak_kib(),
             rss_start_kib: self.rss_start_kib,
         }

@@ -141,6 +141,8 @@ impl RefBench {
             usage: Usage {
                 allocs: None,
                 alloc_bytes: None,
+                first_poll_allocs: None,
+                later_poll_allocs: None,
                 peak_rss_kib,
                 rss_start_kib: None,
             },

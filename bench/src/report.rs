@@ -6,8 +6,11 @@ use crate::clients::Kind;
 use crate::scenarios::{Sample, Scenario};
 use crate::stats::median;
 
+/// How many figures [`metrics`] gives per sample.
+pub const N: usize = 14;
+
 /// Names of the per-sample figures of [`metrics`], in order (CSV headers).
-pub const METRIC_NAMES: [&str; 12] = [
+pub const METRIC_NAMES: [&str; N] = [
     "ops_per_s",
     "p50_us",
     "p99_us",
@@ -20,6 +23,8 @@ pub const METRIC_NAMES: [&str; 12] = [
     "peak_rss_mib",
     "client_cpu_ns_per_kib",
     "peak_rss_growth_mib",
+    "first_poll_allocs_per_op",
+    "later_poll_allocs_per_op",
 ];
 
 /// One client's medians for one scenario, and every figure's median, min and max.
@@ -42,13 +47,16 @@ pub struct Summary {
     pub cpu_ns_kib: f64,
     /// Peak RSS minus the RSS the sample started from, MiB.
     pub rss_growth_mib: f64,
-    pub med: [f64; 12],
-    pub min: [f64; 12],
-    pub max: [f64; 12],
+    /// Of `allocs_op`: in the first poll of the command's future, in its later polls.
+    pub first_poll_allocs_op: f64,
+    pub later_poll_allocs_op: f64,
+    pub med: [f64; N],
+    pub min: [f64; N],
+    pub max: [f64; N],
     pub rounds: usize,
 }
 
-pub fn metrics(s: &Sample) -> [f64; 12] {
+pub fn metrics(s: &Sample) -> [f64; N] {
     let ops = s.ops.max(1) as f64;
     let per_op = |v: Option<u64>| v.map(|v| v as f64 / ops).unwrap_or(f64::NAN);
     let (p50, p99) = s
@@ -75,15 +83,17 @@ pub fn metrics(s: &Sample) -> [f64; 12] {
             (Some(p), Some(r)) => p.saturating_sub(r) as f64 / 1024.0,
             _ => f64::NAN,
         },
+        per_op(s.usage.first_poll_allocs),
+        per_op(s.usage.later_poll_allocs),
     ]
 }
 
 pub fn summarize(samples: &[Sample]) -> Summary {
-    let all: Vec<[f64; 12]> = samples.iter().map(metrics).collect();
-    let mut med = [f64::NAN; 12];
-    let mut min = [f64::NAN; 12];
-    let mut max = [f64::NAN; 12];
-    for i in 0..12 {
+    let all: Vec<[f64; N]> = samples.iter().map(metrics).collect();
+    let mut med = [f64::NAN; N];
+    let mut min = [f64::NAN; N];
+    let mut max = [f64::NAN; N];
+    for i in 0..N {
         let col: Vec<f64> = all.iter().map(|m| m[i]).filter(|v| v.is_finite()).collect();
         med[i] = median(&col);
         if !col.is_empty() {
@@ -96,7 +106,7 @@ pub fn summarize(samples: &[Sample]) -> Summary {
 
 impl Summary {
     /// From every figure's median, min and max (in [`METRIC_NAMES`] order).
-    pub fn from_figures(med: [f64; 12], min: [f64; 12], max: [f64; 12], rounds: usize) -> Summary {
+    pub fn from_figures(med: [f64; N], min: [f64; N], max: [f64; N], rounds: usize) -> Summary {
         Summary {
             ops_s: med[0],
             p50_us: med[1],
@@ -110,11 +120,27 @@ impl Summary {
             peak_rss_mib: med[9],
             cpu_ns_kib: med[10],
             rss_growth_mib: med[11],
+            first_poll_allocs_op: med[12],
+            later_poll_allocs_op: med[13],
             med,
             min,
             max,
             rounds,
         }
+    }
+}
+
+/// "all (first poll / later polls)" allocations per op.
+pub fn allocs(s: &Summary) -> String {
+    if s.first_poll_allocs_op.is_finite() {
+        format!(
+            "{} ({} / {})",
+            num(s.allocs_op, 2),
+            num(s.first_poll_allocs_op, 2),
+            num(s.later_poll_allocs_op, 2)
+        )
+    } else {
+        num(s.allocs_op, 2)
     }
 }
 
@@ -206,7 +232,7 @@ pub fn render(
         };
         let _ = write!(
             out,
-            "| client | ops/s (min–max) | p50 µs{lat} | p99 µs{lat} | client CPU s/Mop | server CPU s | server busy | allocs/op | alloc B/op | peak RSS MiB (+growth) |"
+            "| client | ops/s (min–max) | p50 µs{lat} | p99 µs{lat} | client CPU s/Mop | server CPU s | server busy | allocs/op (1st poll / later) | alloc B/op | peak RSS MiB (+growth) |"
         );
         if large {
             out.push_str(" MB/s |");
@@ -237,7 +263,7 @@ pub fn render(
                 num(s.cpu_s_per_mop, 2),
                 num(s.server_cpu_s, 3),
                 num(s.server_busy_pct, 0),
-                num(s.allocs_op, 2),
+                allocs(&s),
                 num(s.alloc_bytes_op, 0),
                 rss(&s)
             );

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::alloc::phased;
 use crate::clients::{Error, Handle};
 use crate::exec::Exec;
 use crate::mem::{Probe, Usage};
@@ -298,7 +299,7 @@ async fn small_gets<C: Handle>(
     for _ in 0..n {
         let key = &data.small_keys[idx];
         let start = Instant::now();
-        let got = h.get(key).await?;
+        let got = phased(h.get(key)).await?;
         hist.record(start.elapsed());
         match &got {
             Some(v) if v.as_ref() == &data.small_vals[idx][..] => {}
@@ -315,7 +316,7 @@ async fn small_gets<C: Handle>(
 async fn large_gets<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, n: usize) -> Result<Histogram, Error> {
     for _ in 0..n {
         let start = Instant::now();
-        let got = h.get(&data.large_key).await?;
+        let got = phased(h.get(&data.large_key)).await?;
         hist.record(start.elapsed());
         match &got {
             Some(v) if data.check_large(v.as_ref()) => {}
@@ -359,11 +360,11 @@ async fn mixed<C: Handle>(
         if i % 2 == 0 {
             stamp(&mut buf, task, i);
             let start = Instant::now();
-            h.set(key, &buf).await?;
+            phased(h.set(key, &buf)).await?;
             hist.record(start.elapsed());
         } else {
             let start = Instant::now();
-            let got = h.get(key).await?;
+            let got = phased(h.get(key)).await?;
             hist.record(start.elapsed());
             match &got {
                 Some(v) if v.as_ref() == &buf[..] => {}
@@ -377,7 +378,7 @@ async fn mixed<C: Handle>(
 async fn pipelines<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, n: usize) -> Result<Histogram, Error> {
     for _ in 0..n {
         let start = Instant::now();
-        h.pipeline_set(&data.pipe_keys, &data.pipe_val).await?;
+        phased(h.pipeline_set(&data.pipe_keys, &data.pipe_val)).await?;
         hist.record(start.elapsed());
     }
     Ok(hist)

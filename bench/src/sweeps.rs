@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::alloc::phased;
 use crate::clients::{Error, Handle};
 use crate::scenarios::{mismatch, Data};
 use crate::stats::Histogram;
@@ -99,7 +100,7 @@ pub async fn sized_gets<C: Handle>(
     let p = point(&data, size)?;
     for _ in 0..n {
         let start = Instant::now();
-        let got = h.get(&p.get_key).await?;
+        let got = phased(h.get(&p.get_key)).await?;
         hist.record(start.elapsed());
         match &got {
             Some(v) if p.check(v.as_ref()) => {}
@@ -119,7 +120,7 @@ pub async fn sized_sets<C: Handle>(
     let p = point(&data, size)?;
     for _ in 0..n {
         let start = Instant::now();
-        h.set(&p.set_key, &p.val).await?;
+        phased(h.set(&p.set_key, &p.val)).await?;
         hist.record(start.elapsed());
     }
     Ok(hist)
