@@ -1,6 +1,9 @@
 //! A counting global allocator: every allocation (and reallocation) of the whole
 //! bench process adds one to a counter and its size to another, with relaxed
-//! atomic adds, then goes to the system allocator. The counts cover every thread
+//! atomic adds, then goes to the system allocator. Each thread adds to a slot of
+//! its own (64 slots, one cache line each, a thread's slot chosen once), so the
+//! counting threads do not contend for one cache line; a reading sums the
+//! slots. The counts cover every thread
 //! (all clients' background tasks, the runtimes, the bench's own bookkeeping),
 //! so a per-op figure is the whole process's allocations over the sample
 //! divided by its ops.
@@ -15,39 +18,86 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::task::Context;
 
 pub struct Counting;
 
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-static FIRST_POLL: AtomicU64 = AtomicU64::new(0);
-static LATER_POLLS: AtomicU64 = AtomicU64::new(0);
+/// One thread's counters (several threads share a slot only beyond 64 threads).
+#[repr(align(128))]
+struct Slot {
+    allocs: AtomicU64,
+    bytes: AtomicU64,
+    first_poll: AtomicU64,
+    later_polls: AtomicU64,
+}
+
+const SLOTS: usize = 64;
+#[allow(clippy::declare_interior_mutable_const)] // each array element is its own static slot
+const EMPTY: Slot = Slot {
+    allocs: AtomicU64::new(0),
+    bytes: AtomicU64::new(0),
+    first_poll: AtomicU64::new(0),
+    later_polls: AtomicU64::new(0),
+};
+static SLOT: [Slot; SLOTS] = [EMPTY; SLOTS];
+static NEXT_SLOT: AtomicUsize = AtomicUsize::new(0);
+const NO_SLOT: usize = usize::MAX;
 
 const OUTSIDE: u8 = 0;
 const IN_FIRST_POLL: u8 = 1;
 const IN_LATER_POLL: u8 = 2;
 
 thread_local! {
-    /// Whether this thread is inside a [`phased`] poll, and which (const: no
-    /// lazy initialisation, no destructor, so reading it never allocates).
+    /// Whether this thread is inside a [`phased`] poll, and which. Both thread
+    /// locals are const-initialised with no destructor: reading them never allocates.
     static PHASE: Cell<u8> = const { Cell::new(OUTSIDE) };
+    /// This thread's index into `SLOT`, chosen at its first allocation.
+    static MY_SLOT: Cell<usize> = const { Cell::new(NO_SLOT) };
+}
+
+fn my_slot() -> &'static Slot {
+    let idx = MY_SLOT
+        .try_with(|c| {
+            let mut i = c.get();
+            if i == NO_SLOT {
+                i = NEXT_SLOT.fetch_add(1, Ordering::Relaxed) % SLOTS;
+                c.set(i);
+            }
+            i
+        })
+        .unwrap_or(0); // a thread being torn down
+    &SLOT[idx % SLOTS]
+}
+
+/// Off with `--no-alloc-count` (to see what counting costs): one relaxed load per allocation.
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+pub fn disable() {
+    ENABLED.store(false, Ordering::Relaxed);
+}
+
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
 }
 
 #[inline]
 fn count(size: usize) {
-    ALLOCS.fetch_add(1, Ordering::Relaxed);
-    BYTES.fetch_add(size as u64, Ordering::Relaxed);
+    if !ENABLED.load(Ordering::Relaxed) {
+        return;
+    }
+    let slot = my_slot();
+    slot.allocs.fetch_add(1, Ordering::Relaxed);
+    slot.bytes.fetch_add(size as u64, Ordering::Relaxed);
     match PHASE.try_with(Cell::get) {
-        Ok(IN_FIRST_POLL) => FIRST_POLL.fetch_add(1, Ordering::Relaxed),
-        Ok(IN_LATER_POLL) => LATER_POLLS.fetch_add(1, Ordering::Relaxed),
+        Ok(IN_FIRST_POLL) => slot.first_poll.fetch_add(1, Ordering::Relaxed),
+        Ok(IN_LATER_POLL) => slot.later_polls.fetch_add(1, Ordering::Relaxed),
         _ => 0,
     };
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments unchanged;
-// the counters are plain atomics and a const thread-local Cell, none of which allocates.
+// the counters are static atomics and const thread-local Cells, none of which allocates.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count(layout.size());
@@ -98,12 +148,14 @@ pub struct Counts {
 }
 
 pub fn counts() -> Counts {
-    Counts {
-        allocs: ALLOCS.load(Ordering::Relaxed),
-        bytes: BYTES.load(Ordering::Relaxed),
-        first_poll: FIRST_POLL.load(Ordering::Relaxed),
-        later_polls: LATER_POLLS.load(Ordering::Relaxed),
+    let mut c = Counts::default();
+    for s in &SLOT {
+        c.allocs += s.allocs.load(Ordering::Relaxed);
+        c.bytes += s.bytes.load(Ordering::Relaxed);
+        c.first_poll += s.first_poll.load(Ordering::Relaxed);
+        c.later_polls += s.later_polls.load(Ordering::Relaxed);
     }
+    c
 }
 
 impl Counts {

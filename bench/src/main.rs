@@ -61,6 +61,7 @@ USAGE: anyredis-bench [--url redis://127.0.0.1:PORT] [--rounds N] [--scale F]
   --charts DIR   draw the sweeps run as SVG charts into DIR (tasks-sweep.svg, size-sweep.svg)
   --redis-benchmark PATH  the redis-benchmark binary (default: next to the redis-server on PATH)
   --plot DIR     run nothing: redraw the charts in DIR from the sweep CSV files there
+  --no-alloc-count  do not count allocations (allocs/op n/a): what counting costs
   --tokio-workers N  worker threads of the tokio multi-thread runtime (default: one per core)
 ";
 
@@ -143,6 +144,7 @@ fn parse_args() -> Result<Args, Error> {
             "--charts" => args.charts = Some(value()?.into()),
             "--redis-benchmark" => args.redis_benchmark = Some(value()?.into()),
             "--plot" => args.plot = Some(value()?.into()),
+            "--no-alloc-count" => alloc::disable(),
             "--tokio-workers" => {
                 let n: usize = value()?.parse()?;
                 if n == 0 {

@@ -106,11 +106,12 @@ impl Probe {
 
     pub fn finish(self) -> Usage {
         let d = crate::alloc::counts().since(self.allocs);
+        let on = crate::alloc::enabled();
         Usage {
-            allocs: Some(d.allocs),
-            alloc_bytes: Some(d.bytes),
-            first_poll_allocs: Some(d.first_poll),
-            later_poll_allocs: Some(d.later_polls),
+            allocs: on.then_some(d.allocs),
+            alloc_bytes: on.then_some(d.bytes),
+            first_poll_allocs: on.then_some(d.first_poll),
+            later_poll_allocs: on.then_some(d.later_polls),
             peak_rss_kib: peak_kib(),
             rss_start_kib: self.rss_start_kib,
         }
