@@ -26,7 +26,7 @@ use std::process::{Command, Stdio};
 
 use crate::clients::Error;
 use crate::mem::Usage;
-use crate::scenarios::{Data, Sample, Scenario, CONCURRENT_TASKS, PIPELINE_LEN};
+use crate::scenarios::{Data, Sample, Scenario, CONCURRENT_TASKS, LARGE_LEN, PIPELINE_LEN};
 use crate::server::Plain;
 use crate::stats::Histogram;
 
@@ -63,11 +63,10 @@ impl RefBench {
         }
     }
 
-    /// The arguments for `scenario` at `scale` and the value to SET at [`KEY`]
-    /// first; None where redis-benchmark has no counterpart.
-    fn plan(scenario: Scenario, scale: f64, data: &Data) -> Option<(Vec<String>, Option<&[u8]>)> {
+    /// The arguments for `scenario` at `scale` (after `-h -p --csv`); None
+    /// where redis-benchmark has no counterpart.
+    pub fn args(scenario: Scenario, scale: f64) -> Option<Vec<String>> {
         let n = scenario.total_units(scale);
-        let small = data.small_vals.first().map(|v| &v[..]);
         let args = |c: usize, p: usize, n: usize, t: &str, d: usize| -> Vec<String> {
             let mut a = vec!["-c".into(), c.to_string(), "-n".into(), n.to_string()];
             if p > 1 {
@@ -76,16 +75,36 @@ impl RefBench {
             a.extend(["-t".into(), t.into(), "-d".into(), d.to_string()]);
             a
         };
-        let sized = |size: usize| data.sized.iter().find(|s| s.size == size).map(|s| &s.val[..]);
         Some(match scenario {
-            Scenario::SeqGet => (args(1, 1, n, "get", 16), small),
-            Scenario::ConcurrentGet => (args(CONCURRENT_TASKS, 16, n, "get", 16), small),
-            Scenario::PipelineSet => (args(1, PIPELINE_LEN, n * PIPELINE_LEN, "set", 16), None),
-            Scenario::LargeGet => (args(1, 1, n, "get", data.large_val.len()), Some(&data.large_val[..])),
-            Scenario::SizeGet(size) => (args(1, 1, n, "get", size), Some(sized(size)?)),
-            Scenario::SizeSet(size) => (args(1, 1, n, "set", size), None),
+            Scenario::SeqGet => args(1, 1, n, "get", 16),
+            Scenario::ConcurrentGet => args(CONCURRENT_TASKS, 16, n, "get", 16),
+            Scenario::PipelineSet => args(1, PIPELINE_LEN, n * PIPELINE_LEN, "set", 16),
+            Scenario::LargeGet => args(1, 1, n, "get", LARGE_LEN),
+            Scenario::SizeGet(size) => args(1, 1, n, "get", size),
+            Scenario::SizeSet(size) => args(1, 1, n, "set", size),
             _ => return None,
         })
+    }
+
+    /// A line for the report under the scenario's table: what redis-benchmark ran.
+    pub fn note(scenario: Scenario, scale: f64) -> Option<String> {
+        let args = Self::args(scenario, scale)?.join(" ");
+        let caveat = if scenario == Scenario::ConcurrentGet {
+            ": 64 connections with 16 requests in flight on each, not like-for-like (the Rust clients share one connection)"
+        } else {
+            ""
+        };
+        Some(format!("redis-benchmark ran `{args}`{caveat}."))
+    }
+
+    /// The value to SET at [`KEY`] before a GET run, so each GET returns one of the scenario's size.
+    fn value(scenario: Scenario, data: &Data) -> Option<&[u8]> {
+        match scenario {
+            Scenario::SeqGet | Scenario::ConcurrentGet => data.small_vals.first().map(|v| &v[..]),
+            Scenario::LargeGet => Some(&data.large_val[..]),
+            Scenario::SizeGet(size) => data.sized.iter().find(|s| s.size == size).map(|s| &s.val[..]),
+            _ => None,
+        }
     }
 
     pub fn run(
@@ -96,9 +115,13 @@ impl RefBench {
         data: &Data,
         plain: &mut Plain,
     ) -> Result<Option<Sample>, Error> {
-        let Some((args, value)) = Self::plan(scenario, scale, data) else {
+        let Some(args) = Self::args(scenario, scale) else {
             return Ok(None);
         };
+        let value = Self::value(scenario, data);
+        if value.is_none() && matches!(scenario, Scenario::SizeGet(_)) {
+            return Err(format!("{}: no value of that size", scenario.name()).into());
+        }
         let ops = scenario.total_units(scale) * scenario.ops_per_unit();
         if ops == 0 {
             return Ok(None);
@@ -207,6 +230,29 @@ fn parse_csv(out: &str) -> Option<Row> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn arguments() {
+        use crate::scenarios::Scenario;
+        let a = |sc| super::RefBench::args(sc, 0.5).unwrap().join(" ");
+        assert_eq!(a(Scenario::SeqGet), "-c 1 -n 50000 -t get -d 16");
+        assert_eq!(a(Scenario::ConcurrentGet), "-c 64 -n 250000 -P 16 -t get -d 16");
+        assert_eq!(a(Scenario::PipelineSet), "-c 1 -n 500000 -P 100 -t set -d 16");
+        assert_eq!(a(Scenario::LargeGet), "-c 1 -n 1000 -t get -d 1048576");
+        assert_eq!(a(Scenario::SizeSet(16 << 20)), "-c 1 -n 25 -t set -d 16777216");
+        assert!(super::RefBench::args(Scenario::ConcurrentMixed, 1.0).is_none());
+        assert!(super::RefBench::args(Scenario::Tasks(8), 1.0).is_none());
+        let d = crate::scenarios::Data::new();
+        assert_eq!(
+            super::RefBench::value(Scenario::SizeGet(1024), &d).map(<[u8]>::len),
+            Some(1024)
+        );
+        assert_eq!(
+            super::RefBench::value(Scenario::LargeGet, &d).map(<[u8]>::len),
+            Some(1 << 20)
+        );
+        assert!(super::RefBench::value(Scenario::PipelineSet, &d).is_none());
+    }
+
     #[test]
     fn parses_csv() {
         let out = "\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\",\"p50_latency_ms\",\"p95_latency_ms\",\"p99_latency_ms\",\"max_latency_ms\"\n\"GET\",\"90909.09\",\"0.012\",\"0.000\",\"0.015\",\"0.015\",\"0.031\",\"0.111\"\n";

@@ -272,6 +272,11 @@ pub fn render(
             }
             let _ = writeln!(out, " {} |", num(ratio, 2));
         }
+        if kinds.contains(&Kind::RedisBenchmark) {
+            if let Some(note) = crate::refbench::RefBench::note(sc, scale) {
+                let _ = writeln!(out, "\n{note}");
+            }
+        }
     }
 
     let peers: Vec<Kind> = kinds.iter().copied().filter(|k| k.is_peer()).collect();

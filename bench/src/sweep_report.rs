@@ -78,7 +78,8 @@ pub fn render(scenarios: &[Scenario], kinds: &[Kind], scale: f64, summary: Looku
     if !sizes.is_empty() {
         out.push_str(
             "\n### size-sweep — 1 task, sequential GETs / SETs of one value of each size\n\n\
-             MB/s counts value bytes (10^6 B/s); CPU ns/KiB is the client's CPU per KiB of value.\n\n\
+             MB/s counts value bytes (10^6 B/s); CPU ns/KiB is the client's CPU per KiB of value; \
+             redis-benchmark ran `-c 1 -n N -t get|set -d SIZE`.\n\n\
              | client | op | value | ops/s (min–max) | MB/s | p50 µs | p99 µs | client CPU ns/KiB | allocs/op (1st poll / later) | alloc B/op | peak RSS MiB (+growth) |\n\
              |---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
         );
