@@ -33,9 +33,9 @@ pub fn rss_kib() -> Option<u64> {
     parse_kib(&status, "VmRSS:")
 }
 
-/// Peak `VmHWM` of another process, polled every 2 ms until it exits (a thread
+/// Peak `VmHWM` of another process, polled every 10 ms until it exits (a thread
 /// of its own; join the handle after the process was reaped). A lower bound:
-/// growth in its last 2 ms is missed. (`wait4`'s `ru_maxrss` would not do: Linux
+/// growth in its last 10 ms is missed. (`wait4`'s `ru_maxrss` would not do: Linux
 /// carries the parent's high-water mark over `exec` into the child's.)
 pub fn watch_peak(pid: u32) -> std::thread::JoinHandle<Option<u64>> {
     std::thread::spawn(move || {
@@ -46,7 +46,7 @@ pub fn watch_peak(pid: u32) -> std::thread::JoinHandle<Option<u64>> {
                 Some(k) => peak = Some(peak.map_or(k, |p: u64| p.max(k))),
                 None => break, // a zombie: its memory is gone
             }
-            std::thread::sleep(std::time::Duration::from_millis(2));
+            std::thread::sleep(std::time::Duration::from_millis(10));
         }
         peak
     })
