@@ -298,3 +298,64 @@ pub fn draw_all(
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::N;
+
+    #[test]
+    fn draws_both_sweeps_with_a_legend_entry_per_client() {
+        let dir = tempfile::tempdir().unwrap();
+        let lookup = |sc: Scenario, k: Kind| {
+            let base = match k {
+                Kind::AnyredisTokio => 2.0,
+                Kind::RedisRs => 1.0,
+                _ => return None,
+            };
+            let x = match sc {
+                Scenario::Tasks(n) | Scenario::SizeGet(n) | Scenario::SizeSet(n) => n as f64,
+                _ => return None,
+            };
+            let med = [base * 1000.0 + x; N];
+            Some(Summary::from_figures(
+                med,
+                med.map(|v| v * 0.9),
+                med.map(|v| v * 1.1),
+                3,
+            ))
+        };
+        let scenarios: Vec<Scenario> = ["tasks-sweep", "size-sweep"]
+            .iter()
+            .flat_map(|s| Scenario::parse(s).unwrap())
+            .collect();
+        let files = draw_all(
+            dir.path(),
+            &scenarios,
+            &[Kind::AnyredisTokio, Kind::RedisRs, Kind::Fred],
+            &lookup,
+            "test",
+        )
+        .unwrap();
+        assert_eq!(files.len(), 2);
+        for f in files {
+            let svg = std::fs::read_to_string(&f).unwrap();
+            assert!(svg.starts_with("<svg"), "{}", f.display());
+            // Four panels, each with a legend entry per client that has data
+            // (the SVG backend writes a text element's content on a line of its own).
+            let entries = |name: &str| svg.lines().filter(|l| l.trim() == name).count();
+            assert_eq!(entries("anyredis-tokio"), 4, "{}", f.display());
+            assert_eq!(entries("redis-rs"), 4, "{}", f.display());
+            assert_eq!(entries("fred"), 0, "{}", f.display());
+        }
+    }
+
+    #[test]
+    fn axis_labels() {
+        assert_eq!(bytes_label(16.0), "16 B");
+        assert_eq!(bytes_label(1e5), "100 kB");
+        assert_eq!(bytes_label(1e7), "10 MB");
+        assert_eq!(count_label(4096.0), "4.096k");
+        assert_eq!(count_label(1e6), "1M");
+    }
+}

@@ -376,3 +376,63 @@ fn against_redis_benchmark(scenarios: &[Scenario], summary: &impl Fn(Scenario, K
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(ops: f64, cpu: f64) -> Summary {
+        let mut med = [f64::NAN; N];
+        med[0] = ops;
+        med[3] = cpu;
+        Summary::from_figures(med, med, med, 5)
+    }
+
+    #[test]
+    fn redis_benchmark_targets_are_marked() {
+        let lookup = |sc: Scenario, k: Kind| match (sc, k) {
+            (Scenario::PipelineSet, Kind::AnyredisTokio) => Some(with(720_000.0, 0.3)),
+            (Scenario::PipelineSet, Kind::RedisBenchmark) => Some(with(1_000_000.0, 0.1)),
+            (Scenario::LargeGet, Kind::AnyredisTokio) => Some(with(2_000.0, 150.0)),
+            (Scenario::LargeGet, Kind::RedisBenchmark) => Some(with(2_100.0, 200.0)),
+            (Scenario::ConcurrentGet, Kind::AnyredisTokio) => Some(with(700_000.0, 1.0)),
+            (Scenario::ConcurrentGet, Kind::RedisBenchmark) => Some(with(1_400_000.0, 0.4)),
+            _ => None,
+        };
+        let scenarios = [
+            Scenario::PipelineSet,
+            Scenario::LargeGet,
+            Scenario::ConcurrentGet,
+            Scenario::SeqGet,
+        ];
+        let table = against_redis_benchmark(&scenarios, &lookup);
+        assert!(
+            table.contains("| pipeline-set | 720,000 | 1,000,000 | 0.72 | ≥ 0.90 (missed) | 0.30 | 0.10 |"),
+            "{table}"
+        );
+        assert!(
+            table.contains("| large-get | 2,000 | 2,100 | 0.95 | ≥ 0.95 (met) |"),
+            "{table}"
+        );
+        assert!(
+            table
+                .contains("| concurrent-get | 700,000 | 1,400,000 | 0.50 | none (64 connections: not like-for-like) |"),
+            "{table}"
+        );
+        assert!(!table.contains("| seq-get"), "{table}");
+    }
+
+    #[test]
+    fn spread_and_allocation_cells() {
+        let mut s = with(1234.4, 1.0);
+        assert_eq!(ops_spread(&s), "1,234 (1,234–1,234)");
+        s.rounds = 1;
+        assert_eq!(ops_spread(&s), "1,234");
+        assert_eq!(allocs(&s), "n/a");
+        s.allocs_op = 2.0;
+        s.first_poll_allocs_op = 2.0;
+        s.later_poll_allocs_op = 0.0;
+        assert_eq!(allocs(&s), "2.00 (2.00 / 0.00)");
+        assert_eq!(ops(1_234_567.0), "1,234,567");
+    }
+}

@@ -142,3 +142,49 @@ fn collapse(points: &[usize], kinds: &[Kind], summary: Lookup) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::N;
+
+    fn summary(ops: f64, p99: f64) -> Summary {
+        let mut med = [f64::NAN; N];
+        med[0] = ops;
+        med[2] = p99;
+        Summary::from_figures(med, med, med, 1)
+    }
+
+    #[test]
+    fn collapse_is_the_last_point_over_the_best() {
+        let lookup = |sc: Scenario, k: Kind| match (sc, k) {
+            (Scenario::Tasks(64), Kind::AnyredisTokio) => Some(summary(800_000.0, 300.0)),
+            (Scenario::Tasks(4096), Kind::AnyredisTokio) => Some(summary(200_000.0, 90_000.0)),
+            (Scenario::Tasks(64), Kind::Rustis) => Some(summary(400_000.0, 400.0)),
+            (Scenario::Tasks(4096), Kind::Rustis) => Some(summary(410_000.0, 20_000.0)),
+            _ => None,
+        };
+        let table = collapse(&[64, 4096], &[Kind::AnyredisTokio, Kind::Rustis, Kind::Fred], &lookup);
+        assert!(
+            table.contains("| anyredis-tokio | 64 tasks | 0.25 | 90000 |"),
+            "{table}"
+        );
+        assert!(table.contains("| rustis | 4096 tasks | 1.00 | 20000 |"), "{table}");
+        assert!(!table.contains("fred"), "{table}");
+    }
+
+    #[test]
+    fn size_rows_are_gets_then_sets_by_size() {
+        let sc = [
+            Scenario::SizeSet(16),
+            Scenario::SizeGet(1 << 20),
+            Scenario::SizeGet(16),
+            Scenario::Tasks(1),
+        ];
+        assert_eq!(
+            size_points(&sc),
+            [Scenario::SizeGet(16), Scenario::SizeGet(1 << 20), Scenario::SizeSet(16)]
+        );
+        assert_eq!(tasks_points(&sc), [1]);
+    }
+}
