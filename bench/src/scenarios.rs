@@ -6,10 +6,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::alloc::phased;
 use crate::clients::{Error, Handle};
 use crate::exec::Exec;
+use crate::mem::{Probe, Usage};
 use crate::server::Plain;
 use crate::stats::Histogram;
+use crate::sweeps;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scenario {
@@ -20,6 +23,12 @@ pub enum Scenario {
     LargeGet,
     PubsubThroughput,
     PubsubLatency,
+    /// `tasks-sweep`: this many tasks sharing one client, GETs of 16 bytes.
+    Tasks(usize),
+    /// `size-sweep`: one task, GETs of a value of this many bytes.
+    SizeGet(usize),
+    /// `size-sweep`: one task, SETs of a value of this many bytes.
+    SizeSet(usize),
 }
 
 /// Keys GET scenarios read: each holds a 16-byte value naming its key.
@@ -42,8 +51,8 @@ impl Scenario {
         Scenario::PubsubLatency,
     ];
 
-    pub fn name(self) -> &'static str {
-        match self {
+    pub fn name(self) -> String {
+        let fixed = match self {
             Scenario::SeqGet => "seq-get",
             Scenario::ConcurrentGet => "concurrent-get",
             Scenario::ConcurrentMixed => "concurrent-mixed",
@@ -51,11 +60,54 @@ impl Scenario {
             Scenario::LargeGet => "large-get",
             Scenario::PubsubThroughput => "pubsub-throughput",
             Scenario::PubsubLatency => "pubsub-latency",
-        }
+            Scenario::Tasks(n) => return format!("tasks-{n}"),
+            Scenario::SizeGet(n) => return format!("get-{}", sweeps::size_name(n)),
+            Scenario::SizeSet(n) => return format!("set-{}", sweeps::size_name(n)),
+        };
+        fixed.to_string()
     }
 
-    pub fn parse(name: &str) -> Option<Scenario> {
-        Scenario::ALL.into_iter().find(|s| s.name() == name)
+    /// A scenario, or a sweep (`tasks-sweep`, `size-sweep`, `size-get-sweep`,
+    /// `size-set-sweep`) as its points, or one point of a sweep (`tasks-512`, `get-1MiB`).
+    pub fn parse(name: &str) -> Option<Vec<Scenario>> {
+        match name {
+            "tasks-sweep" => return Some(sweeps::TASK_POINTS.iter().map(|&n| Scenario::Tasks(n)).collect()),
+            "size-sweep" => {
+                return Some(
+                    sweeps::SIZE_POINTS
+                        .iter()
+                        .flat_map(|&n| [Scenario::SizeGet(n), Scenario::SizeSet(n)])
+                        .collect(),
+                )
+            }
+            "size-get-sweep" => return Some(sweeps::SIZE_POINTS.iter().map(|&n| Scenario::SizeGet(n)).collect()),
+            "size-set-sweep" => return Some(sweeps::SIZE_POINTS.iter().map(|&n| Scenario::SizeSet(n)).collect()),
+            _ => {}
+        }
+        let points = sweeps::TASK_POINTS.iter().map(|&n| Scenario::Tasks(n));
+        let sizes = sweeps::SIZE_POINTS
+            .iter()
+            .flat_map(|&n| [Scenario::SizeGet(n), Scenario::SizeSet(n)]);
+        Scenario::ALL
+            .into_iter()
+            .chain(points)
+            .chain(sizes)
+            .find(|s| s.name() == name)
+            .map(|s| vec![s])
+    }
+
+    /// A point of the tasks sweep or the value-size sweep.
+    pub fn is_sweep(self) -> bool {
+        matches!(self, Scenario::Tasks(_) | Scenario::SizeGet(_) | Scenario::SizeSet(_))
+    }
+
+    /// Bytes of value each unit moves (GET or SET of a large value), 0 for the rest.
+    pub fn value_bytes(self) -> usize {
+        match self {
+            Scenario::LargeGet => LARGE_LEN,
+            Scenario::SizeGet(n) | Scenario::SizeSet(n) => n,
+            _ => 0,
+        }
     }
 
     /// Run by [`crate::pubsub`] with a subscriber, not by [`run`] with a command handle.
@@ -66,6 +118,7 @@ impl Scenario {
     pub fn tasks(self) -> usize {
         match self {
             Scenario::ConcurrentGet | Scenario::ConcurrentMixed => CONCURRENT_TASKS,
+            Scenario::Tasks(n) => n,
             _ => 1,
         }
     }
@@ -80,13 +133,22 @@ impl Scenario {
             Scenario::LargeGet => 2_000.0,
             Scenario::PubsubThroughput => crate::pubsub::THROUGHPUT_MESSAGES,
             Scenario::PubsubLatency => crate::pubsub::LATENCY_MESSAGES,
+            Scenario::Tasks(n) => sweeps::task_units(n),
+            Scenario::SizeGet(n) | Scenario::SizeSet(n) => sweeps::size_units(n),
         }
     }
 
     /// Units at `scale`, all tasks together (mixed: a whole number of SET+GET pairs).
     pub fn total_units(self, scale: f64) -> usize {
         let g = self.granule();
-        ((self.base_units() * scale / g as f64).round() as usize) * g
+        let granules = (self.base_units() * scale / g as f64).round() as usize;
+        // A tiny scale still runs one granule (and every task of a sweep point one GET).
+        let least = if self.is_sweep() { self.tasks() } else { 1 };
+        if scale > 0.0 {
+            granules.max(least) * g
+        } else {
+            0
+        }
     }
 
     /// Units task `task` runs: the total split as evenly as whole granules allow.
@@ -128,6 +190,9 @@ impl Scenario {
             ),
             Scenario::LargeGet => format!("1 task, {units} sequential GETs of a 1 MiB value"),
             Scenario::PubsubThroughput | Scenario::PubsubLatency => crate::pubsub::describe(self, units),
+            Scenario::Tasks(n) => format!("{n} tasks sharing one client, {units} GETs of 16-byte values"),
+            Scenario::SizeGet(n) => format!("1 task, {units} sequential GETs of a {} value", sweeps::size_name(n)),
+            Scenario::SizeSet(n) => format!("1 task, {units} sequential SETs of a {} value", sweeps::size_name(n)),
         }
     }
 }
@@ -141,6 +206,8 @@ pub struct Data {
     pub mix_keys: Vec<Vec<String>>,
     pub pipe_keys: Vec<String>,
     pub pipe_val: Vec<u8>,
+    /// The size sweep's values, one per [`sweeps::SIZE_POINTS`].
+    pub sized: Vec<sweeps::Sized>,
 }
 
 impl Data {
@@ -168,6 +235,7 @@ impl Data {
                 .collect(),
             pipe_keys: (0..PIPELINE_LEN).map(|j| format!("bench:p:{j:03}")).collect(),
             pipe_val: b"pipelined-value!".to_vec(),
+            sized: sweeps::SIZE_POINTS.iter().map(|&n| sweeps::Sized::new(n)).collect(),
         };
         assert!(data.small_vals.iter().all(|v| v.len() == 16));
         assert_eq!(data.pipe_val.len(), 16);
@@ -183,7 +251,11 @@ impl Data {
             .zip(self.small_vals.iter().cloned())
             .collect();
         pairs.push((self.large_key.clone(), self.large_val.clone()));
-        plain.set_all(&pairs)
+        plain.set_all(&pairs)?;
+        for v in &self.sized {
+            plain.set_all(&[(v.get_key.clone(), v.val.clone())])?;
+        }
+        Ok(())
     }
 
     fn check_large(&self, v: &[u8]) -> bool {
@@ -204,21 +276,30 @@ pub struct Sample {
     pub client_cpu: f64,
     pub server_cpu: f64,
     pub bytes: u64,
+    /// Allocations and peak RSS over the sample.
+    pub usage: Usage,
+    /// p50 and p99 in µs as reported by an outside tool (redis-benchmark), instead of `hist`.
+    pub quantiles_us: Option<(f64, f64)>,
 }
 
-fn mismatch(what: &str, key: &str, got: Option<&[u8]>) -> Error {
+pub(crate) fn mismatch(what: &str, key: &str, got: Option<&[u8]>) -> Error {
     let shown = got.map(|g| String::from_utf8_lossy(&g[..g.len().min(40)]).into_owned());
     format!("{what}: GET {key} returned {shown:?}").into()
 }
 
-async fn small_gets<C: Handle>(mut h: C, data: Arc<Data>, task: usize, n: usize) -> Result<Histogram, Error> {
-    let mut hist = Histogram::default();
+async fn small_gets<C: Handle>(
+    mut h: C,
+    data: Arc<Data>,
+    mut hist: Histogram,
+    task: usize,
+    n: usize,
+) -> Result<Histogram, Error> {
     let m = data.small_keys.len();
     let mut idx = (task * 7919) % m;
     for _ in 0..n {
         let key = &data.small_keys[idx];
         let start = Instant::now();
-        let got = h.get(key).await?;
+        let got = phased(h.get(key)).await?;
         hist.record(start.elapsed());
         match &got {
             Some(v) if v.as_ref() == &data.small_vals[idx][..] => {}
@@ -232,11 +313,10 @@ async fn small_gets<C: Handle>(mut h: C, data: Arc<Data>, task: usize, n: usize)
     Ok(hist)
 }
 
-async fn large_gets<C: Handle>(mut h: C, data: Arc<Data>, n: usize) -> Result<Histogram, Error> {
-    let mut hist = Histogram::default();
+async fn large_gets<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, n: usize) -> Result<Histogram, Error> {
     for _ in 0..n {
         let start = Instant::now();
-        let got = h.get(&data.large_key).await?;
+        let got = phased(h.get(&data.large_key)).await?;
         hist.record(start.elapsed());
         match &got {
             Some(v) if data.check_large(v.as_ref()) => {}
@@ -264,8 +344,13 @@ fn stamp(buf: &mut [u8; MIX_VALUE_LEN], task: usize, i: usize) {
     write(i, 5, 12);
 }
 
-async fn mixed<C: Handle>(mut h: C, data: Arc<Data>, task: usize, n: usize) -> Result<Histogram, Error> {
-    let mut hist = Histogram::default();
+async fn mixed<C: Handle>(
+    mut h: C,
+    data: Arc<Data>,
+    mut hist: Histogram,
+    task: usize,
+    n: usize,
+) -> Result<Histogram, Error> {
     let keys = &data.mix_keys[task % data.mix_keys.len()];
     let mut buf = [b'.'; MIX_VALUE_LEN];
     buf[4] = b':';
@@ -275,11 +360,11 @@ async fn mixed<C: Handle>(mut h: C, data: Arc<Data>, task: usize, n: usize) -> R
         if i % 2 == 0 {
             stamp(&mut buf, task, i);
             let start = Instant::now();
-            h.set(key, &buf).await?;
+            phased(h.set(key, &buf)).await?;
             hist.record(start.elapsed());
         } else {
             let start = Instant::now();
-            let got = h.get(key).await?;
+            let got = phased(h.get(key)).await?;
             hist.record(start.elapsed());
             match &got {
                 Some(v) if v.as_ref() == &buf[..] => {}
@@ -290,11 +375,10 @@ async fn mixed<C: Handle>(mut h: C, data: Arc<Data>, task: usize, n: usize) -> R
     Ok(hist)
 }
 
-async fn pipelines<C: Handle>(mut h: C, data: Arc<Data>, n: usize) -> Result<Histogram, Error> {
-    let mut hist = Histogram::default();
+async fn pipelines<C: Handle>(mut h: C, data: Arc<Data>, mut hist: Histogram, n: usize) -> Result<Histogram, Error> {
     for _ in 0..n {
         let start = Instant::now();
-        h.pipeline_set(&data.pipe_keys, &data.pipe_val).await?;
+        phased(h.pipeline_set(&data.pipe_keys, &data.pipe_val)).await?;
         hist.record(start.elapsed());
     }
     Ok(hist)
@@ -315,29 +399,38 @@ pub fn run<C: Handle>(
     }
     let tasks = scenario.tasks();
 
+    // Each task's histogram is allocated before the timed part (15 KiB each:
+    // at 4,096 tasks it would otherwise dominate time, allocations and RSS).
+    let hists: Vec<Histogram> = (0..tasks).map(|_| Histogram::default()).collect();
     let server_before = plain.server_cpu()?;
+    let probe = Probe::start();
     let cpu_before = crate::cpu::self_cpu_seconds();
     let start = Instant::now();
-    let hist = exec.block_on(async {
-        let joins: Vec<_> = (0..tasks)
-            .map(|t| {
+    let per_task = exec.block_on(async {
+        let joins: Vec<_> = hists
+            .into_iter()
+            .enumerate()
+            .map(|(t, hist)| {
                 let (h, d) = (handle.clone(), data.clone());
+                let n = scenario.units_for(t, scale);
                 match scenario {
-                    Scenario::SeqGet | Scenario::ConcurrentGet => {
-                        exec.spawn(boxed(small_gets(h, d, t, scenario.units_for(t, scale))))
+                    Scenario::SeqGet | Scenario::ConcurrentGet | Scenario::Tasks(_) => {
+                        exec.spawn(boxed(small_gets(h, d, hist, t, n)))
                     }
-                    Scenario::ConcurrentMixed => exec.spawn(boxed(mixed(h, d, t, scenario.units_for(t, scale)))),
-                    Scenario::PipelineSet => exec.spawn(boxed(pipelines(h, d, scenario.units_for(t, scale)))),
-                    Scenario::LargeGet => exec.spawn(boxed(large_gets(h, d, scenario.units_for(t, scale)))),
+                    Scenario::ConcurrentMixed => exec.spawn(boxed(mixed(h, d, hist, t, n))),
+                    Scenario::PipelineSet => exec.spawn(boxed(pipelines(h, d, hist, n))),
+                    Scenario::LargeGet => exec.spawn(boxed(large_gets(h, d, hist, n))),
+                    Scenario::SizeGet(size) => exec.spawn(boxed(sweeps::sized_gets(h, d, hist, size, n))),
+                    Scenario::SizeSet(size) => exec.spawn(boxed(sweeps::sized_sets(h, d, hist, size, n))),
                     Scenario::PubsubThroughput | Scenario::PubsubLatency => unreachable!("run by crate::pubsub"),
                 }
             })
             .collect();
-        let mut all = Histogram::default();
+        let mut all = Vec::with_capacity(joins.len());
         let mut first_err = None;
         for j in joins {
             match j.join().await {
-                Ok(h) => all.merge(&h),
+                Ok(h) => all.push(h),
                 Err(e) => first_err = first_err.or(Some(e)),
             }
         }
@@ -348,7 +441,12 @@ pub fn run<C: Handle>(
     })?;
     let secs = start.elapsed().as_secs_f64();
     let client_cpu = crate::cpu::self_cpu_seconds() - cpu_before;
+    let usage = probe.finish();
     let server_cpu = plain.server_cpu()? - server_before;
+    let mut hist = Histogram::default();
+    for h in &per_task {
+        hist.merge(h);
+    }
 
     let units = hist.count();
     let expected = scenario.total_units(scale) as u64;
@@ -356,11 +454,7 @@ pub fn run<C: Handle>(
         return Err(format!("{}: {units} timed units, expected {expected}", scenario.name()).into());
     }
     let ops = units * scenario.ops_per_unit() as u64;
-    let bytes = if scenario == Scenario::LargeGet {
-        units * LARGE_LEN as u64
-    } else {
-        0
-    };
+    let bytes = units * scenario.value_bytes() as u64;
     Ok(Some(Sample {
         ops,
         secs,
@@ -368,13 +462,15 @@ pub fn run<C: Handle>(
         client_cpu,
         server_cpu,
         bytes,
+        usage,
+        quantiles_us: None,
     }))
 }
 
 /// One task type for the four bodies (a boxed future: one allocation per task, not per op).
-type TaskFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Histogram, Error>> + Send>>;
+pub(crate) type TaskFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Histogram, Error>> + Send>>;
 
-fn boxed(f: impl std::future::Future<Output = Result<Histogram, Error>> + Send + 'static) -> TaskFuture {
+pub(crate) fn boxed(f: impl std::future::Future<Output = Result<Histogram, Error>> + Send + 'static) -> TaskFuture {
     Box::pin(f)
 }
 
@@ -392,6 +488,24 @@ mod tests {
         assert!((0..64).all(|t| Scenario::ConcurrentMixed.units_for(t, 0.05).is_multiple_of(2)));
         assert_eq!(sum(Scenario::PipelineSet, 0.05), 500);
         assert_eq!(sum(Scenario::LargeGet, 0.0), 0);
+    }
+
+    #[test]
+    fn sweeps_parse_and_size() {
+        let tasks = Scenario::parse("tasks-sweep").unwrap();
+        assert_eq!(tasks.len(), 5);
+        assert_eq!(Scenario::parse("tasks-4096"), Some(vec![Scenario::Tasks(4096)]));
+        assert_eq!(Scenario::parse("get-16MiB"), Some(vec![Scenario::SizeGet(16 << 20)]));
+        assert_eq!(Scenario::parse("size-sweep").unwrap().len(), 10);
+        assert_eq!(Scenario::parse("seq-get"), Some(vec![Scenario::SeqGet]));
+        assert!(Scenario::parse("tasks-3").is_none());
+        // Every task of a sweep point gets at least one GET, whatever the scale.
+        let t = Scenario::Tasks(4096);
+        assert!((0..4096).all(|i| t.units_for(i, 0.001) >= 1));
+        assert_eq!((0..4096).map(|i| t.units_for(i, 1.0)).sum::<usize>(), 200_000);
+        assert_eq!(Scenario::SizeSet(16 << 20).total_units(0.01), 1);
+        assert_eq!(Scenario::SizeGet(1 << 20).total_units(0.0), 0);
+        assert_eq!(Scenario::SizeGet(1 << 20).value_bytes(), 1 << 20);
     }
 
     #[test]

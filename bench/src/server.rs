@@ -138,6 +138,7 @@ pub enum Reply {
 
 /// A blocking RESP2 connection, never used inside a timed section.
 pub struct Plain {
+    addr: SocketAddr,
     writer: TcpStream,
     reader: BufReader<TcpStream>,
 }
@@ -148,9 +149,15 @@ impl Plain {
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(30)))?;
         Ok(Plain {
+            addr,
             reader: BufReader::new(stream.try_clone()?),
             writer: stream,
         })
+    }
+
+    /// The server's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     fn encode(out: &mut Vec<u8>, args: &[&[u8]]) {

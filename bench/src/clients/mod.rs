@@ -43,7 +43,7 @@ pub fn check_oks<T: std::fmt::Debug>(replies: &[T], n: usize, is_ok: impl Fn(&T)
 }
 
 /// The clients the benchmark knows, in report order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     AnyredisTokio,
     RedisRs,
@@ -54,10 +54,13 @@ pub enum Kind {
     /// anyredis-tokio with a hook that does nothing (`ClientBuilder::hook`):
     /// what the hook machinery costs. Only when asked for (`--clients`).
     AnyredisTokioHook,
+    /// The server's own `redis-benchmark` (a child process, not a library; see
+    /// [`crate::refbench`]): the reference the issue-12 targets are set against.
+    RedisBenchmark,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::AnyredisTokio,
         Kind::RedisRs,
         Kind::Fred,
@@ -65,6 +68,7 @@ impl Kind {
         Kind::AnyredisSmol,
         Kind::AnyredisAsyncStd,
         Kind::AnyredisTokioHook,
+        Kind::RedisBenchmark,
     ];
 
     /// The clients run when `--clients` is not given.
@@ -84,6 +88,7 @@ impl Kind {
             Kind::AnyredisSmol => "anyredis-smol",
             Kind::AnyredisAsyncStd => "anyredis-async-std",
             Kind::AnyredisTokioHook => "anyredis-tokio-hook",
+            Kind::RedisBenchmark => "redis-benchmark",
         }
     }
 
@@ -94,5 +99,13 @@ impl Kind {
     /// Another library (not anyredis).
     pub fn is_peer(self) -> bool {
         matches!(self, Kind::RedisRs | Kind::Fred | Kind::Rustis)
+    }
+
+    /// anyredis on one of the runtimes (with or without the no-op hook).
+    pub fn is_anyredis(self) -> bool {
+        matches!(
+            self,
+            Kind::AnyredisTokio | Kind::AnyredisSmol | Kind::AnyredisAsyncStd | Kind::AnyredisTokioHook
+        )
     }
 }

@@ -120,6 +120,7 @@ impl Subscription {
             Kind::RedisRs => (TOKIO, Sub::RedisRs(tokio.block_on(RedisRsSub::connect(url, &ch))?)),
             Kind::Fred => (TOKIO, Sub::Fred(tokio.block_on(FredSub::connect(url, &ch))?)),
             Kind::Rustis => (TOKIO, Sub::Rustis(tokio.block_on(RustisSub::connect(url, &ch))?)),
+            Kind::RedisBenchmark => return Err("redis-benchmark has no pub/sub subscriber".into()),
         };
         let mut s = Subscription {
             kind,
@@ -146,7 +147,9 @@ impl Subscription {
         };
         let n = scenario.total_units(scale);
         let server_before = plain.server_cpu()?;
+        let probe = crate::mem::Probe::start();
         let run = self.run_inner(&execs[self.exec], mode, n, addr)?;
+        let usage = probe.finish();
         let server_cpu = plain.server_cpu()? - server_before;
         Ok(Sample {
             ops: n as u64,
@@ -155,6 +158,8 @@ impl Subscription {
             client_cpu: run.client_cpu,
             server_cpu,
             bytes: 0,
+            usage,
+            quantiles_us: None,
         })
     }
 
