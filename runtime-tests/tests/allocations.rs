@@ -1,6 +1,6 @@
 //! Heap allocations per command, counted by a global allocator (this test
 //! binary only): building and encoding a small command allocates nothing,
-//! and a GET round trip costs at most a fixed, small number of allocations.
+//! and a GET round trip, once warm, almost none (reply slots are reused).
 //! The cases run one at a time (a lock): the count is process-wide.
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -19,6 +19,9 @@ const MIN_FREE: usize = 4 * 1024;
 /// Most the buffer grows in one step on the word of a declared bulk length
 /// (the rest is reserved as the bytes really arrive).
 const MAX_STEP: usize = 8 * 1024 * 1024;
+/// A frame larger than this leaves the buffer empty-handed: the connection
+/// does not keep an allocation that size for the rest of its life.
+const RELEASE_AFTER: usize = 4 * 1024 * 1024;
 
 pub(crate) struct ReadBuffer {
     buf: BytesMut,
@@ -39,7 +42,19 @@ impl ReadBuffer {
 
     /// The next complete frame already read, if any.
     pub(crate) fn next_frame(&mut self) -> Result<Option<Value>, ProtocolError> {
-        self.decoder.decode(&mut self.buf)
+        let before = self.buf.len();
+        let frame = self.decoder.decode(&mut self.buf)?;
+        let consumed = before.saturating_sub(self.buf.len());
+        if frame.is_some() && consumed > RELEASE_AFTER && self.buf.len() <= READ_CHUNK {
+            // The frame holds the big allocation now (until its owner drops
+            // it); the buffer starts afresh with what followed, rather than
+            // reclaim that allocation later and keep it.
+            let mut fresh = BytesMut::with_capacity(READ_CHUNK);
+            fresh.extend_from_slice(&self.buf);
+            self.buf = fresh;
+            self.initialized = 0;
+        }
+        Ok(frame)
     }
 
     /// Reads what the socket has into the buffer. `Ok(0)` means end of stream.
@@ -83,5 +98,46 @@ impl ReadBuffer {
         };
         self.initialized = self.initialized.saturating_sub(n);
         Poll::Ready(Ok(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::io::Cursor;
+    use futures_util::task::noop_waker_ref;
+
+    /// Reads a bulk string of `size` bytes then `+OK` through a `ReadBuffer`,
+    /// dropping each frame once taken, and returns the buffer's capacity after
+    /// the second (by then any allocation it kept was reclaimed).
+    fn capacity_after(size: usize) -> usize {
+        let mut wire = format!("${size}\r\n").into_bytes();
+        wire.resize(wire.len() + size, b'x');
+        wire.extend_from_slice(b"\r\n+OK\r\n");
+        let mut socket = Cursor::new(wire);
+        let mut buffer = ReadBuffer::new(Limits::default());
+        let mut cx = Context::from_waker(noop_waker_ref());
+        let mut frames = 0;
+        loop {
+            while let Some(frame) = buffer.next_frame().expect("valid frame") {
+                frames += 1;
+                if frames == 2 {
+                    assert_eq!(frame, Value::SimpleString(bytes::Bytes::from_static(b"OK")));
+                    return buffer.buf.capacity();
+                }
+                assert!(matches!(&frame, Value::BulkString(b) if b.len() == size));
+            }
+            // One more read: the buffer makes room first (reclaiming what it still holds).
+            match buffer.poll_fill(&mut socket, &mut cx) {
+                Poll::Ready(Ok(_)) => {}
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_huge_frame_does_not_stay_allocated_in_the_buffer() {
+        assert!(capacity_after(RELEASE_AFTER + 1) <= 2 * READ_CHUNK);
+        assert!(capacity_after(100) >= MIN_FREE);
     }
 }

@@ -30,6 +30,7 @@
 mod driver;
 mod io;
 mod push;
+mod reply_cell;
 mod slot;
 
 use std::collections::VecDeque;

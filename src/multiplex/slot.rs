@@ -3,18 +3,20 @@
 
 use futures_channel::oneshot;
 
+use super::reply_cell::{self, ReplyReceiver, ReplySender};
+
 use crate::error::ServerError;
 use crate::resp::Value;
 use crate::{Error, Result};
 
-/// The receiving end of a [`Slot::One`].
-pub(crate) type OneReceiver = oneshot::Receiver<Result<Value>>;
+/// The receiving end of a [`Slot::One`] (a reused cell, see [`super::reply_cell`]).
+pub(crate) type OneReceiver = ReplyReceiver;
 /// The receiving end of a [`Slot::Many`]: every reply, server errors kept as [`Value::Error`].
 pub(crate) type ManyReceiver = oneshot::Receiver<Result<Vec<Value>>>;
 
 pub(crate) enum Slot {
     /// One command; an error reply becomes `Err`.
-    One(oneshot::Sender<Result<Value>>),
+    One(ReplySender),
     /// A pipeline of `left` more replies.
     Many {
         sender: oneshot::Sender<Result<Vec<Value>>>,
@@ -24,7 +26,7 @@ pub(crate) enum Slot {
     /// A subscribe-family command: `left` more confirmations of `kind` (its
     /// name in lowercase; push frames on RESP3), delivered together as one array.
     Confirmations {
-        sender: oneshot::Sender<Result<Value>>,
+        sender: ReplySender,
         replies: Vec<Value>,
         left: usize,
         kind: Box<[u8]>,
@@ -48,7 +50,7 @@ pub(crate) fn is_confirmation_kind(kind: &[u8]) -> bool {
 
 impl Slot {
     pub(crate) fn one() -> (Slot, OneReceiver) {
-        let (sender, receiver) = oneshot::channel();
+        let (sender, receiver) = reply_cell::channel();
         (Slot::One(sender), receiver)
     }
 
@@ -67,7 +69,7 @@ impl Slot {
 
     /// A slot for a subscribe-family command named `name` expecting `count` confirmations.
     pub(crate) fn confirmations(name: &[u8], count: usize) -> (Slot, OneReceiver) {
-        let (sender, receiver) = oneshot::channel();
+        let (sender, receiver) = reply_cell::channel();
         // The count is the number of channels we sent, not the server's word.
         (
             Slot::Confirmations {
@@ -112,7 +114,7 @@ impl Slot {
                     Value::Error(line) => Err(ServerError::new(line).into()),
                     value => Ok(value),
                 };
-                let _ = sender.send(reply);
+                sender.send(reply);
                 None
             }
             Slot::Many {
@@ -139,7 +141,7 @@ impl Slot {
                 kind,
             } => {
                 if let Value::Error(line) = value {
-                    let _ = sender.send(Err(ServerError::new(line).into()));
+                    sender.send(Err(ServerError::new(line).into()));
                     return None;
                 }
                 replies.push(value);
@@ -151,7 +153,7 @@ impl Slot {
                         kind,
                     })
                 } else {
-                    let _ = sender.send(Ok(Value::Array(replies)));
+                    sender.send(Ok(Value::Array(replies)));
                     None
                 }
             }
@@ -161,9 +163,7 @@ impl Slot {
     /// Ends the slot with an error.
     pub(crate) fn fail(self, error: Error) {
         match self {
-            Slot::One(sender) | Slot::Confirmations { sender, .. } => {
-                let _ = sender.send(Err(error));
-            }
+            Slot::One(sender) | Slot::Confirmations { sender, .. } => sender.send(Err(error)),
             Slot::Many { sender, .. } => {
                 let _ = sender.send(Err(error));
             }

@@ -76,8 +76,9 @@ fn fewest(mut run: impl FnMut()) -> u64 {
 }
 
 /// A GET of a 16-byte value, one at a time on one client. anyredis's own
-/// share is one allocation per round trip (the reply slot) plus the read
-/// buffer growing now and then: that is all tokio shows. On smol and
+/// share is close to nothing: reply slots are reused (a new one only when the
+/// driver still held the last one as its caller finished), and the read
+/// buffer grows now and then: tokio shows about 50 for 2,000 GETs. On smol and
 /// async-std, async-io's reactor allocates on each turn while a timer is
 /// registered (`BTreeMap::split_off` in `process_timers`, a `Vec` of wakers in
 /// `drain_into`; seen with valgrind's DHAT): 3 to 7 more per round trip
@@ -100,7 +101,7 @@ pub async fn allocations_per_get_are_bounded(rt: Runtime) -> TestResult {
     let spent = crate::allocations() - before;
     eprintln!("{}: {spent} allocations for {GETS} GETs", rt.name());
     let bound = match rt.name() {
-        "tokio" => GETS + GETS / 20,
+        "tokio" => GETS / 10,
         _ => 20 * GETS,
     };
     assert!(spent <= bound, "{spent} allocations for {GETS} GETs on {}", rt.name());
