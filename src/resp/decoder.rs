@@ -155,6 +155,14 @@ impl Decoder {
                 Err(e) => Err(self.fail(e)),
             };
         }
+        if let Some(known) = KNOWN_LINES.iter().find(|known| buf[..end] == *known.0) {
+            // The common status replies (`+OK`, `+QUEUED`, `+PONG`) come from a
+            // static: no split, no reference count to take and give back.
+            buf.advance(end);
+            self.consumed += end as u64;
+            self.restart_frame();
+            return Ok(Some(Value::SimpleString(Bytes::from_static(known.1))));
+        }
         let frame = buf.split_to(end).freeze();
         self.consumed += end as u64;
         self.restart_frame();
@@ -381,6 +389,13 @@ impl Open {
         }
     }
 }
+
+/// Status lines answered from a static (the whole frame, and its text).
+const KNOWN_LINES: [(&[u8], &[u8]); 3] = [
+    (b"+OK\r\n", b"OK"),
+    (b"+QUEUED\r\n", b"QUEUED"),
+    (b"+PONG\r\n", b"PONG"),
+];
 
 /// Builds a frame that is one simple string, simple error or bulk string by trimming
 /// `frame` itself, which saves a reference count round trip; anything else goes to
