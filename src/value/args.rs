@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 use buf::ArgBuf;
 
@@ -73,9 +73,7 @@ impl Args {
 
     /// Appends one argument (binary safe).
     pub fn push(&mut self, arg: &[u8]) {
-        let mut len = itoa::Buffer::new();
-        let len = len.format(arg.len()).as_bytes();
-        self.buf.extend(&[b"$", len, b"\r\n", arg, b"\r\n"]);
+        self.buf.push_bulk(arg);
         self.count = self.count.saturating_add(1);
     }
 
@@ -124,13 +122,21 @@ impl Args {
     /// Writes the whole command as one RESP array (`*<len>\r\n` then
     /// [`encoded`](Self::encoded)) to `out`.
     pub fn write_frame(&self, out: &mut BytesMut) {
-        let mut len = itoa::Buffer::new();
-        let len = len.format(self.count).as_bytes();
-        out.reserve(len.len().saturating_add(self.buf.len()).saturating_add(3));
-        out.put_u8(b'*');
-        out.put_slice(len);
-        out.put_slice(b"\r\n");
-        out.put_slice(self.buf.as_slice());
+        // `*<count>\r\n` built on the stack, then two copies.
+        let mut count = itoa::Buffer::new();
+        let count = count.format(self.count).as_bytes();
+        let mut head = [0u8; 24];
+        let head_len = count.len().saturating_add(3);
+        if let Some(target) = head.get_mut(..head_len) {
+            let (star, rest) = target.split_at_mut(1);
+            star.copy_from_slice(b"*");
+            let (digits, crlf) = rest.split_at_mut(count.len());
+            digits.copy_from_slice(count);
+            crlf.copy_from_slice(b"\r\n");
+        }
+        out.reserve(head_len.saturating_add(self.buf.len()));
+        out.extend_from_slice(head.get(..head_len).unwrap_or_default());
+        out.extend_from_slice(self.buf.as_slice());
     }
 
     /// The first argument's raw bytes (normally the command name).

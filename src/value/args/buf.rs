@@ -42,6 +42,33 @@ impl ArgBuf {
         self.as_slice().len()
     }
 
+    /// Appends `arg` as one RESP bulk string: `$<len>\r\n<arg>\r\n`. The
+    /// inline case writes the frame in place with two variable-length
+    /// copies (the digits, the argument); the rest are fixed-size stores.
+    pub(crate) fn push_bulk(&mut self, arg: &[u8]) {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(arg.len()).as_bytes();
+        let total = arg.len().saturating_add(digits.len()).saturating_add(5);
+        if let ArgBuf::Inline { len, bytes } = self {
+            let start = usize::from(*len);
+            let end = start.saturating_add(total);
+            if let (Ok(new_len), Some(target)) = (u8::try_from(end), bytes.get_mut(start..end)) {
+                let (head, rest) = target.split_at_mut(1);
+                head.copy_from_slice(b"$");
+                let (number, rest) = rest.split_at_mut(digits.len());
+                number.copy_from_slice(digits);
+                let (crlf, rest) = rest.split_at_mut(2);
+                crlf.copy_from_slice(b"\r\n");
+                let (payload, tail) = rest.split_at_mut(arg.len());
+                payload.copy_from_slice(arg);
+                tail.copy_from_slice(b"\r\n");
+                *len = new_len;
+                return;
+            }
+        }
+        self.extend(&[b"$", digits, b"\r\n", arg, b"\r\n"]);
+    }
+
     /// Appends `parts`, one after the other.
     pub(crate) fn extend(&mut self, parts: &[&[u8]]) {
         let total = parts.iter().fold(0usize, |sum, part| sum.saturating_add(part.len()));
@@ -125,6 +152,24 @@ mod tests {
         buf.clear();
         assert!(buf.as_slice().is_empty());
         assert!(matches!(buf, ArgBuf::Heap(_)), "clear keeps the allocation");
+    }
+
+    #[test]
+    fn push_bulk_writes_the_same_bytes_inline_and_on_the_heap() {
+        let mut buf = ArgBuf::new();
+        let mut expected = Vec::new();
+        for n in [0usize, 1, 9, 10, 99, 100, 3, 200] {
+            let arg = vec![b'a' + (n % 26) as u8; n];
+            buf.push_bulk(&arg);
+            expected.extend_from_slice(format!("${n}\r\n").as_bytes());
+            expected.extend_from_slice(&arg);
+            expected.extend_from_slice(b"\r\n");
+            assert_eq!(buf.as_slice(), &expected[..], "after an argument of {n} bytes");
+        }
+        assert!(matches!(buf, ArgBuf::Heap(_)));
+        let mut full = ArgBuf::new();
+        full.push_bulk(&[b'x'; INLINE - 8]); // `$120\r\n` + 120 + `\r\n` = 128
+        assert!(matches!(full, ArgBuf::Inline { len, .. } if usize::from(len) == INLINE));
     }
 
     #[test]
