@@ -124,6 +124,23 @@ pub fn info_field<'a>(info: &'a str, key: &str) -> Option<&'a str> {
 /// A small deterministic pseudo-random generator for tests (xorshift64).
 pub struct Rng(u64);
 
+/// Runs `future` until it completes (`Some`) or until it has been polled
+/// `polls` times and is woken once more (`None`: it was dropped there, at
+/// an await of its own). Unlike a timer, this cuts at the same await on a
+/// fast machine as on a slow one, and below a timer's resolution.
+pub async fn cut_after_polls<F: Future>(future: F, polls: u32) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut left = polls;
+    std::future::poll_fn(move |cx| {
+        if left == 0 {
+            return std::task::Poll::Ready(None);
+        }
+        left -= 1;
+        future.as_mut().poll(cx).map(Some)
+    })
+    .await
+}
+
 impl Rng {
     /// A generator from a seed (any value; 0 is replaced).
     pub fn new(seed: u64) -> Rng {

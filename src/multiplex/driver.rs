@@ -157,19 +157,26 @@ impl Driver {
                 }
                 Route::Reply => {}
             }
-            let Some(slot) = io.in_flight.pop_front() else {
+            let Some(front) = io.in_flight.front_mut() else {
                 return Err(Error::connection_lost(
                     "the server sent a reply nobody asked for",
                     RequestState::Unknown,
                 ));
             };
             self.replies = self.replies.wrapping_add(1);
-            if slot.takes_last_reply(&value) {
-                // Counted down before the caller can see its reply, so a caller
-                // that then checks the connection finds it idle.
-                io.sent = io.sent.saturating_sub(1);
-                self.shared.outstanding.fetch_sub(1, Ordering::Release);
+            if !front.takes_last_reply(&value) {
+                // A pipeline's reply before its last: kept in place, the slot
+                // stays first in line.
+                front.keep(value);
+                continue;
             }
+            // Counted down before the caller can see its reply, so a caller
+            // that then checks the connection finds it idle.
+            io.sent = io.sent.saturating_sub(1);
+            self.shared.outstanding.fetch_sub(1, Ordering::Release);
+            let Some(slot) = io.in_flight.pop_front() else {
+                continue;
+            };
             if let Some(slot) = slot.deliver(value) {
                 // A pipeline still waiting for more replies stays first in line.
                 io.in_flight.push_front(slot);

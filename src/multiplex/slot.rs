@@ -105,6 +105,18 @@ impl Slot {
         }
     }
 
+    /// Keeps a reply that is not this slot's last (see
+    /// [`Slot::takes_last_reply`]); a single-reply slot never gets one.
+    pub(crate) fn keep(&mut self, value: Value) {
+        match self {
+            Slot::One(_) => {}
+            Slot::Many { replies, left, .. } | Slot::Confirmations { replies, left, .. } => {
+                replies.push(value);
+                *left = left.saturating_sub(1);
+            }
+        }
+    }
+
     /// Takes one reply; returns the slot back while it still waits for more.
     /// A caller that gave up (dropped its receiver) just has its reply discarded.
     pub(crate) fn deliver(self, value: Value) -> Option<Slot> {
