@@ -113,78 +113,67 @@ where
         .x_label_area_size(42)
         .y_label_area_size(70);
     let x_range = (x0 / 1.3..x1 * 1.3).log_scale();
-    let fmt_x = |v: &f64| (p.x_label)(*v);
-    let fmt_y = |v: &f64| count_label(*v);
     if p.log_y {
-        let mut chart = b
+        let chart = b
             .build_cartesian_2d(x_range, (y0 / 1.5..y1 * 1.5).log_scale())
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc(p.x_desc)
-            .y_desc(p.y_desc)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .draw()
-            .map_err(err)?;
-        for (k, pts) in data {
-            let c = color(*k);
-            chart
-                .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(2)).point_size(3))
-                .map_err(err)?
-                .label(k.name())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-            // The spread over the rounds: a thin bar from min to max at each point.
-            chart
-                .draw_series(
-                    pts.iter()
-                        .map(|p| PathElement::new(vec![(p.0, p.2), (p.0, p.3)], c.mix(0.5).stroke_width(1))),
-                )
-                .map_err(err)?;
-        }
-        chart
-            .configure_series_labels()
-            .position(p.legend.clone())
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
+        lines(chart, p, data, f64::INFINITY)
     } else {
+        // The spread bars are cut at the top of a linear panel.
         let top = y1 * 1.6;
-        let mut chart = b.build_cartesian_2d(x_range, 0.0..top).map_err(err)?;
+        let chart = b.build_cartesian_2d(x_range, 0.0..top).map_err(err)?;
+        lines(chart, p, data, top)
+    }
+}
+
+/// The mesh, one line per client with its spread bars (cut at `top`), and the
+/// legend, on a chart whose y axis is log or linear.
+fn lines<'a, DB, X, Y>(
+    mut chart: ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    p: &Panel,
+    data: &Series,
+    top: f64,
+) -> Result<(), Error>
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let fmt_x = |v: &f64| (p.x_label)(*v);
+    let fmt_y = |v: &f64| count_label(*v);
+    chart
+        .configure_mesh()
+        .x_desc(p.x_desc)
+        .y_desc(p.y_desc)
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .draw()
+        .map_err(err)?;
+    for (k, pts) in data {
+        let c = color(*k);
         chart
-            .configure_mesh()
-            .x_desc(p.x_desc)
-            .y_desc(p.y_desc)
-            .x_label_formatter(&fmt_x)
-            .y_label_formatter(&fmt_y)
-            .draw()
-            .map_err(err)?;
-        for (k, pts) in data {
-            let c = color(*k);
-            chart
-                .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(2)).point_size(3))
-                .map_err(err)?
-                .label(k.name())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
-            // The spread over the rounds: a thin bar from min to max at each point.
-            chart
-                .draw_series(pts.iter().map(|p| {
-                    PathElement::new(
-                        vec![(p.0, p.2.min(top)), (p.0, p.3.min(top))],
-                        c.mix(0.5).stroke_width(1),
-                    )
-                }))
-                .map_err(err)?;
-        }
+            .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), c.stroke_width(2)).point_size(3))
+            .map_err(err)?
+            .label(k.name())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2)));
+        // The spread over the rounds: a thin bar from min to max at each point.
         chart
-            .configure_series_labels()
-            .position(p.legend.clone())
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
+            .draw_series(pts.iter().map(|p| {
+                PathElement::new(
+                    vec![(p.0, p.2.min(top)), (p.0, p.3.min(top))],
+                    c.mix(0.5).stroke_width(1),
+                )
+            }))
             .map_err(err)?;
     }
+    chart
+        .configure_series_labels()
+        .position(p.legend.clone())
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)?;
     Ok(())
 }
 
