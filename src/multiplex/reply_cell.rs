@@ -124,6 +124,10 @@ impl ReplyReceiver {
         if Arc::strong_count(&cell) != 1 {
             return;
         }
+        // `strong_count` reads with `Relaxed`: this fence pairs with the
+        // sender's releasing drop of its reference, so everything the sender
+        // did to the cell (its store, its wake) happened before our reset.
+        std::sync::atomic::fence(Ordering::Acquire);
         // Ours alone: clear it for the next command.
         cell.state.store(EMPTY, Ordering::Relaxed);
         drop(lock(&cell.value).take());
