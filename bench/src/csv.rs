@@ -76,11 +76,7 @@ pub fn write_all(dir: &Path, scenarios: &[Scenario], kinds: &[Kind], summary: Lo
         let mut text = header("client,op,value_bytes");
         for &k in kinds {
             for &sc in &sizes {
-                let (op, n) = match sc {
-                    Scenario::SizeGet(n) => ("GET", n),
-                    Scenario::SizeSet(n) => ("SET", n),
-                    _ => continue,
-                };
+                let Some((op, n)) = sc.size_op() else { continue };
                 if let Some(s) = summary(sc, k) {
                     text.push_str(&row(&format!("{},{op},{n}", k.name()), &s));
                 }

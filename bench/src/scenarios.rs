@@ -41,6 +41,15 @@ pub const LARGE_LEN: usize = 1 << 20;
 pub const CONCURRENT_TASKS: usize = 64;
 
 impl Scenario {
+    /// A size-sweep point's operation and value size (`None` for other scenarios).
+    pub fn size_op(self) -> Option<(&'static str, usize)> {
+        match self {
+            Scenario::SizeGet(n) => Some(("GET", n)),
+            Scenario::SizeSet(n) => Some(("SET", n)),
+            _ => None,
+        }
+    }
+
     pub const ALL: [Scenario; 7] = [
         Scenario::SeqGet,
         Scenario::ConcurrentGet,

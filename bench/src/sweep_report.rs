@@ -85,11 +85,7 @@ pub fn render(scenarios: &[Scenario], kinds: &[Kind], scale: f64, summary: Looku
         );
         for &k in kinds {
             for &sc in &sizes {
-                let (op, n) = match sc {
-                    Scenario::SizeGet(n) => ("GET", n),
-                    Scenario::SizeSet(n) => ("SET", n),
-                    _ => continue,
-                };
+                let Some((op, n)) = sc.size_op() else { continue };
                 let Some(s) = summary(sc, k) else { continue };
                 let _ = writeln!(
                     out,
